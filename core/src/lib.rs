@@ -1,1 +1,90 @@
+//! # hypercheckout
+//!
+//! A client for Juspay HyperCheckout's Session API (`POST /session`): build a typed
+//! [`SessionRequest`], have every documented rule checked before anything is sent, and get a
+//! typed [`Session`] back with the `sdk_payload` for your app and the payment link for the
+//! web.
+//!
+//! ```no_run
+//! use hypercheckout::{Client, ClientConfig, Environment, SessionRequest};
+//!
+//! # async fn run() -> Result<(), hypercheckout::HyperCheckoutError> {
+//! let client = Client::new(ClientConfig::new("merchant_id", "api_key", Environment::Sandbox))?;
+//! let session = client
+//!     .create_session(SessionRequest {
+//!         return_url: Some("https://shop.merchant.com/return".into()),
+//!         ..SessionRequest::new("order-1", "1.00", "customer-1", "merchant_client_id")
+//!     })
+//!     .await?;
+//! println!("{}", session.payment_link);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The same surface is exported through uniffi to Python, Kotlin and Swift; everything below
+//! marked `#[uniffi::export]` is part of that contract.
+//!
+//! Files: `request.rs` (the model), `validate.rs` (the rules), `wire.rs` (Juspay's JSON and
+//! headers), `response.rs`, `error.rs` (the error kinds and HTTP mapping), `config.rs`,
+//! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime).
 
+mod client;
+mod config;
+mod error;
+mod request;
+mod response;
+mod retry;
+mod runtime;
+pub mod validate;
+pub mod wire;
+
+pub use client::{Client, MAX_RESPONSE_BYTES};
+pub use config::{
+    ClientConfig, Environment, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETRIES,
+    DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
+};
+pub use error::{HyperCheckoutError, BODY_EXCERPT_CHARS};
+pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};
+pub use response::{parse_session_response, SdkPayload, SdkPayloadDetails, Session};
+pub use retry::{delay_before_retry, is_retryable_status, parse_retry_after};
+pub use validate::{validate, Violation};
+
+uniffi::setup_scaffolding!();
+
+/// Checks `request` against every documented rule without a client; empty means valid.
+#[uniffi::export(name = "validate")]
+pub fn validate_request(request: SessionRequest) -> Vec<Violation> {
+    validate::validate(&request)
+}
+
+/// Reads a Juspay-format JSON body (such as the reference's sample request) into a typed
+/// request. Does not validate it: call `validate` for that.
+#[uniffi::export]
+pub fn parse_session_request(json: String) -> Result<SessionRequest, HyperCheckoutError> {
+    wire::from_wire_json(&json)
+}
+
+/// The exact JSON body `create_session` would send for `request`.
+#[uniffi::export]
+pub fn session_request_to_json(request: SessionRequest) -> String {
+    wire::to_wire_json(&request)
+}
+
+/// The `x-routing-id` `create_session` would send for `request`.
+#[uniffi::export]
+pub fn routing_id(request: SessionRequest) -> String {
+    request.effective_routing_id().to_owned()
+}
+
+/// Parses a `POST /session` answer body into a `Session` (for the conformance vectors and
+/// for callers who make the HTTP call themselves).
+#[uniffi::export(name = "parse_session_response")]
+pub fn parse_session_response_json(body: String) -> Result<Session, HyperCheckoutError> {
+    response::parse_session_response(&body)
+}
+
+/// This SDK's version.
+#[uniffi::export]
+pub fn sdk_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

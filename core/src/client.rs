@@ -1,0 +1,321 @@
+//! The HTTP client: one connection pool per `Client`, async and blocking entry points, the
+//! retry loop and the deadline.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+
+use crate::config::{ClientConfig, Settings};
+use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError};
+use crate::request::SessionRequest;
+use crate::response::{parse_session, Session};
+use crate::runtime::{self, PerProcess};
+use crate::{retry, validate, wire};
+
+/// Answers larger than this are refused: a session answer is a few kilobytes.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// A Juspay API client. Cheap to share: wrap it in an `Arc` (bindings do) and use it from
+/// any number of threads or tasks; they share one connection pool.
+#[derive(uniffi::Object)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    /// The connection pool, rebuilt in a forked child (see `runtime.rs`).
+    http: PerProcess<reqwest::Client>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("settings", &self.inner.settings)
+            .finish()
+    }
+}
+
+#[uniffi::export]
+impl Client {
+    /// Checks the configuration and prepares the connection pool. Nothing is sent yet.
+    #[uniffi::constructor]
+    pub fn new(config: ClientConfig) -> Result<Self, HyperCheckoutError> {
+        let settings = config.resolve()?;
+        let http = build_http(&settings)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                settings,
+                http: PerProcess::with(http),
+            }),
+        })
+    }
+
+    /// Validates `request` and creates the session. Invalid requests are never sent.
+    pub async fn create_session(
+        &self,
+        request: SessionRequest,
+    ) -> Result<Session, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        // Run on our own runtime so this future can be awaited from any executor (asyncio,
+        // Kotlin coroutines, Swift tasks, another tokio runtime).
+        runtime::shared()?
+            .spawn(async move { inner.create_session(request).await })
+            .await
+            .map_err(|e| HyperCheckoutError::Internal {
+                reason: format!("session task failed: {e}"),
+            })?
+    }
+
+    /// The blocking form of `create_session`, for threads that are not async. Must not be
+    /// called from inside an async runtime (it returns a `Configuration` error there rather
+    /// than deadlock).
+    pub fn create_session_blocking(
+        &self,
+        request: SessionRequest,
+    ) -> Result<Session, HyperCheckoutError> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(HyperCheckoutError::Configuration {
+                reason: "create_session_blocking was called inside an async runtime; await create_session instead".into(),
+            });
+        }
+        runtime::shared()?.block_on(self.inner.create_session(request))
+    }
+}
+
+impl Inner {
+    async fn create_session(&self, request: SessionRequest) -> Result<Session, HyperCheckoutError> {
+        let violations = validate::validate(&request);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
+        let body = wire::to_wire_json(&request);
+        let routing_id = request.effective_routing_id();
+        tracing::info!(order_id = %request.order_id, "creating session");
+        let answer = self
+            .send(reqwest::Method::POST, "/session", Some(body), routing_id)
+            .await?;
+        let session = parse_session(&answer.borrow())?;
+        tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
+        Ok(session)
+    }
+
+    /// Sends one API call with retries, under the overall deadline.
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
+        routing_id: &str,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        let settings = &self.settings;
+        let http = self.http.get_or_try_init(|| build_http(settings))?;
+        let url = settings.endpoint(path);
+        let started = Instant::now();
+        let deadline = started + settings.overall_timeout;
+        let mut retry = 0;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(timeout(settings, started));
+            }
+            let mut builder = http.request(method.clone(), url.clone());
+            for (name, value) in
+                wire::headers(&settings.merchant_id, settings.api_key.expose(), routing_id)
+            {
+                builder = builder.header(name, value);
+            }
+            if let Some(body) = &body {
+                builder = builder.body(body.clone());
+            }
+            tracing::debug!(%method, %url, attempt = retry + 1, "sending");
+            let attempt =
+                tokio::time::timeout(settings.timeout.min(remaining), read_answer(builder)).await;
+            let failure = match attempt {
+                Err(_elapsed) => return Err(timeout(settings, started)),
+                Ok(Ok(answer)) => {
+                    tracing::debug!(
+                        status = answer.status,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "answer"
+                    );
+                    if (200..300).contains(&answer.status) {
+                        return Ok(answer);
+                    }
+                    let error = from_error_answer(&answer.borrow());
+                    if !retry::is_retryable_status(answer.status) {
+                        return Err(error);
+                    }
+                    Retryable {
+                        error,
+                        retry_after: answer.retry_after,
+                    }
+                }
+                Ok(Err(SendError::NotSent(error))) => Retryable {
+                    error,
+                    retry_after: None,
+                },
+                Ok(Err(SendError::Fatal(error))) => return Err(error),
+            };
+            if retry >= settings.max_retries {
+                return Err(failure.error);
+            }
+            let wait = retry::delay_before_retry(retry, failure.retry_after);
+            if Instant::now() + wait >= deadline {
+                tracing::debug!(wait_ms = wait.as_millis() as u64, "no time left to retry");
+                return Err(failure.error);
+            }
+            tracing::debug!(wait_ms = wait.as_millis() as u64, error = %failure.error, "retrying");
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+}
+
+struct Retryable {
+    error: HyperCheckoutError,
+    retry_after: Option<Duration>,
+}
+
+enum SendError {
+    /// The request never left: safe to retry.
+    NotSent(HyperCheckoutError),
+    /// The request may have been processed.
+    Fatal(HyperCheckoutError),
+}
+
+/// An answer read whole, within `MAX_RESPONSE_BYTES`.
+pub(crate) struct OwnedAnswer {
+    status: u16,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+}
+
+impl OwnedAnswer {
+    fn borrow(&self) -> HttpAnswer<'_> {
+        HttpAnswer {
+            status: self.status,
+            body: &self.body,
+            request_id_header: self.request_id.clone(),
+            retry_after: self.retry_after,
+        }
+    }
+}
+
+async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, SendError> {
+    let mut response = builder.send().await.map_err(|e| {
+        if e.is_connect() {
+            SendError::NotSent(HyperCheckoutError::Connection {
+                reason: format!("could not connect (request not sent): {}", describe(&e)),
+            })
+        } else if e.is_timeout() {
+            SendError::Fatal(HyperCheckoutError::Timeout {
+                reason: describe(&e),
+            })
+        } else {
+            SendError::Fatal(HyperCheckoutError::Connection {
+                reason: format!("request may have been sent: {}", describe(&e)),
+            })
+        }
+    })?;
+    let status = response.status().as_u16();
+    let headers = response.headers();
+    let request_id =
+        header_text(headers, "x-request-id").or_else(|| header_text(headers, "x-response-id"));
+    let retry_after = header_text(headers, RETRY_AFTER.as_str())
+        .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
+    let too_large = |body: Vec<u8>| {
+        SendError::Fatal(unexpected(
+            &HttpAnswer {
+                status,
+                body: &body,
+                request_id_header: request_id.clone(),
+                retry_after: None,
+            },
+            &format!("answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+        ))
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+    {
+        let first = response.chunk().await.ok().flatten().unwrap_or_default();
+        return Err(too_large(first.to_vec()));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk);
+                if body.len() > MAX_RESPONSE_BYTES {
+                    return Err(too_large(body));
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(SendError::Fatal(HyperCheckoutError::Connection {
+                    reason: format!(
+                        "connection lost while reading the answer (HTTP {status}, request was processed): {}",
+                        describe(&e)
+                    ),
+                }))
+            }
+        }
+    }
+    Ok(OwnedAnswer {
+        status,
+        body,
+        request_id,
+        retry_after,
+    })
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+/// reqwest's message and its causes. None of them can hold the key: it only travels in a
+/// header, and reqwest never prints headers.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn timeout(settings: &Settings, started: Instant) -> HyperCheckoutError {
+    HyperCheckoutError::Timeout {
+        reason: format!(
+            "no complete answer after {} ms (per-attempt limit {} ms, overall limit {} ms); the request may have reached Juspay",
+            started.elapsed().as_millis(),
+            settings.timeout.as_millis(),
+            settings.overall_timeout.as_millis()
+        ),
+    }
+}
+
+fn build_http(settings: &Settings) -> Result<reqwest::Client, HyperCheckoutError> {
+    let mut default_headers = HeaderMap::new();
+    let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
+        HyperCheckoutError::Configuration {
+            reason: "app_name/app_version must be printable ASCII".into(),
+        }
+    })?;
+    default_headers.insert(USER_AGENT, user_agent);
+    reqwest::Client::builder()
+        .default_headers(default_headers)
+        .connect_timeout(settings.connect_timeout)
+        // Juspay does not redirect API calls; following one would resend the key elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| HyperCheckoutError::Internal {
+            reason: format!("could not build the HTTP client: {e}"),
+        })
+}

@@ -1,0 +1,269 @@
+//! The one error type callers see, and the one place HTTP outcomes become it.
+//!
+//! Variants are what a caller can act on: fix the input (`Validation`, `InvalidRequest`),
+//! fix credentials (`Authentication`), back off (`RateLimited`), retry later (`Server`,
+//! `Timeout`, `Connection`), or report a bug (`UnexpectedResponse`, `Internal`). API variants
+//! keep every field Juspay sends. No variant ever holds the API key or the Authorization
+//! header; `tests/secrets.rs` checks that with a canary key.
+
+use serde::Deserialize;
+
+use crate::validate::Violation;
+
+/// At most this much of an unexpected body is kept, so errors stay loggable.
+pub const BODY_EXCERPT_CHARS: usize = 512;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum HyperCheckoutError {
+    /// The request broke documented rules; nothing was sent.
+    #[error("invalid session request: {}", summarize(violations))]
+    Validation { violations: Vec<Violation> },
+
+    /// HTTP 401/403: the API key or merchant id was refused.
+    #[error(
+        "authentication failed (HTTP {http_status}){}",
+        describe(error_code, error_message, request_id)
+    )]
+    Authentication {
+        http_status: u16,
+        status: Option<String>,
+        error_code: Option<String>,
+        error_message: Option<String>,
+        user_message: Option<String>,
+        request_id: Option<String>,
+    },
+
+    /// HTTP 400 (and other 4xx without a more specific kind): Juspay rejected the request.
+    #[error(
+        "request rejected (HTTP {http_status}){}",
+        describe(error_code, error_message, request_id)
+    )]
+    InvalidRequest {
+        http_status: u16,
+        status: Option<String>,
+        error_code: Option<String>,
+        error_message: Option<String>,
+        user_message: Option<String>,
+        request_id: Option<String>,
+    },
+
+    /// HTTP 404.
+    #[error(
+        "not found (HTTP {http_status}){}",
+        describe(error_code, error_message, request_id)
+    )]
+    NotFound {
+        http_status: u16,
+        status: Option<String>,
+        error_code: Option<String>,
+        error_message: Option<String>,
+        user_message: Option<String>,
+        request_id: Option<String>,
+    },
+
+    /// HTTP 429, after the retries the policy allowed.
+    #[error(
+        "rate limited (HTTP {http_status}){}",
+        describe(error_code, error_message, request_id)
+    )]
+    RateLimited {
+        http_status: u16,
+        status: Option<String>,
+        error_code: Option<String>,
+        error_message: Option<String>,
+        user_message: Option<String>,
+        request_id: Option<String>,
+        /// The server's `Retry-After`, in seconds, when it sent one.
+        retry_after_seconds: Option<u64>,
+    },
+
+    /// HTTP 5xx, after the retries the policy allowed.
+    #[error(
+        "Juspay server error (HTTP {http_status}){}",
+        describe(error_code, error_message, request_id)
+    )]
+    Server {
+        http_status: u16,
+        status: Option<String>,
+        error_code: Option<String>,
+        error_message: Option<String>,
+        user_message: Option<String>,
+        request_id: Option<String>,
+    },
+
+    /// No complete answer within the configured time. The request may have reached Juspay.
+    #[error("timed out: {reason}")]
+    Timeout { reason: String },
+
+    /// The connection failed or broke. `reason` says whether the request could have been sent.
+    #[error("connection failed: {reason}")]
+    Connection { reason: String },
+
+    /// A body that is not what the API documents (non-JSON, wrong shape, too large).
+    #[error("unexpected response (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")]
+    UnexpectedResponse {
+        http_status: u16,
+        reason: String,
+        body_excerpt: String,
+        request_id: Option<String>,
+    },
+
+    /// The client configuration is unusable (empty merchant id, bad base URL, ...).
+    #[error("invalid configuration: {reason}")]
+    Configuration { reason: String },
+
+    /// A bug in this SDK; please report it.
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+}
+
+impl HyperCheckoutError {
+    /// The violations of a `Validation` error (empty for other kinds).
+    pub fn violations(&self) -> &[Violation] {
+        match self {
+            HyperCheckoutError::Validation { violations } => violations,
+            _ => &[],
+        }
+    }
+
+    /// The HTTP status, for errors that come from an HTTP answer.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            HyperCheckoutError::Authentication { http_status, .. }
+            | HyperCheckoutError::InvalidRequest { http_status, .. }
+            | HyperCheckoutError::NotFound { http_status, .. }
+            | HyperCheckoutError::RateLimited { http_status, .. }
+            | HyperCheckoutError::Server { http_status, .. }
+            | HyperCheckoutError::UnexpectedResponse { http_status, .. } => Some(*http_status),
+            _ => None,
+        }
+    }
+}
+
+fn summarize(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| format!("{} {} ({})", v.field, v.message, v.code))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn describe(
+    code: &Option<String>,
+    message: &Option<String>,
+    request_id: &Option<String>,
+) -> String {
+    let mut text = String::new();
+    if let Some(code) = code {
+        text.push_str(&format!(": {code}"));
+    }
+    if let Some(message) = message {
+        text.push_str(&format!(": {message}"));
+    }
+    if let Some(request_id) = request_id {
+        text.push_str(&format!(" [request id {request_id}]"));
+    }
+    text
+}
+
+/// What an HTTP answer looked like, as far as error mapping needs.
+pub(crate) struct HttpAnswer<'a> {
+    pub status: u16,
+    pub body: &'a [u8],
+    pub request_id_header: Option<String>,
+    pub retry_after: Option<std::time::Duration>,
+}
+
+/// Juspay's error body: `{status, error_code, error_message, user_message, error_info}`
+/// (reference "API Responses", `shared/notes/juspay-facts.md` "Error bodies").
+#[derive(Deserialize)]
+struct ErrorBody {
+    status: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    user_message: Option<String>,
+    error_info: Option<ErrorInfo>,
+}
+
+#[derive(Deserialize)]
+struct ErrorInfo {
+    request_id: Option<String>,
+}
+
+/// Maps a non-2xx answer to the error the caller can act on.
+pub(crate) fn from_error_answer(answer: &HttpAnswer<'_>) -> HyperCheckoutError {
+    let http_status = answer.status;
+    let parsed: Option<ErrorBody> = serde_json::from_slice(answer.body).ok();
+    let Some(body) = parsed else {
+        return unexpected(
+            answer,
+            "error status with a body that is not Juspay's JSON error",
+        );
+    };
+    let request_id = body
+        .error_info
+        .and_then(|info| info.request_id)
+        .or_else(|| answer.request_id_header.clone());
+    let (status, error_code, error_message, user_message) = (
+        body.status,
+        body.error_code,
+        body.error_message,
+        body.user_message,
+    );
+    match http_status {
+        401 | 403 => HyperCheckoutError::Authentication {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        },
+        404 => HyperCheckoutError::NotFound {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        },
+        429 => HyperCheckoutError::RateLimited {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+            retry_after_seconds: answer.retry_after.map(|d| d.as_secs()),
+        },
+        400..=499 => HyperCheckoutError::InvalidRequest {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        },
+        500..=599 => HyperCheckoutError::Server {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        },
+        _ => unexpected(answer, "HTTP status outside 2xx, 4xx and 5xx"),
+    }
+}
+
+pub(crate) fn unexpected(answer: &HttpAnswer<'_>, reason: &str) -> HyperCheckoutError {
+    HyperCheckoutError::UnexpectedResponse {
+        http_status: answer.status,
+        reason: reason.to_owned(),
+        body_excerpt: String::from_utf8_lossy(answer.body)
+            .chars()
+            .take(BODY_EXCERPT_CHARS)
+            .collect(),
+        request_id: answer.request_id_header.clone(),
+    }
+}

@@ -1,0 +1,230 @@
+//! The typed `POST /session` request: one field per documented body parameter.
+//!
+//! Source: `shared/reference/juspay-session-api.md`, "Body Parameters". Field names are the
+//! API's own snake_case names so a merchant can map the reference to code one-to-one; the
+//! dotted wire keys (`mandate.*`, `options.create_mandate`, `metadata.*`) are produced by
+//! `wire.rs`, the only place that knows the JSON shape.
+
+use std::collections::HashMap;
+
+/// Everything `POST /session` accepts.
+///
+/// Build it with struct-update syntax from [`SessionRequest::new`] (or `Default`):
+///
+/// ```
+/// use hypercheckout::SessionRequest;
+/// let request = SessionRequest {
+///     customer_email: Some("test@mail.com".into()),
+///     return_url: Some("https://shop.merchant.com".into()),
+///     ..SessionRequest::new("order-1", "1.00", "customer-1", "your_client_id")
+/// };
+/// assert!(hypercheckout::validate(&request).is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct SessionRequest {
+    /// Unique order id: letters, digits, `-` and `_`, at most 20 characters.
+    pub order_id: String,
+    /// Amount as a decimal string with at most two decimals, e.g. `"100"` or `"100.15"`.
+    pub amount: String,
+    /// The merchant's customer id; the empty string means guest checkout.
+    #[uniffi(default)]
+    pub customer_id: String,
+    /// The `payment_page_client_id` from Juspay's welcome e-mail.
+    #[uniffi(default)]
+    pub payment_page_client_id: String,
+    /// `paymentPage` (the default when `None`) or `paymentManagement`.
+    #[uniffi(default)]
+    pub action: Option<Action>,
+    #[uniffi(default)]
+    pub customer_email: Option<String>,
+    #[uniffi(default)]
+    pub customer_phone: Option<String>,
+    /// Where the customer lands after paying: https, no query string, no IP address.
+    #[uniffi(default)]
+    pub return_url: Option<String>,
+    #[uniffi(default)]
+    pub first_name: Option<String>,
+    #[uniffi(default)]
+    pub last_name: Option<String>,
+    /// ISO 4217 code such as `INR` or `AED`.
+    #[uniffi(default)]
+    pub currency: Option<String>,
+    #[uniffi(default)]
+    pub description: Option<String>,
+    /// Payment page language key, e.g. `EN`, `TH`, `VI`, `ID`, `KO`.
+    #[uniffi(default)]
+    pub language: Option<String>,
+    /// `metadata.*` parameters, keyed without the `metadata.` prefix,
+    /// e.g. `JUSPAY:gateway_reference_id`.
+    #[uniffi(default)]
+    pub metadata: HashMap<String, String>,
+    /// `options.create_mandate`: required on the wire whenever any `mandate` field is set.
+    #[uniffi(default)]
+    pub create_mandate: Option<CreateMandate>,
+    #[uniffi(default)]
+    pub mandate: Option<Mandate>,
+    #[uniffi(default)]
+    pub udf1: Option<String>,
+    #[uniffi(default)]
+    pub udf2: Option<String>,
+    #[uniffi(default)]
+    pub udf3: Option<String>,
+    #[uniffi(default)]
+    pub udf4: Option<String>,
+    #[uniffi(default)]
+    pub udf5: Option<String>,
+    #[uniffi(default)]
+    pub udf6: Option<String>,
+    #[uniffi(default)]
+    pub udf7: Option<String>,
+    #[uniffi(default)]
+    pub udf8: Option<String>,
+    #[uniffi(default)]
+    pub udf9: Option<String>,
+    #[uniffi(default)]
+    pub udf10: Option<String>,
+    /// Sent as the `x-routing-id` header. `None` uses `customer_id`, or `order_id` for a
+    /// guest checkout (empty `customer_id`), as Juspay recommends.
+    #[uniffi(default)]
+    pub routing_id: Option<String>,
+    /// Parameters documented elsewhere (`offer_code`, `theme`, ...), sent untouched as
+    /// top-level string fields. Keys may not shadow a typed field.
+    #[uniffi(default)]
+    pub extra_fields: HashMap<String, String>,
+}
+
+impl SessionRequest {
+    /// A request with the required fields set and everything else empty.
+    pub fn new(
+        order_id: impl Into<String>,
+        amount: impl Into<String>,
+        customer_id: impl Into<String>,
+        payment_page_client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            amount: amount.into(),
+            customer_id: customer_id.into(),
+            payment_page_client_id: payment_page_client_id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The `x-routing-id` this request is sent with (see [`SessionRequest::routing_id`]).
+    pub fn effective_routing_id(&self) -> &str {
+        match &self.routing_id {
+            Some(id) if !id.is_empty() => id,
+            _ if self.customer_id.is_empty() => &self.order_id,
+            _ => &self.customer_id,
+        }
+    }
+
+    /// The action on the wire; Juspay requires one, and `paymentPage` is the common case.
+    pub fn effective_action(&self) -> Action {
+        self.action.unwrap_or(Action::PaymentPage)
+    }
+
+    pub(crate) fn udfs(&self) -> [(&'static str, &Option<String>); 10] {
+        [
+            ("udf1", &self.udf1),
+            ("udf2", &self.udf2),
+            ("udf3", &self.udf3),
+            ("udf4", &self.udf4),
+            ("udf5", &self.udf5),
+            ("udf6", &self.udf6),
+            ("udf7", &self.udf7),
+            ("udf8", &self.udf8),
+            ("udf9", &self.udf9),
+            ("udf10", &self.udf10),
+        ]
+    }
+
+    pub(crate) fn udf_slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        Some(match name {
+            "udf1" => &mut self.udf1,
+            "udf2" => &mut self.udf2,
+            "udf3" => &mut self.udf3,
+            "udf4" => &mut self.udf4,
+            "udf5" => &mut self.udf5,
+            "udf6" => &mut self.udf6,
+            "udf7" => &mut self.udf7,
+            "udf8" => &mut self.udf8,
+            "udf9" => &mut self.udf9,
+            "udf10" => &mut self.udf10,
+            _ => return None,
+        })
+    }
+}
+
+/// What the HyperCheckout screen opens for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum Action {
+    /// Start the payment page.
+    PaymentPage,
+    /// Manage saved cards and linked wallets.
+    PaymentManagement,
+}
+
+/// `options.create_mandate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CreateMandate {
+    /// Only mandate-capable instruments are shown.
+    Required,
+    /// The customer chooses whether to set up a mandate.
+    Optional,
+}
+
+/// `mandate.frequency`; Juspay's default is `AsPresented`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum MandateFrequency {
+    /// Supported only by UPI; valid for 90 days.
+    Onetime,
+    Daily,
+    Weekly,
+    Fortnightly,
+    Monthly,
+    Bimonthly,
+    Quarterly,
+    Halfyearly,
+    Yearly,
+    AsPresented,
+}
+
+/// `mandate.amount_rule`; Juspay's default is `Variable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum AmountRule {
+    Fixed,
+    Variable,
+}
+
+/// The `mandate.*` parameters. Every field is optional on the wire; `validate` checks the
+/// documented combinations.
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct Mandate {
+    /// Decimal string, at most 8 characters; required unless `amount_rule` is `Fixed`.
+    #[uniffi(default)]
+    pub max_amount: Option<String>,
+    /// UNIX epoch seconds (UTC), as a string of digits.
+    #[uniffi(default)]
+    pub start_date: Option<String>,
+    /// UNIX epoch seconds (UTC), after `start_date`.
+    #[uniffi(default)]
+    pub end_date: Option<String>,
+    #[uniffi(default)]
+    pub frequency: Option<MandateFrequency>,
+    /// Day of the week/month the mandate runs on; range depends on `frequency`.
+    #[uniffi(default)]
+    pub rule_value: Option<String>,
+    #[uniffi(default)]
+    pub amount_rule: Option<AmountRule>,
+    #[uniffi(default)]
+    pub revokable_by_customer: Option<bool>,
+    #[uniffi(default)]
+    pub block_funds: Option<bool>,
+}
+
+impl Mandate {
+    pub(crate) fn is_empty(&self) -> bool {
+        self == &Mandate::default()
+    }
+}

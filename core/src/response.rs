@@ -1,0 +1,104 @@
+//! The typed `POST /session` answer (reference "Sample Request & Response" and "API
+//! Responses: 200").
+//!
+//! `sdk_payload` is meant for the app's checkout SDK untouched, so besides the typed view we
+//! keep its exact text: keys we do not model (`options.getUpiDeepLinks`, future ones)
+//! survive byte for byte.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::{unexpected, HttpAnswer, HyperCheckoutError};
+
+/// A created payment session.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Session {
+    /// Order status, `NEW` for a fresh order.
+    pub status: String,
+    /// Juspay's order id (`ordeh_...`).
+    pub id: String,
+    /// The merchant's order id, as sent.
+    pub order_id: String,
+    /// `payment_links.web`: the hosted payment page.
+    pub payment_link: String,
+    /// The typed view of `sdk_payload`.
+    pub sdk_payload: SdkPayload,
+    /// `sdk_payload` exactly as received: hand this to the frontend SDK.
+    pub sdk_payload_json: String,
+}
+
+/// `sdk_payload`: the process call for the HyperCheckout SDK.
+#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+pub struct SdkPayload {
+    #[serde(rename = "requestId")]
+    pub request_id: String,
+    pub service: String,
+    pub payload: SdkPayloadDetails,
+}
+
+/// `sdk_payload.payload`: the fields the reference documents; all optional because Juspay
+/// echoes only what the request carried.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, uniffi::Record)]
+#[serde(rename_all = "camelCase")]
+pub struct SdkPayloadDetails {
+    pub client_id: Option<String>,
+    pub amount: Option<String>,
+    pub merchant_id: Option<String>,
+    /// Authenticates the frontend SDK for this order; short-lived.
+    pub client_auth_token: Option<String>,
+    /// ISO-8601 UTC expiry of `client_auth_token`, e.g. `2022-03-12T20:29:23Z`.
+    pub client_auth_token_expiry: Option<String>,
+    pub environment: Option<String>,
+    pub action: Option<String>,
+    pub customer_id: Option<String>,
+    pub return_url: Option<String>,
+    pub currency: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub customer_phone: Option<String>,
+    pub customer_email: Option<String>,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireSession<'a> {
+    status: String,
+    id: String,
+    order_id: String,
+    payment_links: WireLinks,
+    #[serde(borrow)]
+    sdk_payload: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct WireLinks {
+    web: String,
+}
+
+/// Parses a 2xx body of `POST /session`.
+pub(crate) fn parse_session(answer: &HttpAnswer<'_>) -> Result<Session, HyperCheckoutError> {
+    let wire: WireSession = serde_json::from_slice(answer.body)
+        .map_err(|e| unexpected(answer, &format!("not a session: {e}")))?;
+    let sdk_payload: SdkPayload = serde_json::from_str(wire.sdk_payload.get())
+        .map_err(|e| unexpected(answer, &format!("sdk_payload has the wrong shape: {e}")))?;
+    Ok(Session {
+        status: wire.status,
+        id: wire.id,
+        order_id: wire.order_id,
+        payment_link: wire.payment_links.web,
+        sdk_payload,
+        sdk_payload_json: wire.sdk_payload.get().to_owned(),
+    })
+}
+
+/// Parses a `POST /session` answer body as the client would (status 200), for callers who
+/// make the HTTP call themselves and for the conformance vectors.
+pub fn parse_session_response(body: &str) -> Result<Session, HyperCheckoutError> {
+    parse_session(&HttpAnswer {
+        status: 200,
+        body: body.as_bytes(),
+        request_id_header: None,
+        retry_after: None,
+    })
+}

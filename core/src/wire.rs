@@ -1,0 +1,380 @@
+//! Juspay's JSON for `POST /session`, both ways, and the request headers.
+//!
+//! The body is flat: nested concepts travel as dotted keys (`mandate.max_amount`,
+//! `options.create_mandate`, `metadata.JUSPAY:gateway_reference_id`). Values are strings,
+//! as in the reference's samples, except the two documented Booleans
+//! (`mandate.revokable_by_customer`, `mandate.block_funds`).
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::error::HyperCheckoutError;
+use crate::request::{
+    Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest,
+};
+use crate::validate::Violation;
+
+pub const METADATA_PREFIX: &str = "metadata.";
+pub const CREATE_MANDATE_KEY: &str = "options.create_mandate";
+
+/// Keys owned by typed fields of `SessionRequest` (besides `metadata.*`).
+const TYPED_KEYS: &[&str] = &[
+    "order_id",
+    "amount",
+    "customer_id",
+    "payment_page_client_id",
+    "action",
+    "customer_email",
+    "customer_phone",
+    "return_url",
+    "first_name",
+    "last_name",
+    "currency",
+    "description",
+    "language",
+    CREATE_MANDATE_KEY,
+    "mandate.max_amount",
+    "mandate.start_date",
+    "mandate.end_date",
+    "mandate.frequency",
+    "mandate.rule_value",
+    "mandate.amount_rule",
+    "mandate.revokable_by_customer",
+    "mandate.block_funds",
+    "udf1",
+    "udf2",
+    "udf3",
+    "udf4",
+    "udf5",
+    "udf6",
+    "udf7",
+    "udf8",
+    "udf9",
+    "udf10",
+];
+
+/// Whether `key` belongs to a typed field, so `extra_fields` may not carry it.
+pub fn is_typed_key(key: &str) -> bool {
+    TYPED_KEYS.contains(&key) || key.starts_with(METADATA_PREFIX)
+}
+
+impl Action {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Action::PaymentPage => "paymentPage",
+            Action::PaymentManagement => "paymentManagement",
+        }
+    }
+}
+
+impl CreateMandate {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            CreateMandate::Required => "REQUIRED",
+            CreateMandate::Optional => "OPTIONAL",
+        }
+    }
+}
+
+impl MandateFrequency {
+    pub const ALL: [MandateFrequency; 10] = [
+        MandateFrequency::Onetime,
+        MandateFrequency::Daily,
+        MandateFrequency::Weekly,
+        MandateFrequency::Fortnightly,
+        MandateFrequency::Monthly,
+        MandateFrequency::Bimonthly,
+        MandateFrequency::Quarterly,
+        MandateFrequency::Halfyearly,
+        MandateFrequency::Yearly,
+        MandateFrequency::AsPresented,
+    ];
+
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            MandateFrequency::Onetime => "ONETIME",
+            MandateFrequency::Daily => "DAILY",
+            MandateFrequency::Weekly => "WEEKLY",
+            MandateFrequency::Fortnightly => "FORTNIGHTLY",
+            MandateFrequency::Monthly => "MONTHLY",
+            MandateFrequency::Bimonthly => "BIMONTHLY",
+            MandateFrequency::Quarterly => "QUARTERLY",
+            MandateFrequency::Halfyearly => "HALFYEARLY",
+            MandateFrequency::Yearly => "YEARLY",
+            MandateFrequency::AsPresented => "ASPRESENTED",
+        }
+    }
+}
+
+impl AmountRule {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            AmountRule::Fixed => "FIXED",
+            AmountRule::Variable => "VARIABLE",
+        }
+    }
+}
+
+/// The JSON object sent as the body of `POST /session`. Keys come out sorted, so the same
+/// request always produces the same bytes.
+pub fn to_wire(request: &SessionRequest) -> Map<String, Value> {
+    let mut body = Map::new();
+    let mut put = |key: &str, value: Value| {
+        body.insert(key.to_owned(), value);
+    };
+    let text = |s: &str| Value::String(s.to_owned());
+
+    put("order_id", text(&request.order_id));
+    put("amount", text(&request.amount));
+    put("customer_id", text(&request.customer_id));
+    put(
+        "payment_page_client_id",
+        text(&request.payment_page_client_id),
+    );
+    put("action", text(request.effective_action().wire_name()));
+    let optional = [
+        ("customer_email", &request.customer_email),
+        ("customer_phone", &request.customer_phone),
+        ("return_url", &request.return_url),
+        ("first_name", &request.first_name),
+        ("last_name", &request.last_name),
+        ("currency", &request.currency),
+        ("description", &request.description),
+        ("language", &request.language),
+    ];
+    for (key, value) in optional.into_iter().chain(request.udfs()) {
+        if let Some(value) = value {
+            put(key, text(value));
+        }
+    }
+    for (key, value) in &request.metadata {
+        put(&format!("{METADATA_PREFIX}{key}"), text(value));
+    }
+    if let Some(create_mandate) = request.create_mandate {
+        put(CREATE_MANDATE_KEY, text(create_mandate.wire_name()));
+    }
+    if let Some(mandate) = &request.mandate {
+        let strings = [
+            ("mandate.max_amount", mandate.max_amount.as_deref()),
+            ("mandate.start_date", mandate.start_date.as_deref()),
+            ("mandate.end_date", mandate.end_date.as_deref()),
+            (
+                "mandate.frequency",
+                mandate.frequency.map(MandateFrequency::wire_name),
+            ),
+            ("mandate.rule_value", mandate.rule_value.as_deref()),
+            (
+                "mandate.amount_rule",
+                mandate.amount_rule.map(AmountRule::wire_name),
+            ),
+        ];
+        for (key, value) in strings {
+            if let Some(value) = value {
+                put(key, text(value));
+            }
+        }
+        let flags = [
+            (
+                "mandate.revokable_by_customer",
+                mandate.revokable_by_customer,
+            ),
+            ("mandate.block_funds", mandate.block_funds),
+        ];
+        for (key, value) in flags {
+            if let Some(value) = value {
+                put(key, Value::Bool(value));
+            }
+        }
+    }
+    for (key, value) in &request.extra_fields {
+        // Validation rejects typed keys here; never let an extra silently replace one.
+        if !is_typed_key(key) {
+            put(key, text(value));
+        }
+    }
+    body
+}
+
+/// The body as compact JSON text.
+pub fn to_wire_json(request: &SessionRequest) -> String {
+    Value::Object(to_wire(request)).to_string()
+}
+
+/// Headers for a Juspay API call, in the order they are sent. The Authorization value is a
+/// secret: callers must never log or display it.
+pub fn headers(merchant_id: &str, api_key: &str, routing_id: &str) -> [(&'static str, String); 4] {
+    [
+        ("authorization", basic_auth(api_key)),
+        ("x-merchantid", merchant_id.to_owned()),
+        ("x-routing-id", routing_id.to_owned()),
+        ("content-type", "application/json".to_owned()),
+    ]
+}
+
+/// Basic auth with the API key as user name and an empty password: `base64("API_KEY:")`.
+pub fn basic_auth(api_key: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{api_key}:"));
+    format!("Basic {encoded}")
+}
+
+/// Reads a Juspay-format JSON body (like the reference's sample request) into a typed
+/// request. Unknown keys land in `extra_fields`. Every problem is reported at once as
+/// `HyperCheckoutError::Validation`; `validate` is not run here.
+pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> {
+    let value: Value = serde_json::from_str(json).map_err(|e| {
+        invalid(vec![violation(
+            "",
+            "invalid_json",
+            format!("not valid JSON: {e}"),
+        )])
+    })?;
+    let Value::Object(object) = value else {
+        return Err(invalid(vec![violation(
+            "",
+            "invalid_json",
+            "must be a JSON object",
+        )]));
+    };
+
+    let mut problems = Vec::new();
+    let mut request = SessionRequest::default();
+    let mut mandate = Mandate::default();
+    for (key, value) in object {
+        let Some(text) = scalar_text(&value) else {
+            problems.push(violation(
+                &key,
+                "invalid_type",
+                "must be a string, number or boolean",
+            ));
+            continue;
+        };
+        match key.as_str() {
+            "order_id" => request.order_id = text,
+            "amount" => request.amount = text,
+            "customer_id" => request.customer_id = text,
+            "payment_page_client_id" => request.payment_page_client_id = text,
+            "action" => {
+                request.action = one_of(
+                    &mut problems,
+                    &key,
+                    &text,
+                    &[Action::PaymentPage, Action::PaymentManagement],
+                    Action::wire_name,
+                )
+            }
+            "customer_email" => request.customer_email = Some(text),
+            "customer_phone" => request.customer_phone = Some(text),
+            "return_url" => request.return_url = Some(text),
+            "first_name" => request.first_name = Some(text),
+            "last_name" => request.last_name = Some(text),
+            "currency" => request.currency = Some(text),
+            "description" => request.description = Some(text),
+            "language" => request.language = Some(text),
+            CREATE_MANDATE_KEY => {
+                request.create_mandate = one_of(
+                    &mut problems,
+                    &key,
+                    &text,
+                    &[CreateMandate::Required, CreateMandate::Optional],
+                    CreateMandate::wire_name,
+                )
+            }
+            "mandate.max_amount" => mandate.max_amount = Some(text),
+            "mandate.start_date" => mandate.start_date = Some(text),
+            "mandate.end_date" => mandate.end_date = Some(text),
+            "mandate.rule_value" => mandate.rule_value = Some(text),
+            "mandate.frequency" => {
+                mandate.frequency = one_of(
+                    &mut problems,
+                    &key,
+                    &text,
+                    &MandateFrequency::ALL,
+                    MandateFrequency::wire_name,
+                )
+            }
+            "mandate.amount_rule" => {
+                mandate.amount_rule = one_of(
+                    &mut problems,
+                    &key,
+                    &text,
+                    &[AmountRule::Fixed, AmountRule::Variable],
+                    AmountRule::wire_name,
+                )
+            }
+            "mandate.revokable_by_customer" => {
+                mandate.revokable_by_customer =
+                    one_of(&mut problems, &key, &text, &[true, false], bool_name)
+            }
+            "mandate.block_funds" => {
+                mandate.block_funds = one_of(&mut problems, &key, &text, &[true, false], bool_name)
+            }
+            _ => {
+                if let Some(metadata_key) = key.strip_prefix(METADATA_PREFIX) {
+                    request.metadata.insert(metadata_key.to_owned(), text);
+                } else if let Some(slot) = request.udf_slot(&key) {
+                    *slot = Some(text);
+                } else {
+                    request.extra_fields.insert(key, text);
+                }
+            }
+        }
+    }
+    if !mandate.is_empty() {
+        request.mandate = Some(mandate);
+    }
+    if problems.is_empty() {
+        Ok(request)
+    } else {
+        Err(invalid(problems))
+    }
+}
+
+/// JSON scalars as Juspay's string-typed fields: `1.0` stays `"1.0"` as written.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+fn bool_name(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The value among `allowed` whose wire name is `text`; otherwise records a violation.
+fn one_of<T: Copy>(
+    problems: &mut Vec<Violation>,
+    key: &str,
+    text: &str,
+    allowed: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    let found = allowed.iter().copied().find(|v| name(*v) == text);
+    if found.is_none() {
+        let names: Vec<_> = allowed.iter().map(|v| name(*v)).collect();
+        problems.push(violation(
+            key,
+            "invalid_value",
+            format!("must be one of {}", names.join(", ")),
+        ));
+    }
+    found
+}
+
+fn violation(field: &str, code: &str, message: impl Into<String>) -> Violation {
+    Violation {
+        field: field.to_owned(),
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+fn invalid(violations: Vec<Violation>) -> HyperCheckoutError {
+    HyperCheckoutError::Validation { violations }
+}
