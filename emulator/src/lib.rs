@@ -1,1 +1,380 @@
+//! A local fake of Juspay HyperCheckout's `POST /session` and `GET /orders/{id}` APIs.
+//!
+//! The emulator is the referee for every SDK's tests: it validates requests with its own
+//! implementation of Juspay's documented rules (it does not depend on the `hypercheckout`
+//! client crate), answers with Juspay-shaped bodies, and can inject faults (timeouts, 5xx,
+//! 429, malformed/oversized bodies, connection resets) per request via the
+//! `x-emulator-fault` header or per server via [`EmulatorConfig::default_fault`].
+//!
+//! ```no_run
+//! let emu = hypercheckout_emulator::Emulator::spawn(Default::default()).unwrap();
+//! println!("{}", emu.url()); // http://127.0.0.1:PORT
+//! ```
+//!
+//! See `docs/emulator.md` for the full behaviour.
 
+use std::io::{self, Write as _};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+mod fault;
+mod payment;
+mod server;
+mod util;
+mod validate;
+
+pub use fault::{FaultKind, FaultSpec};
+
+/// Merchant id accepted by a default-configured emulator.
+pub const DEFAULT_MERCHANT_ID: &str = "emulator_merchant";
+/// API key accepted by a default-configured emulator.
+pub const DEFAULT_API_KEY: &str = "emulator_api_key";
+/// Response key used to sign `return_url` redirects (phase 2).
+pub const DEFAULT_RESPONSE_KEY: &str = "emulator_response_key";
+
+/// One accepted (merchant id, API key) pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub merchant_id: String,
+    pub api_key: String,
+}
+
+impl Credential {
+    pub fn new(merchant_id: impl Into<String>, api_key: impl Into<String>) -> Credential {
+        Credential {
+            merchant_id: merchant_id.into(),
+            api_key: api_key.into(),
+        }
+    }
+}
+
+impl Default for Credential {
+    fn default() -> Credential {
+        Credential::new(DEFAULT_MERCHANT_ID, DEFAULT_API_KEY)
+    }
+}
+
+/// How to run an emulator.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Address to bind; default `127.0.0.1:0` (an ephemeral port).
+    pub bind: SocketAddr,
+    /// Accepted credentials; default one [`Credential::default()`].
+    pub credentials: Vec<Credential>,
+    /// Fault applied to every API request that has no `x-emulator-fault` header; same
+    /// grammar as the header.
+    pub default_fault: Option<String>,
+    /// Key used to sign `return_url` redirects.
+    pub response_key: String,
+    /// Where to POST order webhooks after a payment (http:// only), if anywhere.
+    pub webhook_url: Option<String>,
+    /// Basic-auth user name for webhooks.
+    pub webhook_username: Option<String>,
+    /// Basic-auth password for webhooks.
+    pub webhook_password: Option<String>,
+    /// Log each request to stderr.
+    pub verbose: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> EmulatorConfig {
+        EmulatorConfig {
+            bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            credentials: vec![Credential::default()],
+            default_fault: None,
+            response_key: DEFAULT_RESPONSE_KEY.to_string(),
+            webhook_url: None,
+            webhook_username: None,
+            webhook_password: None,
+            verbose: false,
+        }
+    }
+}
+
+/// A running emulator. It serves on its own thread with its own tokio runtime, so it can
+/// be used from sync and async tests alike. Dropping it shuts it down.
+pub struct Emulator {
+    url: String,
+    addr: SocketAddr,
+    state: Arc<server::AppState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds, starts serving on a background thread, and returns once listening.
+    pub fn spawn(config: EmulatorConfig) -> io::Result<Emulator> {
+        let default_fault = config
+            .default_fault
+            .as_deref()
+            .map(FaultSpec::parse)
+            .transpose()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("fault: {e}")))?;
+        if config.credentials.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "at least one credential is required",
+            ));
+        }
+        let webhook = match config.webhook_url {
+            Some(url) => {
+                if !url.starts_with("http://") {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "webhook URL must start with http:// (the emulator sends plain HTTP)",
+                    ));
+                }
+                Some(server::WebhookTarget {
+                    url,
+                    username: config.webhook_username,
+                    password: config.webhook_password,
+                })
+            }
+            None => None,
+        };
+
+        let listener = std::net::TcpListener::bind(config.bind)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let host = match addr.ip() {
+            ip if ip.is_unspecified() => match ip {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            },
+            ip => ip,
+        };
+        let url = format!("http://{}", SocketAddr::new(host, addr.port()));
+
+        let state = Arc::new(server::AppState::new(
+            config.credentials,
+            default_fault,
+            config.response_key,
+            webhook,
+            config.verbose,
+            url.clone(),
+        ));
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = server::router(state.clone());
+        let thread = std::thread::Builder::new()
+            .name("hypercheckout-emulator".to_string())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let serve = axum::serve(listener, app);
+                    tokio::select! {
+                        res = serve => {
+                            if let Err(e) = res {
+                                eprintln!("[emulator] server error: {e}");
+                            }
+                        }
+                        _ = rx => {}
+                    }
+                });
+                // Drops open connections (including `hang` ones) promptly.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })?;
+        Ok(Emulator {
+            url,
+            addr,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Number of `POST /session` and `GET /orders/{id}` requests seen with this
+    /// `x-routing-id` (all of them, including faulted and rejected ones). Requests without
+    /// the header are counted under `""`.
+    pub fn request_count(&self, routing_id: &str) -> u64 {
+        self.state.request_count(routing_id)
+    }
+
+    /// Number of `POST /session` and `GET /orders/{id}` requests seen in total.
+    pub fn total_requests(&self) -> u64 {
+        self.state.total_requests()
+    }
+
+    /// Stops serving and waits for the server thread to end (also done on drop).
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator").field("url", &self.url).finish()
+    }
+}
+
+fn parse_fault_arg(s: &str) -> Result<String, String> {
+    FaultSpec::parse(s).map(|_| s.to_string())
+}
+
+/// Command-line arguments of `hypercheckout-emulator` (and `hypercheckout emulator`, which
+/// flattens this struct).
+#[derive(Clone, Debug, clap::Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Port to listen on (0 = pick a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Accepted merchant id (repeatable; paired in order with --api-key).
+    #[arg(long = "merchant-id", value_name = "ID")]
+    pub merchant_ids: Vec<String>,
+    /// Accepted API key (repeatable; paired in order with --merchant-id).
+    #[arg(long = "api-key", value_name = "KEY")]
+    pub api_keys: Vec<String>,
+    /// Fault for every request without an x-emulator-fault header:
+    /// KIND[;times=N][;ms=MS][;retry-after=S].
+    #[arg(long, value_name = "SPEC", value_parser = parse_fault_arg)]
+    pub fault: Option<String>,
+    /// Key used to sign return_url redirects (HMAC-SHA256).
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_RESPONSE_KEY)]
+    pub response_key: String,
+    /// POST order webhooks here after a payment on the payment page (http:// only).
+    #[arg(long, value_name = "URL")]
+    pub webhook_url: Option<String>,
+    /// Basic-auth user name for webhooks.
+    #[arg(long, value_name = "USER")]
+    pub webhook_username: Option<String>,
+    /// Basic-auth password for webhooks.
+    #[arg(long, value_name = "PASSWORD")]
+    pub webhook_password: Option<String>,
+    /// Log each request to stderr.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+impl EmulatorArgs {
+    /// Turns the arguments into a configuration.
+    pub fn to_config(&self) -> Result<EmulatorConfig, String> {
+        let credentials = match (self.merchant_ids.len(), self.api_keys.len()) {
+            (0, 0) => vec![Credential::default()],
+            (1, 0) => vec![Credential::new(&self.merchant_ids[0], DEFAULT_API_KEY)],
+            (0, 1) => vec![Credential::new(DEFAULT_MERCHANT_ID, &self.api_keys[0])],
+            (m, k) if m == k => self
+                .merchant_ids
+                .iter()
+                .zip(&self.api_keys)
+                .map(|(m, k)| Credential::new(m, k))
+                .collect(),
+            (m, k) => {
+                return Err(format!(
+                    "--merchant-id was given {m} time(s) and --api-key {k} time(s); give them in pairs"
+                ))
+            }
+        };
+        Ok(EmulatorConfig {
+            bind: SocketAddr::new(self.host, self.port),
+            credentials,
+            default_fault: self.fault.clone(),
+            response_key: self.response_key.clone(),
+            webhook_url: self.webhook_url.clone(),
+            webhook_username: self.webhook_username.clone(),
+            webhook_password: self.webhook_password.clone(),
+            verbose: self.verbose,
+        })
+    }
+}
+
+/// Runs an emulator until Ctrl-C or SIGTERM. Prints `listening on http://HOST:PORT` as the
+/// first (and only) line on stdout.
+pub fn run_blocking(args: EmulatorArgs) -> ExitCode {
+    let config = match args.to_config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let emulator = match Emulator::spawn(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "listening on {}", emulator.url());
+        let _ = out.flush();
+    }
+    if args.verbose {
+        eprintln!("[emulator] listening on {}", emulator.url());
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(wait_for_signal());
+    if args.verbose {
+        eprintln!("[emulator] shutting down");
+    }
+    emulator.shutdown();
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

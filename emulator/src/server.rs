@@ -1,0 +1,759 @@
+//! HTTP routes and handlers.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::fault::{self, FaultAction, FaultSpec};
+use crate::util::{iso8601_utc, now_epoch, random_hex, random_lower_alnum, random_alnum};
+use crate::validate::{self, Problem};
+use crate::Credential;
+
+/// Webhook delivery settings (phase 2).
+#[derive(Clone, Debug)]
+pub(crate) struct WebhookTarget {
+    pub url: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Shared state of one emulator instance.
+pub(crate) struct AppState {
+    pub credentials: Vec<Credential>,
+    pub default_fault: Option<FaultSpec>,
+    pub response_key: String,
+    pub webhook: Option<WebhookTarget>,
+    pub verbose: bool,
+    pub base_url: String,
+    counts: Mutex<HashMap<String, u64>>,
+    total: AtomicU64,
+    fault_uses: Mutex<HashMap<(String, String), u64>>,
+    pub(crate) orders: Mutex<Orders>,
+}
+
+#[derive(Default)]
+pub(crate) struct Orders {
+    /// (merchant_id, order_id) -> order
+    by_key: HashMap<(String, String), Order>,
+    /// ordeh_ id -> (merchant_id, order_id)
+    by_id: HashMap<String, (String, String)>,
+}
+
+impl Orders {
+    pub(crate) fn get_by_id_mut(&mut self, id: &str) -> Option<&mut Order> {
+        let key = self.by_id.get(id)?.clone();
+        self.by_key.get_mut(&key)
+    }
+}
+
+/// An order as the emulator remembers it.
+#[derive(Clone, Debug)]
+pub(crate) struct Order {
+    pub id: String,
+    pub merchant_id: String,
+    pub order_id: String,
+    pub amount: String,
+    pub currency: String,
+    pub customer_id: String,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub return_url: Option<String>,
+    pub description: Option<String>,
+    pub udfs: [String; 10],
+    pub status: &'static str,
+    pub status_id: u32,
+    pub date_created: u64,
+    pub txn_id: Option<String>,
+    pub last_updated: u64,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl AppState {
+    pub(crate) fn new(
+        credentials: Vec<Credential>,
+        default_fault: Option<FaultSpec>,
+        response_key: String,
+        webhook: Option<WebhookTarget>,
+        verbose: bool,
+        base_url: String,
+    ) -> AppState {
+        AppState {
+            credentials,
+            default_fault,
+            response_key,
+            webhook,
+            verbose,
+            base_url,
+            counts: Mutex::new(HashMap::new()),
+            total: AtomicU64::new(0),
+            fault_uses: Mutex::new(HashMap::new()),
+            orders: Mutex::new(Orders::default()),
+        }
+    }
+
+    pub(crate) fn request_count(&self, routing_id: &str) -> u64 {
+        lock(&self.counts).get(routing_id).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn total_requests(&self) -> u64 {
+        self.total.load(Ordering::SeqCst)
+    }
+
+    fn record(&self, routing_id: &str) {
+        *lock(&self.counts).entry(routing_id.to_string()).or_insert(0) += 1;
+        self.total.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Whether this request should get `spec`'s fault (accounts for `times=N`).
+    fn fault_applies(&self, routing_id: &str, spec: &FaultSpec) -> bool {
+        let Some(times) = spec.times else {
+            return true;
+        };
+        let mut uses = lock(&self.fault_uses);
+        let n = uses
+            .entry((routing_id.to_string(), spec.canonical.clone()))
+            .or_insert(0);
+        if *n < times {
+            *n += 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The random id of the current request (also sent as `x-request-id`).
+#[derive(Clone, Debug)]
+pub(crate) struct RequestId(pub String);
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/session", post(create_session))
+        .route("/orders/{order_id}", get(order_status))
+        .route("/orders/{id}/payment-page", get(crate::payment::payment_page))
+        .route("/orders/{id}/pay", post(crate::payment::pay))
+        .route("/__emulator/stats", get(stats))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), request_id_layer))
+        .with_state(state)
+}
+
+async fn request_id_layer(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let rid = random_hex(32);
+    req.extensions_mut().insert(RequestId(rid.clone()));
+    let log = st.verbose.then(|| {
+        let routing = req
+            .headers()
+            .get("x-routing-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_string();
+        format!("{} {} routing-id={routing}", req.method(), req.uri())
+    });
+    let mut resp = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    if let Some(line) = log {
+        eprintln!("[emulator] {line} -> {} (request {rid})", resp.status().as_u16());
+    }
+    resp
+}
+
+// ---------------------------------------------------------------- responses
+
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    let text = serde_json::to_string(body).expect("serializable");
+    let mut resp = (status, text).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// `{"status":"error","error_code":...,"error_message":...}` (401, 404, 405).
+pub(crate) fn simple_error(status: StatusCode, error_code: &str, message: &str) -> Response {
+    json_response(
+        status,
+        &json!({"status": "error", "error_code": error_code, "error_message": message}),
+    )
+}
+
+fn unauthorized(message: &str) -> Response {
+    simple_error(StatusCode::UNAUTHORIZED, "access_denied", message)
+}
+
+/// A Juspay-shaped 400 with an `error_info` block.
+fn bad_request_with(
+    rid: &str,
+    error_code: &str,
+    info_code: &str,
+    error_message: String,
+    user_message: String,
+    problems: &[Problem],
+) -> Response {
+    let developer_message = problems
+        .iter()
+        .map(|p| format!("{} {}", p.field, p.reason))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fields: Vec<Value> = problems
+        .iter()
+        .map(|p| json!({"field_name": p.field, "reason": p.reason}))
+        .collect();
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({
+            "status": "Bad Request",
+            "error_code": error_code,
+            "error_message": error_message,
+            "user_message": user_message,
+            "error_info": {
+                "code": info_code,
+                "category": "USER_ERROR",
+                "request_id": rid,
+                "developer_message": developer_message,
+                "fields": fields,
+            }
+        }),
+    )
+}
+
+/// 400 for validation problems: "Mandatory fields are missing" if anything required is
+/// absent, else "invalid_request".
+pub(crate) fn bad_request(rid: &str, problems: &[Problem]) -> Response {
+    let missing: Vec<&str> = problems
+        .iter()
+        .filter(|p| p.missing)
+        .map(|p| p.field.as_str())
+        .collect();
+    let invalid: Vec<&str> = problems
+        .iter()
+        .filter(|p| !p.missing)
+        .map(|p| p.field.as_str())
+        .collect();
+    let all: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    let user_message = format!(
+        "The request could not be processed. Please check: {}",
+        all.join(", ")
+    );
+    if missing.is_empty() {
+        bad_request_with(
+            rid,
+            "invalid_request",
+            "INVALID_INPUT",
+            format!("Invalid value for field(s): {}", invalid.join(", ")),
+            user_message,
+            problems,
+        )
+    } else {
+        let mut message = format!("Mandatory fields are missing: {}", missing.join(", "));
+        if !invalid.is_empty() {
+            message.push_str(&format!("; invalid value for field(s): {}", invalid.join(", ")));
+        }
+        bad_request_with(
+            rid,
+            "Mandatory fields are missing",
+            "MISSING_MANDATORY_PARAMETER",
+            message,
+            user_message,
+            problems,
+        )
+    }
+}
+
+async fn not_found(method: Method, uri: Uri) -> Response {
+    simple_error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        &format!("No such endpoint: {method} {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    simple_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!("Method {method} is not allowed on {}", uri.path()),
+    )
+}
+
+// ---------------------------------------------------------------- common request steps
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Counts the request, then applies the fault from `x-emulator-fault` (or the server
+/// default). Returns a response if the request is to be answered by the fault.
+async fn count_and_fault(st: &AppState, headers: &HeaderMap, rid: &str) -> Option<Response> {
+    let routing = header_str(headers, "x-routing-id").unwrap_or("");
+    st.record(routing);
+    let spec = match headers.get("x-emulator-fault") {
+        Some(v) => match v.to_str().map_err(|e| e.to_string()).and_then(FaultSpec::parse) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                return Some(bad_request(
+                    rid,
+                    &[Problem {
+                        field: "x-emulator-fault".to_string(),
+                        reason: format!("is not a valid fault spec: {e}"),
+                        missing: false,
+                    }],
+                ))
+            }
+        },
+        None => st.default_fault.clone(),
+    };
+    let spec = spec?;
+    if !st.fault_applies(routing, &spec) {
+        return None;
+    }
+    match fault::perform(&spec, rid).await {
+        FaultAction::Proceed => None,
+        FaultAction::Respond(resp) => Some(resp),
+    }
+}
+
+/// Checks x-merchantid / x-routing-id (400) then Basic auth (401); returns the merchant id.
+fn check_headers_and_auth(
+    st: &AppState,
+    headers: &HeaderMap,
+    rid: &str,
+) -> Result<String, Response> {
+    let mut problems = Vec::new();
+    for name in ["x-merchantid", "x-routing-id"] {
+        if header_str(headers, name).is_none() {
+            problems.push(Problem {
+                field: name.to_string(),
+                reason: "header is required".to_string(),
+                missing: true,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(bad_request(rid, &problems));
+    }
+    let merchant = header_str(headers, "x-merchantid").unwrap_or_default();
+    let Some(auth) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauthorized("Authorization header is missing"));
+    };
+    let auth = auth.to_str().unwrap_or("").trim();
+    let Some((scheme, encoded)) = auth.split_once(' ') else {
+        return Err(unauthorized(
+            "Authorization must be HTTP Basic: base64(API_KEY + \":\")",
+        ));
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(unauthorized(
+            "Authorization must be HTTP Basic: base64(API_KEY + \":\")",
+        ));
+    }
+    let encoded = encoded.trim();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    let Some(decoded) = decoded else {
+        return Err(unauthorized("Authorization credentials are not valid base64"));
+    };
+    let Some((api_key, password)) = decoded.split_once(':') else {
+        return Err(unauthorized(
+            "Authorization credentials must be API_KEY followed by ':' (empty password)",
+        ));
+    };
+    if !password.is_empty() {
+        return Err(unauthorized(
+            "Authorization password must be empty: base64(API_KEY + \":\")",
+        ));
+    }
+    if st
+        .credentials
+        .iter()
+        .any(|c| c.api_key == api_key && c.merchant_id == merchant)
+    {
+        Ok(merchant.to_string())
+    } else {
+        Err(unauthorized("Invalid API key or merchant id"))
+    }
+}
+
+// ---------------------------------------------------------------- POST /session
+
+/// `sdk_payload.payload`, in the field order of Juspay's sample response.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Payload<'a> {
+    client_id: &'a str,
+    amount: &'a str,
+    merchant_id: &'a str,
+    client_auth_token: String,
+    client_auth_token_expiry: String,
+    environment: &'a str,
+    #[serde(rename = "options.getUpiDeepLinks")]
+    get_upi_deep_links: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_name: Option<&'a str>,
+    action: &'a str,
+    customer_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_url: Option<&'a str>,
+    currency: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_email: Option<&'a str>,
+    order_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SdkPayload<'a> {
+    #[serde(rename = "requestId")]
+    request_id: &'a str,
+    service: &'a str,
+    payload: Payload<'a>,
+}
+
+#[derive(Serialize)]
+struct PaymentLinks {
+    web: String,
+}
+
+#[derive(Serialize)]
+struct SessionResponse<'a> {
+    status: &'a str,
+    id: &'a str,
+    order_id: &'a str,
+    payment_links: PaymentLinks,
+    sdk_payload: SdkPayload<'a>,
+}
+
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim())
+        .is_some_and(|m| m.eq_ignore_ascii_case("application/json"))
+}
+
+async fn create_session(
+    State(st): State<Arc<AppState>>,
+    Extension(RequestId(rid)): Extension<RequestId>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(resp) = count_and_fault(&st, &headers, &rid).await {
+        return resp;
+    }
+    let merchant = match check_headers_and_auth(&st, &headers, &rid) {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    if !is_json_content_type(&headers) {
+        return bad_request(
+            &rid,
+            &[Problem {
+                field: "Content-Type".to_string(),
+                reason: "header must be application/json".to_string(),
+                missing: !headers.contains_key(header::CONTENT_TYPE),
+            }],
+        );
+    }
+    let parsed: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return bad_request(
+                &rid,
+                &[Problem {
+                    field: "body".to_string(),
+                    reason: format!("is not valid JSON ({e})"),
+                    missing: false,
+                }],
+            )
+        }
+    };
+    let Value::Object(map) = parsed else {
+        return bad_request(
+            &rid,
+            &[Problem {
+                field: "body".to_string(),
+                reason: "must be a JSON object".to_string(),
+                missing: false,
+            }],
+        );
+    };
+    let problems = validate::validate_session(&map);
+    if !problems.is_empty() {
+        return bad_request(&rid, &problems);
+    }
+    session_success(&st, &rid, &merchant, &map)
+}
+
+fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, Value>) -> Response {
+    let s = |k: &str| map.get(k).and_then(Value::as_str);
+    let order_id = s("order_id").unwrap_or_default();
+    let amount = s("amount").unwrap_or_default();
+    let currency = s("currency").unwrap_or("INR");
+
+    let id = {
+        let mut orders = lock(&st.orders);
+        let key = (merchant.to_string(), order_id.to_string());
+        if let Some(existing) = orders.by_key.get(&key) {
+            if validate::amount_key(&existing.amount) != validate::amount_key(amount) {
+                return bad_request_with(
+                    rid,
+                    "duplicate.call",
+                    "DUPLICATE_REQUEST",
+                    format!(
+                        "Order {order_id} already exists with a different amount ({}); an \
+                         order's amount cannot change",
+                        existing.amount
+                    ),
+                    "This order already exists with a different amount.".to_string(),
+                    &[Problem {
+                        field: "amount".to_string(),
+                        reason: format!("differs from the existing order's amount {}", existing.amount),
+                        missing: false,
+                    }],
+                );
+            }
+            if existing.status == "CHARGED" {
+                return bad_request_with(
+                    rid,
+                    "duplicate.call",
+                    "ALREADY_EXISTS",
+                    format!("Order {order_id} has already been paid (status CHARGED)"),
+                    "This order has already been paid.".to_string(),
+                    &[Problem {
+                        field: "order_id".to_string(),
+                        reason: "refers to an order that is already CHARGED".to_string(),
+                        missing: false,
+                    }],
+                );
+            }
+            existing.id.clone()
+        } else {
+            let id = format!("ordeh_{}", random_lower_alnum(20));
+            let mut udfs: [String; 10] = Default::default();
+            for (i, u) in udfs.iter_mut().enumerate() {
+                *u = s(&format!("udf{}", i + 1)).unwrap_or_default().to_string();
+            }
+            let now = now_epoch();
+            let order = Order {
+                id: id.clone(),
+                merchant_id: merchant.to_string(),
+                order_id: order_id.to_string(),
+                amount: amount.to_string(),
+                currency: currency.to_string(),
+                customer_id: s("customer_id").unwrap_or_default().to_string(),
+                customer_email: s("customer_email").map(str::to_string),
+                customer_phone: s("customer_phone").map(str::to_string),
+                return_url: s("return_url").map(str::to_string),
+                description: s("description").map(str::to_string),
+                udfs,
+                status: "NEW",
+                status_id: 10,
+                date_created: now,
+                txn_id: None,
+                last_updated: now,
+            };
+            orders.by_id.insert(id.clone(), key.clone());
+            orders.by_key.insert(key, order);
+            id
+        }
+    };
+
+    let resp = SessionResponse {
+        status: "NEW",
+        id: &id,
+        order_id,
+        payment_links: PaymentLinks {
+            web: payment_page_url(&st.base_url, &id),
+        },
+        sdk_payload: SdkPayload {
+            request_id: rid,
+            service: "in.juspay.hyperpay",
+            payload: Payload {
+                client_id: s("payment_page_client_id").unwrap_or_default(),
+                amount,
+                merchant_id: merchant,
+                client_auth_token: format!("tkn_{}", random_alnum(21)),
+                client_auth_token_expiry: iso8601_utc(now_epoch() + 15 * 60),
+                environment: "sandbox",
+                get_upi_deep_links: "true",
+                last_name: s("last_name"),
+                action: s("action").unwrap_or_default(),
+                customer_id: s("customer_id").unwrap_or_default(),
+                return_url: s("return_url"),
+                currency,
+                first_name: s("first_name"),
+                customer_phone: s("customer_phone"),
+                customer_email: s("customer_email"),
+                order_id,
+                description: s("description"),
+            },
+        },
+    };
+    json_response(StatusCode::OK, &resp)
+}
+
+pub(crate) fn payment_page_url(base: &str, id: &str) -> String {
+    format!("{base}/orders/{id}/payment-page")
+}
+
+// ---------------------------------------------------------------- GET /orders/{order_id}
+
+fn amount_number(amount: &str) -> Value {
+    amount
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+/// The Order Status API body for `order`.
+pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
+    let amount = amount_number(&order.amount);
+    let mut v = json!({
+        "id": order.id,
+        "order_id": order.order_id,
+        "merchant_id": order.merchant_id,
+        "customer_id": order.customer_id,
+        "customer_email": order.customer_email,
+        "customer_phone": order.customer_phone,
+        "product_id": "",
+        "status": order.status,
+        "status_id": order.status_id,
+        "amount": amount,
+        "effective_amount": amount,
+        "currency": order.currency,
+        "refunded": false,
+        "amount_refunded": 0,
+        "date_created": iso8601_utc(order.date_created),
+        "last_updated": iso8601_utc(order.last_updated),
+        "return_url": order.return_url,
+        "description": order.description.clone().unwrap_or_default(),
+        "payment_links": {
+            "web": payment_page_url(base_url, &order.id),
+            "mobile": payment_page_url(base_url, &order.id),
+            "iframe": payment_page_url(base_url, &order.id),
+        },
+    });
+    let obj = v.as_object_mut().expect("object");
+    for (i, u) in order.udfs.iter().enumerate() {
+        obj.insert(format!("udf{}", i + 1), Value::String(u.clone()));
+    }
+    if let Some(txn_id) = &order.txn_id {
+        let charged = order.status == "CHARGED";
+        let (code, message) = if charged {
+            ("", "")
+        } else {
+            ("AUTHORIZATION_FAILED", "Payment failed on the emulator's payment page")
+        };
+        obj.insert("txn_id".into(), json!(txn_id));
+        obj.insert("payment_method_type".into(), json!("CARD"));
+        obj.insert("payment_method".into(), json!("VISA"));
+        obj.insert("bank_error_code".into(), json!(code));
+        obj.insert("bank_error_message".into(), json!(message));
+        obj.insert(
+            "txn_detail".into(),
+            json!({
+                "txn_id": txn_id,
+                "order_id": order.order_id,
+                "status": order.status,
+                "gateway": "DUMMY",
+                "gateway_id": 100,
+                "net_amount": amount,
+                "txn_amount": amount,
+                "currency": order.currency,
+                "error_code": code,
+                "error_message": message,
+                "created": iso8601_utc(order.last_updated),
+            }),
+        );
+        obj.insert(
+            "payment_gateway_response".into(),
+            json!({
+                "resp_code": if charged { "SUCCESS" } else { "FAILURE" },
+                "resp_message": if charged { "Transaction successful" } else { message },
+                "txn_id": txn_id,
+                "epg_txn_id": format!("emu_{txn_id}"),
+                "auth_id_code": "",
+                "rrn": "",
+                "created": iso8601_utc(order.last_updated),
+            }),
+        );
+        obj.insert("refunds".into(), json!([]));
+    }
+    v
+}
+
+async fn order_status(
+    State(st): State<Arc<AppState>>,
+    Extension(RequestId(rid)): Extension<RequestId>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(resp) = count_and_fault(&st, &headers, &rid).await {
+        return resp;
+    }
+    let merchant = match check_headers_and_auth(&st, &headers, &rid) {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let orders = lock(&st.orders);
+    let key = (merchant.clone(), order_id.clone());
+    let order = orders.by_key.get(&key).or_else(|| {
+        orders
+            .by_id
+            .get(&order_id)
+            .filter(|(m, _)| *m == merchant)
+            .and_then(|k| orders.by_key.get(k))
+    });
+    match order {
+        Some(order) => json_response(StatusCode::OK, &order_status_json(order, &st.base_url)),
+        None => simple_error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            &format!("Order {order_id} not found"),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------- GET /__emulator/stats
+
+async fn stats(
+    State(st): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let routing = q.get("routing_id").map(String::as_str).unwrap_or("");
+    json_response(
+        StatusCode::OK,
+        &json!({"count": st.request_count(routing), "total": st.total_requests()}),
+    )
+}
