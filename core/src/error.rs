@@ -143,7 +143,7 @@ impl HyperCheckoutError {
 fn summarize(violations: &[Violation]) -> String {
     violations
         .iter()
-        .map(|v| format!("{} {} ({})", v.field, v.message, v.code))
+        .map(Violation::to_string)
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -28,6 +28,12 @@
 //! headers), `response.rs`, `error.rs` (the error kinds and HTTP mapping), `config.rs`,
 //! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime).
 
+// The error enum crosses the FFI as a flat record of optional fields; boxing it to please
+// this lint would make every binding's error type worse.
+#![allow(clippy::result_large_err)]
+
+use std::collections::HashMap;
+
 mod client;
 mod config;
 mod error;
@@ -76,11 +82,16 @@ pub fn routing_id(request: SessionRequest) -> String {
     request.effective_routing_id().to_owned()
 }
 
-/// Parses a `POST /session` answer body into a `Session` (for the conformance vectors and
-/// for callers who make the HTTP call themselves).
+/// Interprets a `POST /session` answer (status, headers, body) exactly as the client does:
+/// a `Session` for 2xx, otherwise the matching error. For callers who make the HTTP call
+/// themselves, and for the conformance vectors.
 #[uniffi::export(name = "parse_session_response")]
-pub fn parse_session_response_json(body: String) -> Result<Session, HyperCheckoutError> {
-    response::parse_session_response(&body)
+pub fn parse_session_answer(
+    http_status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+) -> Result<Session, HyperCheckoutError> {
+    response::parse_session_response(http_status, &headers, &body)
 }
 
 /// This SDK's version.

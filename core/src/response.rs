@@ -5,10 +5,12 @@
 //! keep its exact text: keys we do not model (`options.getUpiDeepLinks`, future ones)
 //! survive byte for byte.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::{unexpected, HttpAnswer, HyperCheckoutError};
+use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError};
 
 /// A created payment session.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -92,13 +94,30 @@ pub(crate) fn parse_session(answer: &HttpAnswer<'_>) -> Result<Session, HyperChe
     })
 }
 
-/// Parses a `POST /session` answer body as the client would (status 200), for callers who
-/// make the HTTP call themselves and for the conformance vectors.
-pub fn parse_session_response(body: &str) -> Result<Session, HyperCheckoutError> {
-    parse_session(&HttpAnswer {
-        status: 200,
+/// Interprets a `POST /session` answer exactly as the client does: a 2xx body becomes a
+/// `Session`, anything else the matching `HyperCheckoutError`. For callers who make the HTTP
+/// call themselves, and for the conformance vectors in `testdata/responses.json`.
+pub fn parse_session_response(
+    http_status: u16,
+    headers: &HashMap<String, String>,
+    body: &str,
+) -> Result<Session, HyperCheckoutError> {
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+    };
+    let answer = HttpAnswer {
+        status: http_status,
         body: body.as_bytes(),
-        request_id_header: None,
-        retry_after: None,
-    })
+        request_id_header: header("x-request-id"),
+        retry_after: header("retry-after")
+            .and_then(|v| crate::retry::parse_retry_after(&v, std::time::SystemTime::now())),
+    };
+    if (200..300).contains(&http_status) {
+        parse_session(&answer)
+    } else {
+        Err(from_error_answer(&answer))
+    }
 }

@@ -13,7 +13,7 @@ use crate::wire;
 
 /// One broken rule: the wire name of the field, a stable machine code, and a sentence for
 /// humans. Codes never change meaning; new rules get new codes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct Violation {
     /// The field's name on the wire, e.g. `order_id` or `mandate.max_amount`.
     pub field: String,
@@ -21,6 +21,12 @@ pub struct Violation {
     pub code: String,
     /// A human-readable explanation.
     pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.field, self.message, self.code)
+    }
 }
 
 /// Stable violation codes. Shared with `testdata/` and every binding's tests.
