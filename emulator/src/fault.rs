@@ -226,17 +226,25 @@ fn status_fault(code: u16, retry_after: Option<u64>, request_id: &str) -> Respon
     resp
 }
 
-/// 200 + `Content-Length: 4096`, ~40 bytes of body, then an I/O error which makes hyper
-/// abort the connection.
+/// 200 + `Content-Length: 4096`, ~30 bytes of body, a short pause (so hyper flushes what it
+/// has), then an I/O error which makes hyper abort the connection.
 fn reset_response() -> Response {
-    let first: Result<Bytes, std::io::Error> = Ok(Bytes::from_static(
-        b"{\"status\": \"NEW\", \"id\": \"ordeh_",
-    ));
-    let second: Result<Bytes, std::io::Error> = Err(std::io::Error::new(
-        std::io::ErrorKind::ConnectionReset,
-        "emulated connection reset",
-    ));
-    let stream = futures_util::stream::iter([first, second]);
+    let stream = futures_util::stream::unfold(0u8, |step| async move {
+        let item: Result<Bytes, std::io::Error> = match step {
+            0 => Ok(Bytes::from_static(
+                b"{\"status\": \"NEW\", \"id\": \"ordeh_",
+            )),
+            1 => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "emulated connection reset",
+                ))
+            }
+            _ => return None,
+        };
+        Some((item, step + 1))
+    });
     let mut resp = Response::new(Body::from_stream(stream));
     set_json(&mut resp);
     resp.headers_mut()

@@ -297,8 +297,8 @@ impl EmulatorArgs {
                 .collect(),
             (m, k) => {
                 return Err(format!(
-                    "--merchant-id was given {m} time(s) and --api-key {k} time(s); give them in pairs"
-                ))
+                "--merchant-id was given {m} time(s) and --api-key {k} time(s); give them in pairs"
+            ))
             }
         };
         Ok(EmulatorConfig {

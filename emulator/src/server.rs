@@ -16,11 +16,12 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::fault::{self, FaultAction, FaultSpec};
-use crate::util::{iso8601_utc, now_epoch, random_hex, random_lower_alnum, random_alnum};
+use crate::util::{iso8601_utc, now_epoch, random_alnum, random_hex, random_lower_alnum};
 use crate::validate::{self, Problem};
 use crate::Credential;
 
 /// Webhook delivery settings (phase 2).
+#[allow(dead_code)] // used by the payment page (phase 2)
 #[derive(Clone, Debug)]
 pub(crate) struct WebhookTarget {
     pub url: String,
@@ -29,6 +30,7 @@ pub(crate) struct WebhookTarget {
 }
 
 /// Shared state of one emulator instance.
+#[allow(dead_code)] // response_key/webhook: used by the payment page (phase 2)
 pub(crate) struct AppState {
     pub credentials: Vec<Credential>,
     pub default_fault: Option<FaultSpec>,
@@ -51,6 +53,7 @@ pub(crate) struct Orders {
 }
 
 impl Orders {
+    #[allow(dead_code)]
     pub(crate) fn get_by_id_mut(&mut self, id: &str) -> Option<&mut Order> {
         let key = self.by_id.get(id)?.clone();
         self.by_key.get_mut(&key)
@@ -114,7 +117,9 @@ impl AppState {
     }
 
     fn record(&self, routing_id: &str) {
-        *lock(&self.counts).entry(routing_id.to_string()).or_insert(0) += 1;
+        *lock(&self.counts)
+            .entry(routing_id.to_string())
+            .or_insert(0) += 1;
         self.total.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -144,16 +149,26 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/session", post(create_session))
         .route("/orders/{order_id}", get(order_status))
-        .route("/orders/{id}/payment-page", get(crate::payment::payment_page))
+        .route(
+            "/orders/{id}/payment-page",
+            get(crate::payment::payment_page),
+        )
         .route("/orders/{id}/pay", post(crate::payment::pay))
         .route("/__emulator/stats", get(stats))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), request_id_layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_id_layer,
+        ))
         .with_state(state)
 }
 
-async fn request_id_layer(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+async fn request_id_layer(
+    State(st): State<Arc<AppState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let rid = random_hex(32);
     req.extensions_mut().insert(RequestId(rid.clone()));
     let log = st.verbose.then(|| {
@@ -170,7 +185,10 @@ async fn request_id_layer(State(st): State<Arc<AppState>>, mut req: Request, nex
         resp.headers_mut().insert("x-request-id", v);
     }
     if let Some(line) = log {
-        eprintln!("[emulator] {line} -> {} (request {rid})", resp.status().as_u16());
+        eprintln!(
+            "[emulator] {line} -> {} (request {rid})",
+            resp.status().as_u16()
+        );
     }
     resp
 }
@@ -265,7 +283,10 @@ pub(crate) fn bad_request(rid: &str, problems: &[Problem]) -> Response {
     } else {
         let mut message = format!("Mandatory fields are missing: {}", missing.join(", "));
         if !invalid.is_empty() {
-            message.push_str(&format!("; invalid value for field(s): {}", invalid.join(", ")));
+            message.push_str(&format!(
+                "; invalid value for field(s): {}",
+                invalid.join(", ")
+            ));
         }
         bad_request_with(
             rid,
@@ -310,7 +331,11 @@ async fn count_and_fault(st: &AppState, headers: &HeaderMap, rid: &str) -> Optio
     let routing = header_str(headers, "x-routing-id").unwrap_or("");
     st.record(routing);
     let spec = match headers.get("x-emulator-fault") {
-        Some(v) => match v.to_str().map_err(|e| e.to_string()).and_then(FaultSpec::parse) {
+        Some(v) => match v
+            .to_str()
+            .map_err(|e| e.to_string())
+            .and_then(FaultSpec::parse)
+        {
             Ok(spec) => Some(spec),
             Err(e) => {
                 return Some(bad_request(
@@ -336,6 +361,7 @@ async fn count_and_fault(st: &AppState, headers: &HeaderMap, rid: &str) -> Optio
 }
 
 /// Checks x-merchantid / x-routing-id (400) then Basic auth (401); returns the merchant id.
+#[allow(clippy::result_large_err)]
 fn check_headers_and_auth(
     st: &AppState,
     headers: &HeaderMap,
@@ -375,7 +401,9 @@ fn check_headers_and_auth(
         .ok()
         .and_then(|b| String::from_utf8(b).ok());
     let Some(decoded) = decoded else {
-        return Err(unauthorized("Authorization credentials are not valid base64"));
+        return Err(unauthorized(
+            "Authorization credentials are not valid base64",
+        ));
     };
     let Some((api_key, password)) = decoded.split_once(':') else {
         return Err(unauthorized(
@@ -536,7 +564,10 @@ fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, V
                     "This order already exists with a different amount.".to_string(),
                     &[Problem {
                         field: "amount".to_string(),
-                        reason: format!("differs from the existing order's amount {}", existing.amount),
+                        reason: format!(
+                            "differs from the existing order's amount {}",
+                            existing.amount
+                        ),
                         missing: false,
                     }],
                 );
@@ -673,7 +704,10 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
         let (code, message) = if charged {
             ("", "")
         } else {
-            ("AUTHORIZATION_FAILED", "Payment failed on the emulator's payment page")
+            (
+                "AUTHORIZATION_FAILED",
+                "Payment failed on the emulator's payment page",
+            )
         };
         obj.insert("txn_id".into(), json!(txn_id));
         obj.insert("payment_method_type".into(), json!("CARD"));

@@ -244,9 +244,7 @@ pub fn email_problem(v: &str) -> Option<String> {
     if domain.is_empty() {
         return Some("the part after '@' must not be empty".to_string());
     }
-    let bad_edge = |p: &str| {
-        p.starts_with(['_', '.']) || p.ends_with(['_', '.'])
-    };
+    let bad_edge = |p: &str| p.starts_with(['_', '.']) || p.ends_with(['_', '.']);
     if bad_edge(local) {
         return Some("the part before '@' must not start or end with '.' or '_'".to_string());
     }
@@ -290,9 +288,7 @@ pub fn name_problem(v: &str) -> Option<String> {
         v.chars()
             .find(|&c| !(c.is_alphanumeric() || " ().-_".contains(c)))
             .map(|c| {
-                format!(
-                    "contains {c:?}; only letters, digits, spaces and ( ) . - _ are allowed"
-                )
+                format!("contains {c:?}; only letters, digits, spaces and ( ) . - _ are allowed")
             })
     })
 }
@@ -392,8 +388,7 @@ fn mandate_problems(body: &Map<String, Value>, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    if create_present && amount_rule != Some("FIXED") && !body.contains_key("mandate.max_amount")
-    {
+    if create_present && amount_rule != Some("FIXED") && !body.contains_key("mandate.max_amount") {
         problems.push(Problem::missing(
             "mandate.max_amount",
             "is required for a mandate unless mandate.amount_rule is FIXED",
@@ -414,7 +409,10 @@ fn mandate_problems(body: &Map<String, Value>, problems: &mut Vec<Problem>) {
     }
 
     let mut dates = [None, None];
-    for (i, key) in ["mandate.start_date", "mandate.end_date"].iter().enumerate() {
+    for (i, key) in ["mandate.start_date", "mandate.end_date"]
+        .iter()
+        .enumerate()
+    {
         if let Some(d) = s(key) {
             if epoch_digits(d) {
                 dates[i] = d.parse::<u64>().ok();
@@ -525,12 +523,17 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b", "test@mail.com", "a.b+c@x-y.com", "x!#$%&'*+-/=?^_{|}~@d"] {
+        for ok in [
+            "a@b",
+            "test@mail.com",
+            "a.b+c@x-y.com",
+            "x!#$%&'*+-/=?^_{|}~@d",
+        ] {
             assert_eq!(email_problem(ok), None, "{ok}");
         }
         for bad in [
-            "", "a", "@b", "a@", "a@@b", "a@b@c", "_a@b", "a_@b", "a@.b", "a@b.", ".a@b",
-            "a@_b", "a b@c", "a\"b@c", "é@b", "a@b`",
+            "", "a", "@b", "a@", "a@@b", "a@b@c", "_a@b", "a_@b", "a@.b", "a@b.", ".a@b", "a@_b",
+            "a b@c", "a\"b@c", "é@b", "a@b`",
         ] {
             assert!(email_problem(bad).is_some(), "{bad}");
         }
@@ -540,7 +543,11 @@ mod tests {
 
     #[test]
     fn return_urls() {
-        for ok in ["https://shop.merchant.com", "https://a.b/c/d#x", "HTTPS://x.com:8443/p"] {
+        for ok in [
+            "https://shop.merchant.com",
+            "https://a.b/c/d#x",
+            "HTTPS://x.com:8443/p",
+        ] {
             assert_eq!(return_url_problem(ok), None, "{ok}");
         }
         for bad in [
@@ -579,9 +586,15 @@ mod tests {
         assert!(fields(with(&[("udf1", json!("ab_c"))])) == ["udf1"]);
         assert!(fields(with(&[("udf6", json!("ab_c!"))])).is_empty());
         assert!(fields(with(&[("udf5", json!("ab c 9"))])).is_empty());
-        assert_eq!(fields(with(&[("udf10", json!("x".repeat(256)))])), ["udf10"]);
         assert_eq!(
-            fields(with(&[("metadata.JUSPAY:gateway_reference_id", json!("x".repeat(256)))])),
+            fields(with(&[("udf10", json!("x".repeat(256)))])),
+            ["udf10"]
+        );
+        assert_eq!(
+            fields(with(&[(
+                "metadata.JUSPAY:gateway_reference_id",
+                json!("x".repeat(256))
+            )])),
             ["metadata.JUSPAY:gateway_reference_id"]
         );
     }
@@ -593,7 +606,10 @@ mod tests {
         assert!(p.iter().all(|p| p.missing));
         assert_eq!(fields(with(&[("amount", json!(100))])), ["amount"]);
         assert!(fields(with(&[("offer_code", json!(5)), ("theme", json!("dark"))])).is_empty());
-        assert_eq!(fields(with(&[("payment_page_client_id", json!(""))])), ["payment_page_client_id"]);
+        assert_eq!(
+            fields(with(&[("payment_page_client_id", json!(""))])),
+            ["payment_page_client_id"]
+        );
         assert_eq!(fields(with(&[("action", json!("pay"))])), ["action"]);
         assert_eq!(fields(with(&[("currency", json!("inr"))])), ["currency"]);
     }
@@ -634,32 +650,80 @@ mod tests {
             }
             fields(v)
         };
-        assert_eq!(m(&[("mandate.frequency", json!("HOURLY"))]), ["mandate.frequency"]);
-        assert_eq!(m(&[("mandate.rule_value", json!("1"))]), ["mandate.rule_value"]);
         assert_eq!(
-            m(&[("mandate.frequency", json!("WEEKLY")), ("mandate.rule_value", json!("8"))]),
+            m(&[("mandate.frequency", json!("HOURLY"))]),
+            ["mandate.frequency"]
+        );
+        assert_eq!(
+            m(&[("mandate.rule_value", json!("1"))]),
             ["mandate.rule_value"]
         );
-        assert!(m(&[("mandate.frequency", json!("FORTNIGHTLY")), ("mandate.rule_value", json!("16"))]).is_empty());
         assert_eq!(
-            m(&[("mandate.frequency", json!("DAILY")), ("mandate.rule_value", json!("1"))]),
+            m(&[
+                ("mandate.frequency", json!("WEEKLY")),
+                ("mandate.rule_value", json!("8"))
+            ]),
             ["mandate.rule_value"]
         );
-        assert_eq!(m(&[("mandate.max_amount", json!("123456.78"))]), ["mandate.max_amount"]);
-        assert_eq!(m(&[("mandate.start_date", json!("12345678901"))]), ["mandate.start_date"]);
+        assert!(m(&[
+            ("mandate.frequency", json!("FORTNIGHTLY")),
+            ("mandate.rule_value", json!("16"))
+        ])
+        .is_empty());
         assert_eq!(
-            m(&[("mandate.start_date", json!("200")), ("mandate.end_date", json!("100"))]),
+            m(&[
+                ("mandate.frequency", json!("DAILY")),
+                ("mandate.rule_value", json!("1"))
+            ]),
+            ["mandate.rule_value"]
+        );
+        assert_eq!(
+            m(&[("mandate.max_amount", json!("123456.78"))]),
+            ["mandate.max_amount"]
+        );
+        assert_eq!(
+            m(&[("mandate.start_date", json!("12345678901"))]),
+            ["mandate.start_date"]
+        );
+        assert_eq!(
+            m(&[
+                ("mandate.start_date", json!("200")),
+                ("mandate.end_date", json!("100"))
+            ]),
             ["mandate.end_date"]
         );
-        assert_eq!(m(&[("mandate.revokable_by_customer", json!(false))]), ["mandate.revokable_by_customer"]);
-        assert!(m(&[("mandate.frequency", json!("ONETIME")), ("mandate.revokable_by_customer", json!(false)), ("mandate.block_funds", json!("true"))]).is_empty());
         assert_eq!(
-            m(&[("mandate.frequency", json!("ONETIME")), ("mandate.block_funds", json!(false))]),
+            m(&[("mandate.revokable_by_customer", json!(false))]),
+            ["mandate.revokable_by_customer"]
+        );
+        assert!(m(&[
+            ("mandate.frequency", json!("ONETIME")),
+            ("mandate.revokable_by_customer", json!(false)),
+            ("mandate.block_funds", json!("true"))
+        ])
+        .is_empty());
+        assert_eq!(
+            m(&[
+                ("mandate.frequency", json!("ONETIME")),
+                ("mandate.block_funds", json!(false))
+            ]),
             ["mandate.block_funds"]
         );
-        assert_eq!(m(&[("mandate.block_funds", json!(true))]), ["mandate.block_funds"]);
-        assert_eq!(m(&[("mandate.block_funds", json!("yes"))]), ["mandate.block_funds"]);
-        assert_eq!(m(&[("mandate.amount_rule", json!("fixed"))]), ["mandate.amount_rule"]);
-        assert_eq!(m(&[("options.create_mandate", json!("MAYBE"))]), ["options.create_mandate"]);
+        assert_eq!(
+            m(&[("mandate.block_funds", json!(true))]),
+            ["mandate.block_funds"]
+        );
+        assert_eq!(
+            m(&[("mandate.block_funds", json!("yes"))]),
+            ["mandate.block_funds"]
+        );
+        assert_eq!(
+            m(&[("mandate.amount_rule", json!("fixed"))]),
+            ["mandate.amount_rule"]
+        );
+        assert_eq!(
+            m(&[("options.create_mandate", json!("MAYBE"))]),
+            ["options.create_mandate"]
+        );
     }
 }

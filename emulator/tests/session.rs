@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use hypercheckout_emulator::{Credential, Emulator, EmulatorConfig, DEFAULT_API_KEY, DEFAULT_MERCHANT_ID};
+use hypercheckout_emulator::{
+    Credential, Emulator, EmulatorConfig, DEFAULT_API_KEY, DEFAULT_MERCHANT_ID,
+};
 use serde_json::{json, Value};
 
 fn is_iso_utc(s: &str) -> bool {
@@ -28,18 +30,31 @@ async fn success_has_the_reference_shape() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let rid = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     let body: Value = resp.json().await.unwrap();
 
-    let top: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(top, ["id", "order_id", "payment_links", "sdk_payload", "status"]);
+    let top: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        top,
+        ["id", "order_id", "payment_links", "sdk_payload", "status"]
+    );
     assert_eq!(body["status"], "NEW");
     assert_eq!(body["order_id"], "testing-order-one");
     let id = body["id"].as_str().unwrap();
     assert!(id.starts_with("ordeh_"));
     assert_eq!(id.len(), 26);
-    assert!(id[6..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    assert!(id[6..]
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
     assert_eq!(
         body["payment_links"]["web"],
         format!("{}/orders/{id}/payment-page", emu.url())
@@ -55,9 +70,22 @@ async fn success_has_the_reference_shape() {
     let mut keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
     let mut expected = vec![
-        "clientId", "amount", "merchantId", "clientAuthToken", "clientAuthTokenExpiry",
-        "environment", "options.getUpiDeepLinks", "lastName", "action", "customerId",
-        "returnUrl", "currency", "firstName", "customerPhone", "customerEmail", "orderId",
+        "clientId",
+        "amount",
+        "merchantId",
+        "clientAuthToken",
+        "clientAuthTokenExpiry",
+        "environment",
+        "options.getUpiDeepLinks",
+        "lastName",
+        "action",
+        "customerId",
+        "returnUrl",
+        "currency",
+        "firstName",
+        "customerPhone",
+        "customerEmail",
+        "orderId",
         "description",
     ];
     expected.sort();
@@ -102,7 +130,14 @@ async fn minimal_guest_request_omits_absent_keys() {
     assert_eq!(p["customerId"], "");
     assert_eq!(p["currency"], "AED");
     assert_eq!(p["action"], "paymentManagement");
-    for absent in ["lastName", "firstName", "returnUrl", "customerPhone", "customerEmail", "description"] {
+    for absent in [
+        "lastName",
+        "firstName",
+        "returnUrl",
+        "customerPhone",
+        "customerEmail",
+        "description",
+    ] {
         assert!(!p.contains_key(absent), "{absent}");
     }
 }
@@ -112,7 +147,11 @@ async fn every_response_has_a_request_id() {
     let emu = emu();
     let c = client();
     let a = c.get(format!("{}/nope", emu.url())).send().await.unwrap();
-    let b = c.get(format!("{}/__emulator/stats", emu.url())).send().await.unwrap();
+    let b = c
+        .get(format!("{}/__emulator/stats", emu.url()))
+        .send()
+        .await
+        .unwrap();
     let ra = a.headers()["x-request-id"].to_str().unwrap().to_string();
     let rb = b.headers()["x-request-id"].to_str().unwrap().to_string();
     assert_ne!(ra, rb);
@@ -126,7 +165,11 @@ async fn every_response_has_a_request_id() {
 #[tokio::test]
 async fn wrong_method_is_405_json() {
     let emu = emu();
-    let resp = client().get(format!("{}/session", emu.url())).send().await.unwrap();
+    let resp = client()
+        .get(format!("{}/session", emu.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 405);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["status"], "error");
@@ -138,7 +181,9 @@ async fn expect_401(resp: reqwest::Response) {
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["status"], "error");
     assert_eq!(body["error_code"], "access_denied");
-    assert!(body["error_message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["error_message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 }
 
 #[tokio::test]
@@ -154,9 +199,30 @@ async fn unauthorized_variants() {
             .json(&body)
     };
     expect_401(base().send().await.unwrap()).await; // no Authorization
-    expect_401(base().header("authorization", basic("wrong")).send().await.unwrap()).await;
-    expect_401(base().header("authorization", "Bearer emulator_api_key").send().await.unwrap()).await;
-    expect_401(base().header("authorization", "Basic !!!").send().await.unwrap()).await;
+    expect_401(
+        base()
+            .header("authorization", basic("wrong"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    expect_401(
+        base()
+            .header("authorization", "Bearer emulator_api_key")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    expect_401(
+        base()
+            .header("authorization", "Basic !!!")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     // base64("emulator_api_key") without the colon
     expect_401(
         base()
@@ -167,7 +233,14 @@ async fn unauthorized_variants() {
     )
     .await;
     // a non-empty password
-    expect_401(base().basic_auth(DEFAULT_API_KEY, Some("pw")).send().await.unwrap()).await;
+    expect_401(
+        base()
+            .basic_auth(DEFAULT_API_KEY, Some("pw"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     // right key, other merchant
     expect_401(
         c.post(&url)
@@ -181,7 +254,11 @@ async fn unauthorized_variants() {
     )
     .await;
     // reqwest's own basic_auth with an empty password is accepted
-    let ok = base().basic_auth(DEFAULT_API_KEY, Some("")).send().await.unwrap();
+    let ok = base()
+        .basic_auth(DEFAULT_API_KEY, Some(""))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
 }
 
@@ -204,7 +281,13 @@ async fn several_credentials() {
     assert_eq!(send("m1", "k1").await.unwrap().status(), 200);
     assert_eq!(send("m2", "k2").await.unwrap().status(), 200);
     assert_eq!(send("m1", "k2").await.unwrap().status(), 401);
-    assert_eq!(send(DEFAULT_MERCHANT_ID, DEFAULT_API_KEY).await.unwrap().status(), 401);
+    assert_eq!(
+        send(DEFAULT_MERCHANT_ID, DEFAULT_API_KEY)
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -247,7 +330,11 @@ async fn content_type_and_json_errors() {
         .await
         .unwrap();
     assert_eq!(expect_400(resp).await.1, ["Content-Type"]);
-    let resp = session(&c, &emu, "r").body(text.clone()).send().await.unwrap();
+    let resp = session(&c, &emu, "r")
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(expect_400(resp).await.1, ["Content-Type"]);
     let resp = session(&c, &emu, "r")
         .header("content-type", "application/json; charset=utf-8")
@@ -271,7 +358,9 @@ async fn content_type_and_json_errors() {
 }
 
 /// (modifications to the valid body, expected field names, expected "missing" flavour)
-fn cases() -> Vec<(Vec<(&'static str, Option<Value>)>, Vec<&'static str>, bool)> {
+type Changes = Vec<(&'static str, Option<Value>)>;
+
+fn cases() -> Vec<(Changes, Vec<&'static str>, bool)> {
     use serde_json::json as j;
     let s = |v: &str| Some(j!(v));
     vec![
@@ -279,14 +368,30 @@ fn cases() -> Vec<(Vec<(&'static str, Option<Value>)>, Vec<&'static str>, bool)>
         (vec![("order_id", None)], vec!["order_id"], true),
         (vec![("amount", None)], vec!["amount"], true),
         (vec![("customer_id", None)], vec!["customer_id"], true),
-        (vec![("payment_page_client_id", None)], vec!["payment_page_client_id"], true),
+        (
+            vec![("payment_page_client_id", None)],
+            vec!["payment_page_client_id"],
+            true,
+        ),
         (vec![("action", None)], vec!["action"], true),
-        (vec![("order_id", None), ("amount", None)], vec!["order_id", "amount"], true),
-        (vec![("payment_page_client_id", s(""))], vec!["payment_page_client_id"], false),
+        (
+            vec![("order_id", None), ("amount", None)],
+            vec!["order_id", "amount"],
+            true,
+        ),
+        (
+            vec![("payment_page_client_id", s(""))],
+            vec!["payment_page_client_id"],
+            false,
+        ),
         (vec![("action", s("checkout"))], vec!["action"], false),
         // order_id
         (vec![("order_id", s(""))], vec!["order_id"], false),
-        (vec![("order_id", s("abcdefghij0123456789X"))], vec!["order_id"], false),
+        (
+            vec![("order_id", s("abcdefghij0123456789X"))],
+            vec!["order_id"],
+            false,
+        ),
         (vec![("order_id", s("order 1"))], vec!["order_id"], false),
         (vec![("order_id", s("order.1"))], vec!["order_id"], false),
         // amount
@@ -301,63 +406,324 @@ fn cases() -> Vec<(Vec<(&'static str, Option<Value>)>, Vec<&'static str>, bool)>
         (vec![("amount", s(" 1"))], vec!["amount"], false),
         (vec![("amount", Some(j!(100)))], vec!["amount"], false),
         // email
-        (vec![("customer_email", s("not-an-email"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("a@b@c.com"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("_a@b.com"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("a.@b.com"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("a@b.com."))], vec!["customer_email"], false),
-        (vec![("customer_email", s("a@_b.com"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("a b@c.com"))], vec!["customer_email"], false),
-        (vec![("customer_email", s("@c.com"))], vec!["customer_email"], false),
+        (
+            vec![("customer_email", s("not-an-email"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("a@b@c.com"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("_a@b.com"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("a.@b.com"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("a@b.com."))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("a@_b.com"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("a b@c.com"))],
+            vec!["customer_email"],
+            false,
+        ),
+        (
+            vec![("customer_email", s("@c.com"))],
+            vec!["customer_email"],
+            false,
+        ),
         // lengths
-        (vec![("customer_phone", Some(j!("9".repeat(301))))], vec!["customer_phone"], false),
-        (vec![("customer_id", Some(j!("c".repeat(301))))], vec!["customer_id"], false),
-        (vec![("description", Some(j!("d".repeat(256))))], vec!["description"], false),
-        (vec![("metadata.JUSPAY:gateway_reference_id", Some(j!("m".repeat(256))))], vec!["metadata.JUSPAY:gateway_reference_id"], false),
+        (
+            vec![("customer_phone", Some(j!("9".repeat(301))))],
+            vec!["customer_phone"],
+            false,
+        ),
+        (
+            vec![("customer_id", Some(j!("c".repeat(301))))],
+            vec!["customer_id"],
+            false,
+        ),
+        (
+            vec![("description", Some(j!("d".repeat(256))))],
+            vec!["description"],
+            false,
+        ),
+        (
+            vec![(
+                "metadata.JUSPAY:gateway_reference_id",
+                Some(j!("m".repeat(256))),
+            )],
+            vec!["metadata.JUSPAY:gateway_reference_id"],
+            false,
+        ),
         // return_url
-        (vec![("return_url", s("http://shop.merchant.com"))], vec!["return_url"], false),
-        (vec![("return_url", s("https://shop.merchant.com/done?x=1"))], vec!["return_url"], false),
-        (vec![("return_url", s("https://10.0.0.1/done"))], vec!["return_url"], false),
-        (vec![("return_url", s("https://[2001:db8::1]/done"))], vec!["return_url"], false),
-        (vec![("return_url", s("/relative/path"))], vec!["return_url"], false),
-        (vec![("return_url", Some(j!(format!("https://shop.com/{}", "p".repeat(250)))))], vec!["return_url"], false),
+        (
+            vec![("return_url", s("http://shop.merchant.com"))],
+            vec!["return_url"],
+            false,
+        ),
+        (
+            vec![("return_url", s("https://shop.merchant.com/done?x=1"))],
+            vec!["return_url"],
+            false,
+        ),
+        (
+            vec![("return_url", s("https://10.0.0.1/done"))],
+            vec!["return_url"],
+            false,
+        ),
+        (
+            vec![("return_url", s("https://[2001:db8::1]/done"))],
+            vec!["return_url"],
+            false,
+        ),
+        (
+            vec![("return_url", s("/relative/path"))],
+            vec!["return_url"],
+            false,
+        ),
+        (
+            vec![(
+                "return_url",
+                Some(j!(format!("https://shop.com/{}", "p".repeat(250)))),
+            )],
+            vec!["return_url"],
+            false,
+        ),
         // names
         (vec![("first_name", s("John!"))], vec!["first_name"], false),
         (vec![("last_name", s("O'Neil"))], vec!["last_name"], false),
-        (vec![("last_name", Some(j!("w".repeat(256))))], vec!["last_name"], false),
+        (
+            vec![("last_name", Some(j!("w".repeat(256))))],
+            vec!["last_name"],
+            false,
+        ),
         // currency
         (vec![("currency", s("inr"))], vec!["currency"], false),
         (vec![("currency", s("INRR"))], vec!["currency"], false),
         // udfs
         (vec![("udf1", s("has_underscore"))], vec!["udf1"], false),
         (vec![("udf5", s("semi;colon"))], vec!["udf5"], false),
-        (vec![("udf3", Some(j!("u".repeat(256))))], vec!["udf3"], false),
-        (vec![("udf7", Some(j!("u".repeat(256))))], vec!["udf7"], false),
+        (
+            vec![("udf3", Some(j!("u".repeat(256))))],
+            vec!["udf3"],
+            false,
+        ),
+        (
+            vec![("udf7", Some(j!("u".repeat(256))))],
+            vec!["udf7"],
+            false,
+        ),
         // mandates
-        (vec![("mandate.max_amount", s("100"))], vec!["options.create_mandate"], true),
-        (vec![("options.create_mandate", s("OPTIONAL"))], vec!["mandate.max_amount"], true),
-        (vec![("options.create_mandate", s("ALWAYS")), ("mandate.max_amount", s("100"))], vec!["options.create_mandate"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("123456789"))], vec!["mandate.max_amount"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("10.123"))], vec!["mandate.max_amount"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("HOURLY"))], vec!["mandate.frequency"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("WEEKLY")), ("mandate.rule_value", s("8"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("FORTNIGHTLY")), ("mandate.rule_value", s("17"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("MONTHLY")), ("mandate.rule_value", s("32"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("YEARLY")), ("mandate.rule_value", s("0"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("DAILY")), ("mandate.rule_value", s("1"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.rule_value", s("1"))], vec!["mandate.rule_value"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.amount_rule", s("SOMETIMES"))], vec!["mandate.amount_rule"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.start_date", s("12345678901"))], vec!["mandate.start_date"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.end_date", s("2024-01-01"))], vec!["mandate.end_date"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.start_date", s("1633088989")), ("mandate.end_date", s("1633087969"))], vec!["mandate.end_date"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.revokable_by_customer", Some(j!(false)))], vec!["mandate.revokable_by_customer"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("MONTHLY")), ("mandate.revokable_by_customer", s("false"))], vec!["mandate.revokable_by_customer"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("ONETIME")), ("mandate.block_funds", Some(j!(false)))], vec!["mandate.block_funds"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.frequency", s("MONTHLY")), ("mandate.block_funds", s("true"))], vec!["mandate.block_funds"], false),
-        (vec![("options.create_mandate", s("REQUIRED")), ("mandate.max_amount", s("100")), ("mandate.block_funds", s("yes"))], vec!["mandate.block_funds"], false),
+        (
+            vec![("mandate.max_amount", s("100"))],
+            vec!["options.create_mandate"],
+            true,
+        ),
+        (
+            vec![("options.create_mandate", s("OPTIONAL"))],
+            vec!["mandate.max_amount"],
+            true,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("ALWAYS")),
+                ("mandate.max_amount", s("100")),
+            ],
+            vec!["options.create_mandate"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("123456789")),
+            ],
+            vec!["mandate.max_amount"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("10.123")),
+            ],
+            vec!["mandate.max_amount"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("HOURLY")),
+            ],
+            vec!["mandate.frequency"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("WEEKLY")),
+                ("mandate.rule_value", s("8")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("FORTNIGHTLY")),
+                ("mandate.rule_value", s("17")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("MONTHLY")),
+                ("mandate.rule_value", s("32")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("YEARLY")),
+                ("mandate.rule_value", s("0")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("DAILY")),
+                ("mandate.rule_value", s("1")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.rule_value", s("1")),
+            ],
+            vec!["mandate.rule_value"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.amount_rule", s("SOMETIMES")),
+            ],
+            vec!["mandate.amount_rule"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.start_date", s("12345678901")),
+            ],
+            vec!["mandate.start_date"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.end_date", s("2024-01-01")),
+            ],
+            vec!["mandate.end_date"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.start_date", s("1633088989")),
+                ("mandate.end_date", s("1633087969")),
+            ],
+            vec!["mandate.end_date"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.revokable_by_customer", Some(j!(false))),
+            ],
+            vec!["mandate.revokable_by_customer"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("MONTHLY")),
+                ("mandate.revokable_by_customer", s("false")),
+            ],
+            vec!["mandate.revokable_by_customer"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("ONETIME")),
+                ("mandate.block_funds", Some(j!(false))),
+            ],
+            vec!["mandate.block_funds"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.frequency", s("MONTHLY")),
+                ("mandate.block_funds", s("true")),
+            ],
+            vec!["mandate.block_funds"],
+            false,
+        ),
+        (
+            vec![
+                ("options.create_mandate", s("REQUIRED")),
+                ("mandate.max_amount", s("100")),
+                ("mandate.block_funds", s("yes")),
+            ],
+            vec!["mandate.block_funds"],
+            false,
+        ),
         // several problems at once are all reported
         (
-            vec![("amount", s("abc")), ("customer_email", s("x")), ("currency", s("rupees")), ("udf2", s("a-b"))],
+            vec![
+                ("amount", s("abc")),
+                ("customer_email", s("x")),
+                ("currency", s("rupees")),
+                ("udf2", s("a-b")),
+            ],
             vec!["amount", "customer_email", "currency", "udf2"],
             false,
         ),
@@ -385,14 +751,20 @@ async fn each_rule_is_enforced() {
         expected.sort();
         assert_eq!(fields, expected, "case {i}: {changes:?} -> {err}");
         let (code, info) = if missing {
-            ("Mandatory fields are missing", "MISSING_MANDATORY_PARAMETER")
+            (
+                "Mandatory fields are missing",
+                "MISSING_MANDATORY_PARAMETER",
+            )
         } else {
             ("invalid_request", "INVALID_INPUT")
         };
         assert_eq!(err["error_code"], code, "case {i}: {err}");
         assert_eq!(err["error_info"]["code"], info, "case {i}");
         for f in &expected {
-            assert!(err["error_message"].as_str().unwrap().contains(f.as_str()), "case {i}: {err}");
+            assert!(
+                err["error_message"].as_str().unwrap().contains(f.as_str()),
+                "case {i}: {err}"
+            );
         }
     }
 }
@@ -407,10 +779,16 @@ async fn valid_edge_cases_are_accepted() {
         vec![("amount", json!("100.15"))],
         vec![("amount", json!("100"))],
         vec![("customer_email", json!("a.b+c!#$%&'*/=?^{|}~-@x-y.co"))],
-        vec![("return_url", json!("https://shop.merchant.com/pay/done#frag"))],
+        vec![(
+            "return_url",
+            json!("https://shop.merchant.com/pay/done#frag"),
+        )],
         vec![("return_url", json!("https://localhost:8443/x"))],
         vec![("first_name", json!("Jöhn (Jr.) O-Neil_x"))],
-        vec![("udf1", json!("user 5349")), ("udf6", json!("user_5349!@#"))],
+        vec![
+            ("udf1", json!("user 5349")),
+            ("udf6", json!("user_5349!@#")),
+        ],
         vec![("customer_id", json!(""))],
         vec![
             ("options.create_mandate", json!("REQUIRED")),

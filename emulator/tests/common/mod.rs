@@ -48,7 +48,12 @@ pub fn session(client: &reqwest::Client, emu: &Emulator, routing: &str) -> reqwe
         .header("x-routing-id", routing)
 }
 
-pub fn order(client: &reqwest::Client, emu: &Emulator, order_id: &str, routing: &str) -> reqwest::RequestBuilder {
+pub fn order(
+    client: &reqwest::Client,
+    emu: &Emulator,
+    order_id: &str,
+    routing: &str,
+) -> reqwest::RequestBuilder {
     client
         .get(format!("{}/orders/{order_id}", emu.url()))
         .header("authorization", basic(DEFAULT_API_KEY))
@@ -58,7 +63,11 @@ pub fn order(client: &reqwest::Client, emu: &Emulator, order_id: &str, routing: 
 }
 
 pub async fn create(client: &reqwest::Client, emu: &Emulator, body: &Value) -> Value {
-    let resp = session(client, emu, "routing").json(body).send().await.unwrap();
+    let resp = session(client, emu, "routing")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     resp.json().await.unwrap()
 }
