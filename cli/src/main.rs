@@ -258,22 +258,26 @@ fn validate_file(path: &PathBuf) -> ExitCode {
     ExitCode::from(EXIT_INVALID_INPUT)
 }
 
-fn print_session(session: &Session) {
+/// The payment link first: it is what a person at a terminal wants to open.
+fn session_summary(session: &Session) -> String {
     let payload = &session.sdk_payload.payload;
-    println!("Payment link:  {}", session.payment_link);
-    println!(
-        "Order:         {} (Juspay id {})",
-        session.order_id, session.id
-    );
-    println!("Status:        {}", session.status);
+    let mut lines = vec![
+        format!("Payment link:  {}", session.payment_link),
+        format!(
+            "Order:         {} (Juspay id {})",
+            session.order_id, session.id
+        ),
+        format!("Status:        {}", session.status),
+    ];
     if let Some(amount) = &payload.amount {
         let currency = payload.currency.as_deref().unwrap_or("");
-        println!("Amount:        {amount} {currency}");
+        lines.push(format!("Amount:        {amount} {currency}"));
     }
     if let Some(expiry) = &payload.client_auth_token_expiry {
-        println!("SDK token expires: {expiry}");
+        lines.push(format!("SDK token expires: {expiry}"));
     }
-    println!("(use --json for the full response, including sdk_payload)");
+    lines.push("(use --json for the full response, including sdk_payload)".into());
+    lines.join("\n")
 }
 
 /// The response as Juspay sent it, with `sdk_payload` untouched.
