@@ -23,10 +23,12 @@ use std::time::Duration;
 mod fault;
 mod payment;
 mod server;
+mod signature;
 mod util;
 mod validate;
 
 pub use fault::{FaultKind, FaultSpec};
+pub use signature::{form_encode, return_url_signature};
 
 /// Merchant id accepted by a default-configured emulator.
 pub const DEFAULT_MERCHANT_ID: &str = "emulator_merchant";

@@ -1,22 +1,275 @@
-//! Phase 2: the hosted payment page (to be completed).
+//! The hosted payment page: `GET /orders/{id}/payment-page`, `POST /orders/{id}/pay`, the
+//! signed redirect to `return_url`, and the best-effort webhook.
 
-use axum::http::StatusCode;
-use axum::response::Response;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::server::simple_error;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-pub(crate) async fn payment_page() -> Response {
+use crate::server::{lock, order_status_json, simple_error, AppState, Order, WebhookTarget};
+use crate::signature::{form_encode, return_url_signature};
+use crate::util::{html_escape, iso8601_utc, now_epoch, random_lower_alnum};
+
+fn html(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    resp
+}
+
+fn unknown_order(id: &str) -> Response {
     simple_error(
         StatusCode::NOT_FOUND,
         "not_found",
-        "payment page not implemented yet",
+        &format!("Order {id} not found"),
     )
 }
 
-pub(crate) async fn pay() -> Response {
-    simple_error(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "payment page not implemented yet",
-    )
+pub(crate) async fn payment_page(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(order) = lock(&st.orders).get_by_id(&id).cloned() else {
+        return unknown_order(&id);
+    };
+    let e = |s: &str| html_escape(s);
+    let description = order
+        .description
+        .as_deref()
+        .map(|d| format!("<p id=\"description\">{}</p>\n", e(d)))
+        .unwrap_or_default();
+    let action = format!("/orders/{}/pay", e(&order.id));
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>Emulator checkout: {order_id}</title>\n</head>\n<body>\n\
+         <h1>HyperCheckout emulator</h1>\n\
+         <p>Order <span id=\"order-id\">{order_id}</span></p>\n\
+         <p>Amount <span id=\"amount\">{amount}</span> <span id=\"currency\">{currency}</span></p>\n\
+         <p>Status <span id=\"status\">{status}</span></p>\n{description}\
+         <form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"outcome\" value=\"success\">\
+         <button id=\"pay\" type=\"submit\">Pay</button></form>\n\
+         <form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"outcome\" value=\"failure\">\
+         <button id=\"fail\" type=\"submit\">Fail</button></form>\n\
+         </body>\n</html>\n",
+        order_id = e(&order.order_id),
+        amount = e(&order.amount),
+        currency = e(&order.currency),
+        status = e(order.status),
+    );
+    html(StatusCode::OK, page)
+}
+
+pub(crate) async fn pay(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let mut outcome = None;
+    let query = uri.query().unwrap_or("").as_bytes().to_vec();
+    for (k, v) in url::form_urlencoded::parse(&query).chain(url::form_urlencoded::parse(&body)) {
+        if k == "outcome" {
+            outcome = Some(v.into_owned());
+        }
+    }
+    let success = match outcome.as_deref() {
+        Some("success") => true,
+        Some("failure") => false,
+        _ => {
+            return simple_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "form field outcome must be \"success\" or \"failure\"",
+            )
+        }
+    };
+    let order = {
+        let mut orders = lock(&st.orders);
+        let Some(order) = orders.get_by_id_mut(&id) else {
+            return unknown_order(&id);
+        };
+        if order.status == "CHARGED" {
+            return simple_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("Order {} has already been paid", order.order_id),
+            );
+        }
+        order.attempts += 1;
+        order.txn_id = Some(format!(
+            "{}-{}-{}",
+            order.merchant_id, order.order_id, order.attempts
+        ));
+        (order.status, order.status_id) = if success {
+            ("CHARGED", 21)
+        } else {
+            ("AUTHORIZATION_FAILED", 27)
+        };
+        order.last_updated = now_epoch();
+        order.clone()
+    };
+
+    if let Some(target) = st.webhook.clone() {
+        let body = webhook_body(&order, &st.base_url, success);
+        let verbose = st.verbose;
+        tokio::spawn(async move {
+            let result =
+                tokio::time::timeout(Duration::from_secs(10), post_webhook(&target, &body)).await;
+            if verbose {
+                match result {
+                    Ok(Ok(status)) => {
+                        eprintln!("[emulator] webhook -> {} answered {status}", target.url)
+                    }
+                    Ok(Err(e)) => eprintln!("[emulator] webhook -> {} failed: {e}", target.url),
+                    Err(_) => eprintln!("[emulator] webhook -> {} timed out", target.url),
+                }
+            }
+        });
+    }
+
+    let status_id = order.status_id.to_string();
+    let params = [
+        ("order_id", order.order_id.as_str()),
+        ("status", order.status),
+        ("status_id", status_id.as_str()),
+    ];
+    match order.return_url.as_deref() {
+        Some(return_url) => match signed_redirect(return_url, &params, &st.response_key) {
+            Some(location) => {
+                let body = format!(
+                    "<!DOCTYPE html>\n<html><body><a href=\"{0}\">{0}</a></body></html>\n",
+                    html_escape(&location)
+                );
+                let mut resp = html(StatusCode::FOUND, body);
+                if let Ok(v) = HeaderValue::from_str(&location) {
+                    resp.headers_mut().insert(header::LOCATION, v);
+                }
+                resp
+            }
+            None => simple_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server Error",
+                "stored return_url cannot be parsed",
+            ),
+        },
+        None => {
+            // Juspay would use the dashboard's return URL; the emulator has none, so it shows
+            // the signed result instead.
+            let mut all: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let signature = return_url_signature(&all, &st.response_key);
+            all.push(("signature".into(), signature));
+            all.push(("signature_algorithm".into(), "HMAC-SHA256".into()));
+            let rows: String = all
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "<dt>{}</dt><dd id=\"{0}\">{}</dd>\n",
+                        html_escape(k),
+                        html_escape(v)
+                    )
+                })
+                .collect();
+            html(
+                StatusCode::OK,
+                format!(
+                    "<!DOCTYPE html>\n<html><body>\n<h1>Payment {}</h1>\n<p>No return_url was \
+                     given for this order.</p>\n<dl>\n{rows}</dl>\n</body></html>\n",
+                    html_escape(order.status)
+                ),
+            )
+        }
+    }
+}
+
+/// `return_url` plus its own query parameters and the result parameters, all signed.
+pub(crate) fn signed_redirect(
+    return_url: &str,
+    params: &[(&str, &str)],
+    key: &str,
+) -> Option<String> {
+    let mut url = url::Url::parse(return_url).ok()?;
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.extend(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let signature = return_url_signature(&pairs, key);
+    pairs.push(("signature".into(), signature));
+    pairs.push(("signature_algorithm".into(), "HMAC-SHA256".into()));
+    let query = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    url.set_query(Some(&query));
+    Some(url.to_string())
+}
+
+fn webhook_body(order: &Order, base_url: &str, success: bool) -> String {
+    let body = json!({
+        "id": format!("evt_{}", random_lower_alnum(20)),
+        "event_name": if success { "ORDER_SUCCEEDED" } else { "ORDER_FAILED" },
+        "date_created": iso8601_utc(now_epoch()),
+        "content": {"order": order_status_json(order, base_url)},
+    });
+    body.to_string()
+}
+
+/// Minimal HTTP/1.1 POST over plain TCP; returns the response status code.
+async fn post_webhook(target: &WebhookTarget, body: &str) -> std::io::Result<u16> {
+    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m.to_string());
+    let url = url::Url::parse(&target.url).map_err(|e| bad(&e.to_string()))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| bad("webhook URL has no host"))?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let mut path = url.path().to_string();
+    if let Some(q) = url.query() {
+        path.push('?');
+        path.push_str(q);
+    }
+    let authority = match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    };
+    let mut stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port)).await?;
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: hypercheckout-emulator\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if target.username.is_some() || target.password.is_some() {
+        let creds = format!(
+            "{}:{}",
+            target.username.as_deref().unwrap_or(""),
+            target.password.as_deref().unwrap_or("")
+        );
+        request.push_str(&format!(
+            "Authorization: Basic {}\r\n",
+            base64::engine::general_purpose::STANDARD.encode(creds)
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await?;
+    let mut head = vec![0u8; 64];
+    let n = stream.read(&mut head).await?;
+    let line = String::from_utf8_lossy(&head[..n]);
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("webhook receiver sent no HTTP status line"))
 }

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +21,6 @@ use crate::validate::{self, Problem};
 use crate::Credential;
 
 /// Webhook delivery settings (phase 2).
-#[allow(dead_code)] // used by the payment page (phase 2)
 #[derive(Clone, Debug)]
 pub(crate) struct WebhookTarget {
     pub url: String,
@@ -30,7 +29,6 @@ pub(crate) struct WebhookTarget {
 }
 
 /// Shared state of one emulator instance.
-#[allow(dead_code)] // response_key/webhook: used by the payment page (phase 2)
 pub(crate) struct AppState {
     pub credentials: Vec<Credential>,
     pub default_fault: Option<FaultSpec>,
@@ -53,7 +51,10 @@ pub(crate) struct Orders {
 }
 
 impl Orders {
-    #[allow(dead_code)]
+    pub(crate) fn get_by_id(&self, id: &str) -> Option<&Order> {
+        self.by_key.get(self.by_id.get(id)?)
+    }
+
     pub(crate) fn get_by_id_mut(&mut self, id: &str) -> Option<&mut Order> {
         let key = self.by_id.get(id)?.clone();
         self.by_key.get_mut(&key)
@@ -79,6 +80,8 @@ pub(crate) struct Order {
     pub date_created: u64,
     pub txn_id: Option<String>,
     pub last_updated: u64,
+    /// Payment attempts made on the payment page.
+    pub attempts: u32,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -611,6 +614,7 @@ fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, V
                 date_created: now,
                 txn_id: None,
                 last_updated: now,
+                attempts: 0,
             };
             orders.by_id.insert(id.clone(), key.clone());
             orders.by_key.insert(key, order);
@@ -781,11 +785,12 @@ async fn order_status(
 
 // ---------------------------------------------------------------- GET /__emulator/stats
 
-async fn stats(
-    State(st): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let routing = q.get("routing_id").map(String::as_str).unwrap_or("");
+async fn stats(State(st): State<Arc<AppState>>, uri: Uri) -> Response {
+    let routing = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "routing_id")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let routing = routing.as_str();
     json_response(
         StatusCode::OK,
         &json!({"count": st.request_count(routing), "total": st.total_requests()}),

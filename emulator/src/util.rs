@@ -92,7 +92,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Minimal HTML escaping for text and attribute values.
-#[allow(dead_code)]
 pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
