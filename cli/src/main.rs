@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 ok, 2 invalid input, 3 API error, 4 network or timeout, 1 anything else.
 
+// HyperCheckoutError is deliberately flat (see core/src/lib.rs).
+#![allow(clippy::result_large_err)]
+
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
