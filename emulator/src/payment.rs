@@ -273,3 +273,29 @@ async fn post_webhook(target: &WebhookTarget, body: &str) -> std::io::Result<u16
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| bad("webhook receiver sent no HTTP status line"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_signs_existing_params_with_the_published_vector() {
+        let location = signed_redirect(
+            "https://shop.example.com/done?myQP=aGVsbG9Xb3JsZA%3D%3D",
+            &[
+                ("order_id", "order_1727694028"),
+                ("status", "AUTHORIZATION_FAILED"),
+                ("status_id", "27"),
+            ],
+            "92206A0A4A75499C9B11206C2B3B9A53",
+        )
+        .unwrap();
+        assert_eq!(
+            location,
+            "https://shop.example.com/done?myQP=aGVsbG9Xb3JsZA%3D%3D&order_id=order_1727694028\
+             &status=AUTHORIZATION_FAILED&status_id=27\
+             &signature=8Esx2nrz3KE059rdsTkffYKu6AXXk07KzBo3KOexl3I%3D\
+             &signature_algorithm=HMAC-SHA256"
+        );
+    }
+}
