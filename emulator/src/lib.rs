@@ -317,13 +317,35 @@ impl EmulatorArgs {
 }
 
 /// Runs an emulator until Ctrl-C or SIGTERM. Prints `listening on http://HOST:PORT` as the
-/// first (and only) line on stdout.
+/// first (and only) line on stdout, once the signal handlers are in place.
 pub fn run_blocking(args: EmulatorArgs) -> ExitCode {
     let config = match args.to_config() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Register the handlers before announcing the URL, so a SIGTERM sent right after the
+    // line is read still exits cleanly.
+    let signals = {
+        let _guard = runtime.enter();
+        match Signals::new() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot install signal handlers: {e}");
+                return ExitCode::FAILURE;
+            }
         }
     };
     let emulator = match Emulator::spawn(config) {
@@ -341,17 +363,7 @@ pub fn run_blocking(args: EmulatorArgs) -> ExitCode {
     if args.verbose {
         eprintln!("[emulator] listening on {}", emulator.url());
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(wait_for_signal());
+    runtime.block_on(signals.wait());
     if args.verbose {
         eprintln!("[emulator] shutting down");
     }
@@ -359,24 +371,40 @@ pub fn run_blocking(args: EmulatorArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
+#[cfg(unix)]
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> io::Result<Signals> {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn wait(self) {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
