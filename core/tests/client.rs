@@ -601,3 +601,23 @@ fn sends_the_documented_headers_and_body() {
         })
     );
 }
+
+/// Bindings select faults per request through `extra_fields` (they cannot add headers).
+#[test]
+fn a_fault_can_be_selected_per_request_by_a_body_field() {
+    let emulator = emulator_with(None);
+    let client = client_for(&emulator);
+    let request = SessionRequest {
+        extra_fields: [(
+            "emulator_fault".to_owned(),
+            "503;times=1;retry-after=0".to_owned(),
+        )]
+        .into(),
+        ..request()
+    };
+    client.create_session_blocking(request.clone()).unwrap();
+    assert_eq!(
+        emulator.request_count(request.routing_id.as_deref().unwrap()),
+        2
+    );
+}

@@ -328,23 +328,36 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// Counts the request, then applies the fault from `x-emulator-fault` (or the server
-/// default). Returns a response if the request is to be answered by the fault.
-async fn count_and_fault(st: &AppState, headers: &HeaderMap, rid: &str) -> Option<Response> {
+/// The body field that selects a fault, for clients that cannot add headers: an SDK's
+/// `extra_fields` pass it through untouched.
+pub const FAULT_BODY_FIELD: &str = "emulator_fault";
+
+/// Counts the request, then applies the fault from `x-emulator-fault`, else the body's
+/// `emulator_fault` field, else the server default. Returns a response if the request is to
+/// be answered by the fault.
+async fn count_and_fault(
+    st: &AppState,
+    headers: &HeaderMap,
+    body_fault: Option<&str>,
+    rid: &str,
+) -> Option<Response> {
     let routing = header_str(headers, "x-routing-id").unwrap_or("");
     st.record(routing);
-    let spec = match headers.get("x-emulator-fault") {
-        Some(v) => match v
-            .to_str()
-            .map_err(|e| e.to_string())
-            .and_then(FaultSpec::parse)
-        {
+    let (field, requested) = match headers.get("x-emulator-fault") {
+        Some(v) => (
+            "x-emulator-fault",
+            Some(v.to_str().map_err(|e| e.to_string())),
+        ),
+        None => (FAULT_BODY_FIELD, body_fault.map(Ok)),
+    };
+    let spec = match requested {
+        Some(text) => match text.and_then(FaultSpec::parse) {
             Ok(spec) => Some(spec),
             Err(e) => {
                 return Some(bad_request(
                     rid,
                     &[Problem {
-                        field: "x-emulator-fault".to_string(),
+                        field: field.to_string(),
                         reason: format!("is not a valid fault spec: {e}"),
                         missing: false,
                     }],
@@ -497,7 +510,12 @@ async fn create_session(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(resp) = count_and_fault(&st, &headers, &rid).await {
+    let body_fault = serde_json::from_slice::<Value>(&body).ok().and_then(|v| {
+        v.get(FAULT_BODY_FIELD)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    if let Some(resp) = count_and_fault(&st, &headers, body_fault.as_deref(), &rid).await {
         return resp;
     }
     let merchant = match check_headers_and_auth(&st, &headers, &rid) {
@@ -757,7 +775,7 @@ async fn order_status(
     Path(order_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(resp) = count_and_fault(&st, &headers, &rid).await {
+    if let Some(resp) = count_and_fault(&st, &headers, None, &rid).await {
         return resp;
     }
     let merchant = match check_headers_and_auth(&st, &headers, &rid) {
