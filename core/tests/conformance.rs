@@ -315,7 +315,10 @@ fn wire_vectors() {
         if !violations.is_empty() {
             report.fail(
                 &name,
-                format!("wire request is not valid: {}", show_violations(&violations)),
+                format!(
+                    "wire request is not valid: {}",
+                    show_violations(&violations)
+                ),
             );
         }
         check_body(&mut report, &name, &case, &request);
