@@ -356,6 +356,14 @@ fn check_email(email: &str) -> Result<(), &'static str> {
 /// `return_url`: "fully qualified URL", "shouldn't contain any query parameters or Ip
 /// address", "valid HTTPS endpoint".
 fn check_return_url(value: &str) -> Result<(), (&'static str, &'static str)> {
+    // The URL parser would quietly repair these (trim, percent-encode, add `//`); Juspay
+    // gets the text as written, so the text itself must already be a proper URL.
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err((
+            codes::INVALID_URL,
+            "must not contain spaces or control characters",
+        ));
+    }
     let url = url::Url::parse(value).map_err(|_| {
         (
             codes::INVALID_URL,
@@ -364,6 +372,12 @@ fn check_return_url(value: &str) -> Result<(), (&'static str, &'static str)> {
     })?;
     if url.scheme() != "https" {
         return Err((codes::NOT_HTTPS, "must use https"));
+    }
+    if !value
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    {
+        return Err((codes::INVALID_URL, "must start with https://"));
     }
     match url.host() {
         Some(url::Host::Domain(_)) => {}
@@ -478,6 +492,9 @@ mod tests {
         assert_eq!(code("https://10.0.0.1/return"), codes::IP_ADDRESS_HOST);
         assert_eq!(code("https://[::1]/return"), codes::IP_ADDRESS_HOST);
         assert_eq!(code("shop.merchant.com/return"), codes::INVALID_URL);
+        assert_eq!(code("https:shop.merchant.com/return"), codes::INVALID_URL);
+        assert_eq!(code(" https://shop.merchant.com"), codes::INVALID_URL);
+        assert_eq!(code("https://shop.merchant.com/a b"), codes::INVALID_URL);
     }
 
     #[test]
