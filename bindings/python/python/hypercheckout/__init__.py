@@ -1,0 +1,143 @@
+"""Juspay HyperCheckout Session API client.
+
+The implementation is the Rust core (``core/`` in the repository), exposed through Mozilla
+uniffi; this module only re-exports the generated bindings and adds presentation touches
+(a redacted ``ClientConfig`` repr, readable record reprs, uniform error attributes and
+precise type hints for the error classes). Validation, wire format, retries and error
+mapping all happen in Rust.
+
+Example::
+
+    import hypercheckout as hc
+
+    client = hc.Client(hc.ClientConfig(
+        merchant_id="your_merchant_id",
+        api_key="your_api_key",
+        environment=hc.Environment.SANDBOX,
+    ))
+    request = hc.SessionRequest(
+        order_id="order-1", amount="10.00", customer_id="customer-1",
+        payment_page_client_id="your_client_id",
+        return_url="https://shop.example.com/return",
+    )
+    try:
+        session = client.create_session_blocking(request)   # or: await client.create_session(request)
+        print(session.payment_link)
+    except hc.HyperCheckoutError.Validation as e:
+        print([(v.field, v.code) for v in e.violations])
+    except hc.HyperCheckoutError as e:
+        print(type(e).__name__, e.http_status, e.error_code, e.error_message)
+
+``Client`` is thread-safe and cheap to share; ``create_session_blocking`` releases the GIL
+while it waits, and ``create_session`` is a coroutine for asyncio. A client created before
+``os.fork()`` keeps working in the child (the core rebuilds its runtime and connection pool).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._native import hypercheckout as _native
+from ._native.hypercheckout import (
+    Action,
+    AmountRule,
+    Client,
+    ClientConfig,
+    CreateMandate,
+    Environment,
+    InternalError,
+    Mandate,
+    MandateFrequency,
+    SdkPayload,
+    SdkPayloadDetails,
+    Session,
+    SessionRequest,
+    Violation,
+    parse_session_request,
+    parse_session_response,
+    routing_id,
+    sdk_version,
+    session_request_to_json,
+    validate,
+)
+
+if TYPE_CHECKING:
+    # The generated module builds the error classes dynamically, which type checkers cannot
+    # follow; `_errors.pyi` declares the same classes (a test keeps the two in step).
+    from ._errors import HyperCheckoutError as HyperCheckoutError
+else:
+    HyperCheckoutError = _native.HyperCheckoutError
+
+__version__: str = sdk_version()
+
+__all__ = [
+    "Action",
+    "AmountRule",
+    "Client",
+    "ClientConfig",
+    "CreateMandate",
+    "Environment",
+    "HyperCheckoutError",
+    "InternalError",
+    "Mandate",
+    "MandateFrequency",
+    "SdkPayload",
+    "SdkPayloadDetails",
+    "Session",
+    "SessionRequest",
+    "Violation",
+    "parse_session_request",
+    "parse_session_response",
+    "routing_id",
+    "sdk_version",
+    "session_request_to_json",
+    "validate",
+]
+
+
+# --- presentation only -------------------------------------------------------------------
+
+_REDACTED = "[redacted]"
+
+
+def _config_repr(self: Any) -> str:
+    return (
+        "ClientConfig(merchant_id={!r}, api_key={!r}, environment={}, base_url={!r}, "
+        "connect_timeout_ms={}, timeout_ms={}, overall_timeout_ms={}, max_retries={}, "
+        "app_name={!r}, app_version={!r})"
+    ).format(
+        self.merchant_id,
+        _REDACTED,
+        self.environment,
+        self.base_url,
+        self.connect_timeout_ms,
+        self.timeout_ms,
+        self.overall_timeout_ms,
+        self.max_retries,
+        self.app_name,
+        self.app_version,
+    )
+
+
+# The generated __str__ would print the API key; never let it reach a log line.
+setattr(ClientConfig, "__str__", _config_repr)
+setattr(ClientConfig, "__repr__", _config_repr)
+
+# Generated records define __str__ only; make reprs (lists of violations in error messages,
+# debugger output) readable too.
+for _record in (Mandate, SdkPayload, SdkPayloadDetails, Session, SessionRequest, Violation):
+    setattr(_record, "__repr__", _record.__str__)
+del _record
+
+_base = _native.HyperCheckoutError
+_base.__doc__ = (
+    "Every failure the client reports. Catch a kind (``HyperCheckoutError.Timeout``) or the base. "
+    "``http_status``, ``error_code``, ``error_message``, ``request_id`` are None and "
+    "``violations`` is empty where a kind has no such field."
+)
+# Uniform attributes so `except HyperCheckoutError as e: e.http_status` works for any kind;
+# the variants set their own values in __init__.
+for _name in ("http_status", "status", "error_code", "error_message", "user_message", "request_id"):
+    setattr(_base, _name, None)
+setattr(_base, "violations", [])
+del _base, _name

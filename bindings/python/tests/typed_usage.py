@@ -1,0 +1,76 @@
+"""Checked by `mypy --strict` in test_api.py (never run): how a merchant writes typed code."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import List, Optional, Tuple
+
+import hypercheckout as hc
+
+
+def make_client(base_url: Optional[str]) -> hc.Client:
+    config = hc.ClientConfig(
+        merchant_id="m",
+        api_key="k",
+        environment=hc.Environment.SANDBOX,
+        base_url=base_url,
+        timeout_ms=10_000,
+        max_retries=1,
+        app_name="shop",
+        app_version="1.2.3",
+    )
+    return hc.Client(config)
+
+
+def request() -> hc.SessionRequest:
+    return hc.SessionRequest(
+        order_id="order-1",
+        amount="10.00",
+        customer_id="c-1",
+        payment_page_client_id="client",
+        action=hc.Action.PAYMENT_PAGE,
+        metadata={"JUSPAY:gateway_reference_id": "ref"},
+        create_mandate=hc.CreateMandate.OPTIONAL,
+        mandate=hc.Mandate(max_amount="100.00", frequency=hc.MandateFrequency.MONTHLY, rule_value="1"),
+        udf1="x",
+        extra_fields={"theme": "dark"},
+    )
+
+
+def problems(r: hc.SessionRequest) -> List[Tuple[str, str, str]]:
+    return [(v.field, v.code, v.message) for v in hc.validate(r)]
+
+
+def sync_call(client: hc.Client) -> str:
+    try:
+        session: hc.Session = client.create_session_blocking(request())
+    except hc.HyperCheckoutError.Validation as e:
+        return ",".join(v.field for v in e.violations)
+    except hc.HyperCheckoutError.RateLimited as e:
+        status: int = e.http_status
+        wait: Optional[int] = e.retry_after_seconds
+        return f"{status} {wait}"
+    except (hc.HyperCheckoutError.Timeout, hc.HyperCheckoutError.Connection) as e:
+        return e.reason
+    except hc.HyperCheckoutError.UnexpectedResponse as e:
+        return e.body_excerpt
+    except hc.HyperCheckoutError as e:
+        code: Optional[str] = e.error_code
+        maybe_status: Optional[int] = e.http_status
+        return f"{code} {maybe_status} {e.error_message} {e.request_id}"
+    token: Optional[str] = session.sdk_payload.payload.client_auth_token
+    return session.payment_link + (token or "") + session.sdk_payload_json
+
+
+async def async_call(client: hc.Client) -> List[str]:
+    sessions = await asyncio.gather(*(client.create_session(request()) for _ in range(3)))
+    return [s.id for s in sessions]
+
+
+def helpers() -> hc.Session:
+    r = hc.parse_session_request('{"order_id": "o", "amount": "1"}')
+    body: str = hc.session_request_to_json(r)
+    rid: str = hc.routing_id(r)
+    version: str = hc.sdk_version()
+    del body, rid, version
+    return hc.parse_session_response(200, {"content-type": "application/json"}, "{}")

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Create a HyperCheckout session (blocking and asyncio) with the `hypercheckout` package.
+
+Runs against the local emulator by default:
+
+    cargo run -p hypercheckout-emulator &          # prints: listening on http://127.0.0.1:PORT
+    python examples/python/create_session.py --base-url http://127.0.0.1:PORT
+
+Configuration comes from arguments or the environment: HYPERCHECKOUT_BASE_URL,
+HYPERCHECKOUT_MERCHANT_ID, HYPERCHECKOUT_API_KEY, HYPERCHECKOUT_CLIENT_ID. Without a base
+URL the Juspay sandbox is used. Exits non-zero on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import uuid
+from typing import Optional
+
+import hypercheckout as hc
+
+
+def build_request(client_id: str, order_id: Optional[str] = None) -> hc.SessionRequest:
+    order_id = order_id or "ex-" + uuid.uuid4().hex[:12]
+    return hc.SessionRequest(
+        order_id=order_id,
+        amount="100.00",
+        customer_id="customer-42",
+        payment_page_client_id=client_id,
+        action=hc.Action.PAYMENT_PAGE,
+        customer_email="test@mail.com",
+        customer_phone="9876543210",
+        first_name="John",
+        last_name="Wick",
+        description="Complete your payment",
+        return_url="https://shop.merchant.com/return",
+        metadata={"JUSPAY:gateway_reference_id": "Merchant_test"},
+    )
+
+
+async def create_async(client: hc.Client, client_id: str) -> hc.Session:
+    return await client.create_session(build_request(client_id))
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--base-url", default=env("HYPERCHECKOUT_BASE_URL"))
+    parser.add_argument("--merchant-id", default=env("HYPERCHECKOUT_MERCHANT_ID", "emulator_merchant"))
+    parser.add_argument("--api-key", default=env("HYPERCHECKOUT_API_KEY", "emulator_api_key"))
+    parser.add_argument("--client-id", default=env("HYPERCHECKOUT_CLIENT_ID", "your_client_id"))
+    args = parser.parse_args(argv)
+
+    client = hc.Client(
+        hc.ClientConfig(
+            merchant_id=args.merchant_id,
+            api_key=args.api_key,
+            environment=hc.Environment.SANDBOX,
+            base_url=args.base_url,
+            app_name="create-session-example",
+            app_version=hc.sdk_version(),
+        )
+    )
+
+    # Validation happens before anything is sent.
+    invalid = build_request(args.client_id)
+    invalid.amount = "100.999"
+    for violation in hc.validate(invalid):
+        print(f"invalid on purpose: {violation.field}: {violation.code}: {violation.message}")
+
+    try:
+        session = client.create_session_blocking(build_request(args.client_id))
+        print(f"blocking: {session.order_id} -> {session.id} {session.payment_link}")
+        session = asyncio.run(create_async(client, args.client_id))
+        print(f"asyncio:  {session.order_id} -> {session.id} {session.payment_link}")
+        print(f"sdk_payload for the mobile SDK: {session.sdk_payload_json[:80]}...")
+    except hc.HyperCheckoutError.Validation as e:
+        for v in e.violations:
+            print(f"invalid request: {v.field}: {v.message}", file=sys.stderr)
+        return 2
+    except hc.HyperCheckoutError as e:
+        print(
+            f"{type(e).__name__}: http_status={e.http_status} error_code={e.error_code} "
+            f"error_message={e.error_message} request_id={e.request_id}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
