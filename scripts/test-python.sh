@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Python binding (issue 3): build the platform wheel with maturin's uniffi support the way
+# `pip install ./bindings/python` does, install it into a FRESH virtualenv, build the
+# emulator, run the pytest suite and the example against it. Self-contained and idempotent;
+# exits non-zero on any failure and never skips silently.
+#
+# Env: HYPERCHECKOUT_EMULATOR  path of a prebuilt emulator binary (default: cargo build)
+#      PYTHON                  interpreter to use (default: python3; needs >= 3.9 and venv)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+work="$repo/target/python-test"
+venv="$work/venv"
+dist="$work/dist"
+reqs="$repo/bindings/python/requirements-ci.txt"
+python=${PYTHON:-python3}
+
+say() { printf '\n--- %s\n' "$*"; }
+die() { printf '!!! test-python: %s\n' "$*" >&2; exit 1; }
+
+# Rust toolchain (maturin drives cargo).
+if [ -f scripts/ensure-rust.sh ]; then
+  bash scripts/ensure-rust.sh
+elif ! command -v cargo >/dev/null 2>&1; then
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust (rustup)"
+[ -f "$HOME/.cargo/env" ] && ! command -v cargo >/dev/null 2>&1 && . "$HOME/.cargo/env"
+
+# Python with venv support (Debian/Ubuntu ship venv separately).
+command -v "$python" >/dev/null 2>&1 || die "$python not found"
+"$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
+  || die "$python is older than 3.9"
+if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "installing python3-venv"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+  fi
+  "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || die "$python lacks venv/ensurepip (install python3-venv)"
+fi
+
+say "fresh virtualenv $venv"
+rm -rf "$venv" "$dist"
+mkdir -p "$work" "$dist"
+"$python" -m venv "$venv"
+vpy="$venv/bin/python"
+"$vpy" -m pip install -q --disable-pip-version-check -c "$reqs" pip
+
+say "building the wheel (pip wheel ./bindings/python: maturin, bindings = uniffi, release)"
+# PIP_CONSTRAINT pins maturin inside pip's isolated build environment too.
+PIP_CONSTRAINT="$reqs" "$vpy" -m pip wheel --no-deps --disable-pip-version-check \
+  ./bindings/python -w "$dist"
+shopt -s nullglob
+wheels=("$dist"/hypercheckout-*.whl)
+shopt -u nullglob
+[ "${#wheels[@]}" -eq 1 ] || die "expected exactly one wheel in $dist, found ${#wheels[@]}"
+wheel=${wheels[0]}
+case "$wheel" in
+  *-none-any.whl) die "$wheel is not platform-specific" ;;
+esac
+"$vpy" - "$wheel" <<'PY' || die "the wheel does not contain the native library"
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+libs = [n for n in names if n.rsplit("/", 1)[-1] in ("libhypercheckout.so", "libhypercheckout.dylib", "hypercheckout.dll")]
+print("native library:", libs)
+sys.exit(0 if libs else 1)
+PY
+
+say "installing $(basename "$wheel") and the test tools into the fresh venv"
+"$vpy" -m pip install -q --disable-pip-version-check "$wheel"
+"$vpy" -m pip install -q --disable-pip-version-check -c "$reqs" pytest mypy
+# Import from outside the repo: the installed package, not the source tree.
+(cd "$work" && "$vpy" -c 'import hypercheckout, sys; print("imported", hypercheckout.__file__, hypercheckout.sdk_version())')
+
+if [ -n "${HYPERCHECKOUT_EMULATOR:-}" ]; then
+  emulator=$HYPERCHECKOUT_EMULATOR
+else
+  say "building the emulator"
+  cargo build --locked -p hypercheckout-emulator
+  emulator="$repo/target/debug/hypercheckout-emulator"
+fi
+[ -x "$emulator" ] || die "emulator binary $emulator is missing"
+export HYPERCHECKOUT_EMULATOR="$emulator"
+
+say "pytest (bindings/python/tests)"
+export HYPERCHECKOUT_WHEEL="$wheel"
+export PYTHONDONTWRITEBYTECODE=1
+(cd bindings/python/tests && "$vpy" -m pytest -p no:cacheprovider -ra -q --durations=5 .)
+
+say "example: examples/python/create_session.py against the emulator"
+emu_out="$work/emulator.out"
+"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
+emu_pid=$!
+trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 300); do
+  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
+  sleep 0.1
+done
+[ -n "$url" ] || die "the emulator did not print its URL"
+(cd "$work" && HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
+kill "$emu_pid" 2>/dev/null || true
+wait "$emu_pid" 2>/dev/null || true
+trap - EXIT
+
+say "python binding: all checks passed"
