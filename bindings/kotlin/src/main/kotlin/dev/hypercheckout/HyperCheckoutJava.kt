@@ -6,7 +6,9 @@ import kotlinx.coroutines.future.future
 import java.util.concurrent.CompletableFuture
 
 /**
- * Entry points for Java (and other non-Kotlin JVM languages).
+ * Entry points for Java (and other non-Kotlin JVM languages). The generated top-level
+ * functions (`validate`, `parseSessionRequest`, `sessionRequestToJson`, `routingId`,
+ * `parseSessionResponse`, `sdkVersion`) are static methods of `HypercheckoutKt`.
  *
  * The generated Kotlin API uses Kotlin's unsigned types (`ULong` timeouts, `UShort` HTTP
  * statuses) and default arguments, which Java cannot call or read directly. These helpers
