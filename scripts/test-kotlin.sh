@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Kotlin/JVM binding (issue 4). Self-contained and idempotent; exits non-zero on any failure.
+#   1. builds the emulator (cargo build -p hypercheckout-emulator) unless
+#      $HYPERCHECKOUT_EMULATOR names a prebuilt binary;
+#   2. mvn verify on bindings/kotlin: cargo build --release -p hypercheckout, uniffi library-mode
+#      generation, kotlin compile, jar with linux-x86-64/libhypercheckout.so inside, and the
+#      JUnit 5 suite (conformance vectors, emulator tests, Java test) under Surefire;
+#   3. checks the jar's contents, installs it in the local Maven repository, builds
+#      examples/kotlin against it and runs the example with a plain `java -cp` (no
+#      -Djna.library.path) against a fresh emulator.
+#
+# Env: HYPERCHECKOUT_EMULATOR  prebuilt emulator binary (default: target/debug/hypercheckout-emulator)
+#      MVN                     maven command (default: mvn)
+#      MAVEN_ARGS_EXTRA        extra arguments for every mvn call (e.g. -o, -Dmaven.repo.local=...)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+mvn_cmd=${MVN:-mvn}
+# shellcheck disable=SC2206
+mvn_args=(-B -ntp -Dstyle.color=never ${MAVEN_ARGS_EXTRA:-})
+
+say() { printf '\n--- %s\n' "$*"; }
+die() { printf '!!! test-kotlin: %s\n' "$*" >&2; exit 1; }
+
+# Toolchains.
+if [ -f scripts/ensure-rust.sh ]; then
+  bash scripts/ensure-rust.sh
+elif ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
+  . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null 2>&1 || { [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"; }
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust (rustup)"
+command -v "$mvn_cmd" >/dev/null 2>&1 || die "$mvn_cmd not found: install Maven 3.8+"
+command -v java >/dev/null 2>&1 || die "java not found: install a JDK 17+"
+java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[ "${java_major:-0}" -ge 17 ] 2>/dev/null || die "JDK 17+ required (found ${java_major:-unknown})"
+
+# 1. The emulator.
+if [ -n "${HYPERCHECKOUT_EMULATOR:-}" ]; then
+  emulator=$HYPERCHECKOUT_EMULATOR
+  [ -x "$emulator" ] || die "HYPERCHECKOUT_EMULATOR=$emulator is not an executable"
+else
+  say "building the emulator"
+  cargo build -p hypercheckout-emulator
+  emulator="${CARGO_TARGET_DIR:-$repo/target}/debug/hypercheckout-emulator"
+fi
+export HYPERCHECKOUT_EMULATOR=$emulator
+
+# 2. Build, generate, compile, test, package.
+say "mvn verify (bindings/kotlin)"
+"$mvn_cmd" "${mvn_args[@]}" -f bindings/kotlin verify
+
+version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' bindings/kotlin/pom.xml | head -n 1)
+jar="bindings/kotlin/target/hypercheckout-$version.jar"
+[ -f "$jar" ] || die "$jar was not built"
+
+say "jar contents"
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) native=linux-x86-64/libhypercheckout.so ;;
+  Linux-aarch64) native=linux-aarch64/libhypercheckout.so ;;
+  Darwin-arm64) native=darwin-aarch64/libhypercheckout.dylib ;;
+  Darwin-x86_64) native=darwin-x86-64/libhypercheckout.dylib ;;
+  *) die "unsupported host $(uname -s)-$(uname -m)" ;;
+esac
+listing=$(unzip -l "$jar" 2>/dev/null || jar tf "$jar")
+for entry in "$native" dev/hypercheckout/Client.class dev/hypercheckout/HyperCheckoutJava.class; do
+  grep -q "$entry" <<<"$listing" || die "$jar lacks $entry"
+  echo "ok: $entry"
+done
+if grep -q '\.kt$' <<<"$listing"; then die "$jar contains Kotlin sources"; fi
+
+# 3. The example, as a merchant would build it: a Maven project depending on the jar.
+say "installing $jar in the local Maven repository"
+"$mvn_cmd" "${mvn_args[@]}" -q -f bindings/kotlin install:install-file \
+  -Dfile="$repo/$jar" -DpomFile="$repo/bindings/kotlin/pom.xml"
+
+say "building examples/kotlin"
+"$mvn_cmd" "${mvn_args[@]}" -q -f examples/kotlin package -Dhypercheckout.version="$version"
+
+say "running the example against the emulator (plain java -cp)"
+log=$(mktemp)
+"$emulator" --port 0 >"$log" 2>/dev/null &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -o 'http://[^[:space:]]*' "$log" | head -n 1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || die "the emulator exited"
+  sleep 0.1
+done
+[ -n "$url" ] || die "the emulator did not print its URL"
+classpath="examples/kotlin/target/classes:$(cat examples/kotlin/target/classpath.txt)"
+grep -q "hypercheckout-$version.jar" <<<"$classpath" || die "the example's classpath lacks the binding jar"
+java -cp "$classpath" dev.hypercheckout.example.MainKt "$url"
+
+say "kotlin: all passed"
