@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import _fastffi
 from ._native import hypercheckout as _native
 from ._native.hypercheckout import (
     Action,
@@ -94,6 +95,12 @@ __all__ = [
     "validate",
 ]
 
+
+# --- FFI plumbing ------------------------------------------------------------------------
+
+# Faster RustBuffer builder/stream for the generated code (see _fastffi.py); False means the
+# generated module changed shape and the stock (slower) helpers are in use.
+_FAST_FFI: bool = _fastffi.install(_native)
 
 # --- presentation only -------------------------------------------------------------------
 
