@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 
 use crate::config::{ClientConfig, Settings};
 use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError};
+use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
 use crate::request::SessionRequest;
 use crate::response::{parse_session, Session};
 use crate::runtime::{self, PerProcess};
@@ -82,6 +83,50 @@ impl Client {
         }
         runtime::shared()?.block_on(self.inner.create_session(request))
     }
+
+    /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
+    /// order is paid (the redirect and webhooks only tell you to ask). `routing_id` is the
+    /// `x-routing-id`: pass the value the session was created with (`routing_id(request)`,
+    /// i.e. the customer id, or the order id for guest checkout) so both calls reach the
+    /// same place; `None` uses `order_id`. Sends the `version` header
+    /// `ORDER_STATUS_API_VERSION`. A read, so a 500 is retried too (see `retry.rs`).
+    #[uniffi::method(default(routing_id = None))]
+    pub async fn get_order_status(
+        &self,
+        order_id: String,
+        routing_id: Option<String>,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        runtime::shared()?
+            .spawn(async move {
+                inner
+                    .get_order_status(&order_id, routing_id.as_deref())
+                    .await
+            })
+            .await
+            .map_err(|e| HyperCheckoutError::Internal {
+                reason: format!("order status task failed: {e}"),
+            })?
+    }
+
+    /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
+    /// inside an async runtime.
+    #[uniffi::method(default(routing_id = None))]
+    pub fn get_order_status_blocking(
+        &self,
+        order_id: String,
+        routing_id: Option<String>,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(HyperCheckoutError::Configuration {
+                reason: "get_order_status_blocking was called inside an async runtime; await get_order_status instead".into(),
+            });
+        }
+        runtime::shared()?.block_on(
+            self.inner
+                .get_order_status(&order_id, routing_id.as_deref()),
+        )
+    }
 }
 
 impl Inner {
@@ -101,7 +146,38 @@ impl Inner {
         Ok(session)
     }
 
-    /// Sends one API call with retries, under the overall deadline.
+    async fn get_order_status(
+        &self,
+        order_id: &str,
+        routing_id: Option<&str>,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        if order_id.is_empty() {
+            return Err(HyperCheckoutError::Validation {
+                violations: vec![validate::Violation {
+                    field: "order_id".into(),
+                    code: validate::codes::REQUIRED.into(),
+                    message: "is required".into(),
+                }],
+            });
+        }
+        let routing_id = routing_id.filter(|r| !r.is_empty()).unwrap_or(order_id);
+        tracing::info!(order_id, "fetching order status");
+        let answer = self
+            .send(
+                reqwest::Method::GET,
+                &order::order_path(order_id),
+                None,
+                routing_id,
+            )
+            .await
+            .map_err(order::not_found_as_such)?;
+        let status = order::parse_answer(&answer.borrow())?;
+        tracing::info!(order_id, status = %status.status, "order status");
+        Ok(status)
+    }
+
+    /// Sends one API call with retries, under the overall deadline. `GET` calls carry the
+    /// Order Status API's `version` header and no `content-type`, and are retried on 500.
     async fn send(
         &self,
         method: reqwest::Method,
@@ -109,6 +185,7 @@ impl Inner {
         body: Option<String>,
         routing_id: &str,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        let is_read = method == reqwest::Method::GET;
         let settings = &self.settings;
         let http = self.http.get_or_try_init(|| build_http(settings))?;
         let url = settings.endpoint(path);
@@ -124,7 +201,13 @@ impl Inner {
             for (name, value) in
                 wire::headers(&settings.merchant_id, settings.api_key.expose(), routing_id)
             {
+                if body.is_none() && name == "content-type" {
+                    continue; // nothing to describe
+                }
                 builder = builder.header(name, value);
+            }
+            if is_read {
+                builder = builder.header("version", ORDER_STATUS_API_VERSION);
             }
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
@@ -144,7 +227,12 @@ impl Inner {
                         return Ok(answer);
                     }
                     let error = from_error_answer(&answer.borrow());
-                    if !retry::is_retryable_status(answer.status) {
+                    let retryable = if is_read {
+                        retry::is_retryable_status_for_read(answer.status)
+                    } else {
+                        retry::is_retryable_status(answer.status)
+                    };
+                    if !retryable {
                         return Err(error);
                     }
                     Retryable {

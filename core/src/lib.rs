@@ -21,12 +21,20 @@
 //! # }
 //! ```
 //!
+//! After the customer pays, the merchant's backend checks three things, each with one call:
+//! the signed redirect to `return_url` ([`verify_return_url_signature`]), the order's state
+//! ([`Client::get_order_status`]), and, all at once, "paid for this amount?"
+//! ([`check_payment`]); webhooks are authenticated with [`verify_webhook_auth`] and read
+//! with [`parse_webhook`]. `docs/merchant-flow.md` walks through it.
+//!
 //! The same surface is exported through uniffi to Python, Kotlin and Swift; everything below
 //! marked `#[uniffi::export]` is part of that contract.
 //!
 //! Files: `request.rs` (the model), `validate.rs` (the rules), `wire.rs` (Juspay's JSON and
 //! headers), `response.rs`, `error.rs` (the error kinds and HTTP mapping), `config.rs`,
-//! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime).
+//! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime),
+//! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
+//! `payment.rs` (the paid-for-this-amount check).
 
 // The error enum crosses the FFI as a flat record of optional fields; boxing it to please
 // this lint would make every binding's error type worse.
@@ -37,11 +45,15 @@ use std::collections::HashMap;
 mod client;
 mod config;
 mod error;
+mod order;
+mod payment;
 mod request;
 mod response;
 mod retry;
 mod runtime;
+mod signature;
 pub mod validate;
+mod webhook;
 pub mod wire;
 
 pub use client::{Client, MAX_RESPONSE_BYTES};
@@ -50,10 +62,19 @@ pub use config::{
     DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
 };
 pub use error::{HyperCheckoutError, BODY_EXCERPT_CHARS};
+pub use order::{parse_order_status_response, OrderState, OrderStatus, ORDER_STATUS_API_VERSION};
+pub use payment::{amounts_equal, check_payment, PaymentVerdict};
 pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};
 pub use response::{parse_session_response, SdkPayload, SdkPayloadDetails, Session};
-pub use retry::{delay_before_retry, is_retryable_status, parse_retry_after};
+pub use retry::{
+    delay_before_retry, is_retryable_status, is_retryable_status_for_read, parse_retry_after,
+};
+pub use signature::{
+    verify_return_url_signature, verify_return_url_signature_from_query, SignatureVerdict,
+    SIGNATURE_ALGORITHM,
+};
 pub use validate::{validate, Violation};
+pub use webhook::{parse_webhook, verify_webhook_auth, WebhookEvent, WebhookEventName};
 
 uniffi::setup_scaffolding!();
 
@@ -92,6 +113,24 @@ pub fn parse_session_answer(
     body: String,
 ) -> Result<Session, HyperCheckoutError> {
     response::parse_session_response(http_status, &headers, &body)
+}
+
+/// Interprets a `GET /orders/{order_id}` answer exactly as `get_order_status` does: an
+/// `OrderStatus` for 2xx, otherwise the matching error (Juspay's 400 "NOT_FOUND" included).
+/// For callers who make the HTTP call themselves, and for `testdata/order_status.json`.
+#[uniffi::export(name = "parse_order_status_response")]
+pub fn parse_order_status_answer(
+    http_status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+) -> Result<OrderStatus, HyperCheckoutError> {
+    order::parse_order_status_response(http_status, &headers, &body)
+}
+
+/// The `version` header `get_order_status` sends.
+#[uniffi::export]
+pub fn order_status_api_version() -> String {
+    ORDER_STATUS_API_VERSION.to_owned()
 }
 
 /// This SDK's version.

@@ -4,10 +4,12 @@
 //! Retried:
 //! - a connection that could not be opened (nothing was sent);
 //! - HTTP 429, 502, 503, 504 (Juspay or its load balancer did not process the order, or
-//!   asks us to come back).
+//!   asks us to come back);
+//! - for reads only (`GET /orders/{id}`, which changes nothing), also HTTP 500.
 //!
 //! Not retried: timeouts after the request was sent, connections that broke mid-answer,
-//! 500 and every 4xx but 429: the order may exist, and only the merchant can decide.
+//! every 4xx but 429, and 500 on `POST /session`: the order may exist, and only the
+//! merchant can decide.
 //!
 //! Waits grow exponentially from `BASE_DELAY` with "equal jitter" (half fixed, half random),
 //! are capped at `MAX_DELAY`, and yield to the server's `Retry-After` when it sends one. No
@@ -23,6 +25,12 @@ pub const MAX_DELAY: Duration = Duration::from_secs(5);
 /// Statuses worth retrying for a session call.
 pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// Statuses worth retrying for a call that changes nothing (`GET`): a 500 may have done
+/// half a job on a write, but a read can simply be asked again.
+pub fn is_retryable_status_for_read(status: u16) -> bool {
+    is_retryable_status(status) || status == 500
 }
 
 /// The wait before retry number `retry` (0 for the first retry): the server's
@@ -63,6 +71,10 @@ mod tests {
     fn retryable_statuses() {
         let retryable: Vec<u16> = (400..600).filter(|s| is_retryable_status(*s)).collect();
         assert_eq!(retryable, [429, 502, 503, 504]);
+        let for_reads: Vec<u16> = (400..600)
+            .filter(|s| is_retryable_status_for_read(*s))
+            .collect();
+        assert_eq!(for_reads, [429, 500, 502, 503, 504]);
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub struct EmulatorConfig {
     pub webhook_username: Option<String>,
     /// Basic-auth password for webhooks.
     pub webhook_password: Option<String>,
+    /// Testing aid, emulator only: when set (e.g. `http://127.0.0.1:8080`), the redirect after
+    /// payment goes to this scheme, host and port instead of the return_url's, keeping its
+    /// path and query. `return_url` must be https with a domain name (Juspay's rule, checked
+    /// by clients and by this emulator), so a local test handler cannot be the return_url
+    /// itself. The signature covers only the parameters, so it is unchanged.
+    pub redirect_base: Option<String>,
     /// Log each request to stderr.
     pub verbose: bool,
 }
@@ -91,6 +97,7 @@ impl Default for EmulatorConfig {
             webhook_url: None,
             webhook_username: None,
             webhook_password: None,
+            redirect_base: None,
             verbose: false,
         }
     }
@@ -138,6 +145,13 @@ impl Emulator {
             None => None,
         };
 
+        let redirect_base = config
+            .redirect_base
+            .as_deref()
+            .map(payment::parse_redirect_base)
+            .transpose()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+
         let listener = std::net::TcpListener::bind(config.bind)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -150,14 +164,16 @@ impl Emulator {
         };
         let url = format!("http://{}", SocketAddr::new(host, addr.port()));
 
-        let state = Arc::new(server::AppState::new(
+        let mut state = server::AppState::new(
             config.credentials,
             default_fault,
             config.response_key,
             webhook,
             config.verbose,
             url.clone(),
-        ));
+        );
+        state.redirect_base = redirect_base;
+        let state = Arc::new(state);
 
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -279,6 +295,10 @@ pub struct EmulatorArgs {
     /// Basic-auth password for webhooks.
     #[arg(long, value_name = "PASSWORD")]
     pub webhook_password: Option<String>,
+    /// Testing aid: redirect after payment to this scheme://host:port instead of the
+    /// return_url's (path and query kept), e.g. a local handler on http://127.0.0.1:PORT.
+    #[arg(long, value_name = "URL")]
+    pub redirect_base: Option<String>,
     /// Log each request to stderr.
     #[arg(long)]
     pub verbose: bool,
@@ -311,6 +331,7 @@ impl EmulatorArgs {
             webhook_url: self.webhook_url.clone(),
             webhook_username: self.webhook_username.clone(),
             webhook_password: self.webhook_password.clone(),
+            redirect_base: self.redirect_base.clone(),
             verbose: self.verbose,
         })
     }

@@ -143,7 +143,11 @@ pub(crate) async fn pay(
         ("status", order.status),
         ("status_id", status_id.as_str()),
     ];
-    match order.return_url.as_deref() {
+    let return_url = order
+        .return_url
+        .as_deref()
+        .map(|url| rebase(url, st.redirect_base.as_ref()));
+    match return_url.as_deref() {
         Some(return_url) => match signed_redirect(return_url, &params, &st.response_key) {
             Some(location) => {
                 let body = format!(
@@ -192,6 +196,110 @@ pub(crate) async fn pay(
             )
         }
     }
+}
+
+/// Checks a `--redirect-base`: an http(s) origin, nothing after it.
+pub(crate) fn parse_redirect_base(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("redirect base {text:?}: {e}"))?;
+    let origin_only = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !origin_only {
+        return Err(format!(
+            "redirect base {text:?} must be just scheme://host[:port], e.g. http://127.0.0.1:8080"
+        ));
+    }
+    Ok(url)
+}
+
+/// The testing aid behind `--redirect-base`: `return_url` with the base's scheme, host and
+/// port. Unchanged without a base (or if the stored URL does not parse).
+fn rebase(return_url: &str, base: Option<&url::Url>) -> String {
+    let (Some(base), Ok(original)) = (base, url::Url::parse(return_url)) else {
+        return return_url.to_string();
+    };
+    let mut url = base.clone();
+    url.set_path(original.path());
+    url.set_query(original.query());
+    url.to_string()
+}
+
+/// Statuses a test may give an order through `POST /__emulator/orders/{id}/status`: the
+/// Order Status API's documented names and ids (Juspay's "Transaction Status" page).
+const SETTABLE_STATUSES: [(&str, u32); 18] = [
+    ("NEW", 10),
+    ("STARTED", 20),
+    ("CHARGED", 21),
+    ("JUSPAY_DECLINED", 22),
+    ("PENDING_VBV", 23),
+    ("VBV_SUCCESSFUL", 24),
+    ("AUTHORIZED", 25),
+    ("AUTHENTICATION_FAILED", 26),
+    ("AUTHORIZATION_FAILED", 27),
+    ("AUTHORIZING", 28),
+    ("COD_INITIATED", 29),
+    ("VOIDED", 31),
+    ("VOID_INITIATED", 32),
+    ("CAPTURE_INITIATED", 33),
+    ("CAPTURE_FAILED", 34),
+    ("VOID_FAILED", 35),
+    ("AUTO_REFUNDED", 36),
+    ("NOT_FOUND", 40),
+];
+
+/// Testing aid, no auth, not part of Juspay's API: `POST /__emulator/orders/{ordeh_id}/status`
+/// with `status=NAME` (form body or query) sets the order's status and status_id, so a
+/// client's handling of every status can be tested. `status=OTHER_NAME;ID` sets a status
+/// Juspay does not document (e.g. `PARTIAL_CHARGED;99`). Answers with the order status JSON.
+pub(crate) async fn set_status(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let query = uri.query().unwrap_or("").as_bytes().to_vec();
+    let requested = url::form_urlencoded::parse(&query)
+        .chain(url::form_urlencoded::parse(&body))
+        .find(|(k, _)| k == "status")
+        .map(|(_, v)| v.into_owned());
+    let Some(requested) = requested else {
+        return simple_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "form field status is required",
+        );
+    };
+    let known = SETTABLE_STATUSES
+        .iter()
+        .find(|(name, _)| *name == requested)
+        .copied();
+    let (name, status_id): (&'static str, u32) = match known {
+        Some(found) => found,
+        None => match requested
+            .split_once(';')
+            .map(|(n, i)| (n, i.parse::<u32>()))
+        {
+            Some((name, Ok(status_id))) if !name.is_empty() => {
+                // Orders keep `&'static str` statuses; a test sets only a handful of these.
+                (Box::leak(name.to_string().into_boxed_str()), status_id)
+            }
+            _ => {
+                return simple_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    &format!(
+                        "status {requested:?} is not a documented status (use NAME;ID for others)"
+                    ),
+                )
+            }
+        },
+    };
+    let mut orders = lock(&st.orders);
+    let Some(order) = orders.get_by_id_mut(&id) else {
+        return unknown_order(&id);
+    };
+    order.status = name;
+    order.status_id = status_id;
+    order.last_updated = now_epoch();
+    crate::server::json_response(StatusCode::OK, &order_status_json(order, &st.base_url))
 }
 
 /// `return_url` plus its own query parameters and the result parameters, all signed.

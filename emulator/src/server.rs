@@ -36,6 +36,8 @@ pub(crate) struct AppState {
     pub webhook: Option<WebhookTarget>,
     pub verbose: bool,
     pub base_url: String,
+    /// Testing aid: where redirects go instead of the return_url's origin.
+    pub redirect_base: Option<url::Url>,
     counts: Mutex<HashMap<String, u64>>,
     total: AtomicU64,
     fault_uses: Mutex<HashMap<(String, String), u64>>,
@@ -104,6 +106,7 @@ impl AppState {
             webhook,
             verbose,
             base_url,
+            redirect_base: None,
             counts: Mutex::new(HashMap::new()),
             total: AtomicU64::new(0),
             fault_uses: Mutex::new(HashMap::new()),
@@ -158,6 +161,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         )
         .route("/orders/{id}/pay", post(crate::payment::pay))
         .route("/__emulator/stats", get(stats))
+        .route(
+            "/__emulator/orders/{id}/status",
+            post(crate::payment::set_status),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

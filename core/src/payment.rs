@@ -1,0 +1,253 @@
+//! The question a merchant's backend actually has: "is this order paid, for this amount?"
+//!
+//! Juspay's advice (Order Status API page): validate both the status and the amount before
+//! fulfilling. The redirect alone is not enough (its `status` says what happened in the
+//! browser, not what settled), and the Order Status API alone does not prove the customer
+//! who came back is the one who paid for *this* order. `check_payment` does every check in
+//! one call and says which one failed.
+
+use std::collections::HashMap;
+
+use crate::order::{OrderState, OrderStatus};
+use crate::signature::{verify_return_url_signature, SignatureVerdict};
+
+/// The outcome of `check_payment`. Only `Paid` means "fulfil the order".
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PaymentVerdict {
+    /// Signature valid, order ids agree, status CHARGED, amount (and currency, when given)
+    /// as expected.
+    Paid,
+    /// The redirect's signature is not `Valid`; nothing in it can be trusted.
+    BadSignature { verdict: SignatureVerdict },
+    /// The redirect, the order status and the merchant's order disagree on the order id.
+    OrderIdMismatch {
+        expected_order_id: String,
+        redirect_order_id: Option<String>,
+        status_order_id: String,
+    },
+    /// The Order Status API does not say CHARGED (yet: `PendingVbv`, `Authorizing` and the
+    /// like can still become CHARGED; ask again later or wait for the webhook).
+    NotCharged { status: OrderState },
+    /// CHARGED, but for another amount than the merchant's order.
+    AmountMismatch {
+        expected_amount: String,
+        charged_amount: Option<String>,
+    },
+    /// CHARGED, but in another currency than expected.
+    CurrencyMismatch {
+        expected_currency: String,
+        charged_currency: Option<String>,
+    },
+}
+
+impl PaymentVerdict {
+    /// True only for `Paid`. (Not exported: the bindings generate `is_paid` themselves.)
+    pub fn is_paid(&self) -> bool {
+        *self == PaymentVerdict::Paid
+    }
+}
+
+impl std::fmt::Display for PaymentVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PaymentVerdict::Paid => write!(f, "paid"),
+            PaymentVerdict::BadSignature { verdict } => {
+                write!(f, "the return_url signature is not valid ({verdict:?})")
+            }
+            PaymentVerdict::OrderIdMismatch {
+                expected_order_id,
+                redirect_order_id,
+                status_order_id,
+            } => write!(
+                f,
+                "order ids disagree: expected {expected_order_id:?}, redirect {redirect_order_id:?}, order status {status_order_id:?}"
+            ),
+            PaymentVerdict::NotCharged { status } => write!(f, "order status is {status}, not CHARGED"),
+            PaymentVerdict::AmountMismatch {
+                expected_amount,
+                charged_amount,
+            } => write!(
+                f,
+                "charged amount {charged_amount:?} differs from the expected {expected_amount:?}"
+            ),
+            PaymentVerdict::CurrencyMismatch {
+                expected_currency,
+                charged_currency,
+            } => write!(
+                f,
+                "charged currency {charged_currency:?} differs from the expected {expected_currency:?}"
+            ),
+        }
+    }
+}
+
+/// Decides whether the order the customer just returned from is paid, for the amount the
+/// merchant's own records say:
+///
+/// 1. the redirect's signature is `Valid` (`redirect_params`, as in
+///    `verify_return_url_signature`);
+/// 2. `expected_order_id` (the merchant's order), the redirect's `order_id` and the order
+///    status's `order_id` are the same;
+/// 3. the order status (from `get_order_status`, fetched after the redirect) is CHARGED;
+/// 4. its amount equals `expected_amount` as a decimal (`"100"`, `"100.0"` and `100.00`
+///    are equal; see `amounts_equal`);
+/// 5. when `expected_currency` is given, the currency matches (case-insensitively).
+///
+/// Checks run in this order and the first failure is returned.
+#[uniffi::export(default(expected_currency = None))]
+pub fn check_payment(
+    redirect_params: &HashMap<String, String>,
+    response_key: &str,
+    order_status: &OrderStatus,
+    expected_order_id: &str,
+    expected_amount: &str,
+    expected_currency: Option<String>,
+) -> PaymentVerdict {
+    let verdict = verify_return_url_signature(redirect_params, response_key);
+    if verdict != SignatureVerdict::Valid {
+        return PaymentVerdict::BadSignature { verdict };
+    }
+    let redirect_order_id = redirect_params.get("order_id");
+    if redirect_order_id.map(String::as_str) != Some(expected_order_id)
+        || order_status.order_id != expected_order_id
+    {
+        return PaymentVerdict::OrderIdMismatch {
+            expected_order_id: expected_order_id.to_owned(),
+            redirect_order_id: redirect_order_id.cloned(),
+            status_order_id: order_status.order_id.clone(),
+        };
+    }
+    if order_status.status != OrderState::Charged {
+        return PaymentVerdict::NotCharged {
+            status: order_status.status.clone(),
+        };
+    }
+    let amount_ok = order_status
+        .amount
+        .as_deref()
+        .is_some_and(|charged| amounts_equal(charged, expected_amount));
+    if !amount_ok {
+        return PaymentVerdict::AmountMismatch {
+            expected_amount: expected_amount.to_owned(),
+            charged_amount: order_status.amount.clone(),
+        };
+    }
+    if let Some(expected) = expected_currency {
+        let currency_ok = order_status
+            .currency
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&expected));
+        if !currency_ok {
+            return PaymentVerdict::CurrencyMismatch {
+                expected_currency: expected,
+                charged_currency: order_status.currency.clone(),
+            };
+        }
+    }
+    PaymentVerdict::Paid
+}
+
+/// Whether two decimal texts (JSON numbers or session-style amounts) are the same number,
+/// exactly: `"100"`, `"100.0"`, `"100.00"` and `"1e2"` are equal; `"100.001"` is not
+/// `"100"`. Anything that is not a number equals nothing.
+#[uniffi::export]
+pub fn amounts_equal(a: &str, b: &str) -> bool {
+    match (Decimal::parse(a), Decimal::parse(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// An exact decimal: `digits × 10^exponent`, normalized (no leading or trailing zeros in
+/// `digits`; zero is empty digits with exponent 0 and no sign), so equal numbers are equal
+/// values.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Decimal {
+    negative: bool,
+    digits: String,
+    exponent: i64,
+}
+
+impl Decimal {
+    /// JSON's number grammar: `-?int(.frac)?([eE][+-]?exp)?`, surrounding spaces allowed.
+    pub(crate) fn parse(text: &str) -> Option<Decimal> {
+        let text = text.trim();
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => {
+                let exp = &rest[at + 1..];
+                let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+                if digits.is_empty() || digits.len() > 9 || !all_digits(digits) {
+                    return None;
+                }
+                (&rest[..at], exp.parse::<i64>().ok()?)
+            }
+            None => (rest, 0),
+        };
+        let (whole, fraction) = match mantissa.split_once('.') {
+            Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+            Some(_) => return None,
+            None => (mantissa, ""),
+        };
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+            return None;
+        }
+        let all = format!("{whole}{fraction}");
+        let mut exponent = exponent - fraction.len() as i64;
+        let trimmed = all.trim_start_matches('0');
+        let significant = trimmed.trim_end_matches('0');
+        exponent += (trimmed.len() - significant.len()) as i64;
+        if significant.is_empty() {
+            return Some(Decimal {
+                negative: false,
+                digits: String::new(),
+                exponent: 0,
+            });
+        }
+        Some(Decimal {
+            negative,
+            digits: significant.to_owned(),
+            exponent,
+        })
+    }
+}
+
+fn all_digits(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_equality() {
+        for (a, b) in [
+            ("100", "100.00"),
+            ("100.1", "100.10"),
+            ("1e2", "100"),
+            ("0.5", "5E-1"),
+            ("0", "-0.0"),
+            ("007", "7"),
+            ("1.0", "1.00"),
+        ] {
+            assert!(amounts_equal(a, b), "{a} = {b}");
+        }
+        for (a, b) in [
+            ("100", "100.001"),
+            ("100", "-100"),
+            ("1", "10"),
+            ("x", "x"),
+            ("", ""),
+            ("1.", "1"),
+            (".5", "0.5"),
+            ("1e", "1"),
+            ("0.1", "0.10000000000000001"),
+        ] {
+            assert!(!amounts_equal(a, b), "{a} != {b}");
+        }
+    }
+}
