@@ -1,0 +1,253 @@
+package dev.hypercheckout.bench
+
+import dev.hypercheckout.Client
+import dev.hypercheckout.ClientConfig
+import dev.hypercheckout.Emulator
+import dev.hypercheckout.Environment
+import dev.hypercheckout.SessionRequest
+import dev.hypercheckout.sessionRequestToJson
+import dev.hypercheckout.routingId
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.future.await
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.suspendCancellableCoroutine
+import okhttp3.Call
+import okhttp3.Callback
+import okhttp3.ConnectionPool
+import okhttp3.Dispatcher
+import okhttp3.MediaType.Companion.toMediaType
+import okhttp3.OkHttpClient
+import okhttp3.RequestBody.Companion.toRequestBody
+import okhttp3.Response
+import java.io.IOException
+import java.util.concurrent.TimeUnit
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.time.Duration
+import java.util.Base64
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.atomic.AtomicLong
+import java.util.concurrent.atomic.AtomicReference
+
+/**
+ * Sessions per second against the emulator: the SDK (blocking on threads, suspend on
+ * coroutines) beside `java.net.http.HttpClient` sending the identical POST (same body, same
+ * four headers, HTTP/1.1 as the SDK uses on plain http; the raw client only reads the body,
+ * the SDK also parses it into a typed Session). Each mode runs for a fixed time after a
+ * warm-up; the rounds alternate raw/SDK so both see the same machine load.
+ *
+ * Usage: Bench EMULATOR_URL [seconds=5] [rounds=2] [threads=8] [coroutines=50]
+ * Prints a Markdown table.
+ */
+fun main(args: Array<String>) {
+    val url = args.getOrNull(0) ?: error("usage: Bench EMULATOR_URL [seconds] [rounds] [threads] [coroutines]")
+    val seconds = args.getOrNull(1)?.toDouble() ?: 5.0
+    val rounds = args.getOrNull(2)?.toInt() ?: 2
+    val threads = args.getOrNull(3)?.toInt() ?: 8
+    val coroutines = args.getOrNull(4)?.toInt() ?: 50
+    if (System.getenv("BENCH_KEEP_CALLBACK_THREADS") == "1") {
+        // Experiment: keep the Rust runtime's threads attached to the JVM between callbacks.
+        com.sun.jna.Native.setCallbackThreadInitializer(
+            dev.hypercheckout.uniffiRustFutureContinuationCallbackImpl,
+            com.sun.jna.CallbackThreadInitializer(true, false, "hypercheckout-callback"),
+        )
+        System.err.println("callback threads stay attached")
+    }
+    Bench(url, seconds).run(rounds, threads, coroutines)
+}
+
+private class Bench(val url: String, val seconds: Double) {
+    private val sdk = Client(
+        ClientConfig(
+            merchantId = Emulator.MERCHANT_ID, apiKey = Emulator.API_KEY,
+            environment = Environment.SANDBOX, baseUrl = url, maxRetries = 0u,
+        ),
+    )
+    private val raw: HttpClient = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build()
+    private val okhttp: OkHttpClient = OkHttpClient.Builder()
+        .dispatcher(Dispatcher().apply { maxRequests = 256; maxRequestsPerHost = 256 })
+        .connectionPool(ConnectionPool(256, 60, TimeUnit.SECONDS))
+        .followRedirects(false)
+        .retryOnConnectionFailure(false)
+        .build()
+    private val json = "application/json".toMediaType()
+    private val auth = "Basic " + Base64.getEncoder().encodeToString("${Emulator.API_KEY}:".toByteArray())
+    private val sessionUri = URI.create("$url/session")
+    private val sequence = AtomicLong()
+    private val tag = java.lang.Long.toString(System.currentTimeMillis() % 10_000_000L, 36)
+
+    private fun request(): SessionRequest {
+        val n = sequence.incrementAndGet()
+        return SessionRequest(
+            orderId = "b$tag-$n", amount = "10.00", customerId = "bench-customer",
+            paymentPageClientId = "hdfcmaster", customerEmail = "test@mail.com",
+            customerPhone = "9876543210", returnUrl = "https://shop.merchant.com/return",
+            firstName = "John", lastName = "Wick", currency = "INR", description = "Complete your payment",
+        )
+    }
+
+    /** The raw request the SDK would send, built from the same (exported) wire functions. */
+    private fun rawRequest(): HttpRequest {
+        val request = request()
+        return HttpRequest.newBuilder(sessionUri)
+            .timeout(Duration.ofSeconds(30))
+            .header("authorization", auth)
+            .header("x-merchantid", Emulator.MERCHANT_ID)
+            .header("x-routing-id", routingId(request))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(sessionRequestToJson(request)))
+            .build()
+    }
+
+    /** The same POST with OkHttp. */
+    private fun okRequest(): okhttp3.Request {
+        val request = request()
+        return okhttp3.Request.Builder().url("$url/session")
+            .header("authorization", auth)
+            .header("x-merchantid", Emulator.MERCHANT_ID)
+            .header("x-routing-id", routingId(request))
+            .post(sessionRequestToJson(request).toRequestBody(json))
+            .build()
+    }
+
+    private fun okBlocking() {
+        okhttp.newCall(okRequest()).execute().use { response ->
+            val body = response.body!!.string()
+            check(response.code == 200) { "HTTP ${response.code}: ${body.take(200)}" }
+        }
+    }
+
+    private suspend fun okAsync() {
+        val call = okhttp.newCall(okRequest())
+        val body = suspendCancellableCoroutine { continuation ->
+            continuation.invokeOnCancellation { call.cancel() }
+            call.enqueue(object : Callback {
+                override fun onFailure(call: Call, e: IOException) = continuation.resumeWithException(e)
+                override fun onResponse(call: Call, response: Response) {
+                    val result = runCatching {
+                        response.use {
+                            val text = it.body!!.string()
+                            check(it.code == 200) { "HTTP ${it.code}: ${text.take(200)}" }
+                            text
+                        }
+                    }
+                    result.fold({ continuation.resume(it) }, { continuation.resumeWithException(it) })
+                }
+            })
+        }
+        check(body.isNotEmpty())
+    }
+
+    private fun rawBlocking() {
+        val response = raw.send(rawRequest(), HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "HTTP ${response.statusCode()}: ${response.body().take(200)}" }
+    }
+
+    private suspend fun rawAsync() {
+        val response = raw.sendAsync(rawRequest(), HttpResponse.BodyHandlers.ofString()).await()
+        check(response.statusCode() == 200) { "HTTP ${response.statusCode()}: ${response.body().take(200)}" }
+    }
+
+    /** [threads] threads calling [call] in a loop for [duration] s; returns calls/s. */
+    private fun onThreads(threads: Int, duration: Double, call: () -> Unit): Double {
+        val pool = Executors.newFixedThreadPool(threads)
+        val done = AtomicLong()
+        val failure = AtomicReference<Throwable>()
+        val start = CountDownLatch(1)
+        val stopAt = AtomicLong()
+        val finished = CountDownLatch(threads)
+        repeat(threads) {
+            pool.execute {
+                try {
+                    start.await()
+                    while (System.nanoTime() < stopAt.get()) {
+                        call()
+                        done.incrementAndGet()
+                    }
+                } catch (e: Throwable) {
+                    failure.compareAndSet(null, e)
+                } finally {
+                    finished.countDown()
+                }
+            }
+        }
+        val began = System.nanoTime()
+        stopAt.set(began + (duration * 1e9).toLong())
+        start.countDown()
+        finished.await()
+        val elapsed = (System.nanoTime() - began) / 1e9
+        pool.shutdown()
+        failure.get()?.let { throw it }
+        return done.get() / elapsed
+    }
+
+    /** [concurrency] coroutines calling [call] in a loop for [duration] s; returns calls/s. */
+    private fun onCoroutines(concurrency: Int, duration: Double, call: suspend () -> Unit): Double = runBlocking {
+        val done = AtomicLong()
+        val began = System.nanoTime()
+        val stopAt = began + (duration * 1e9).toLong()
+        val jobs = (1..concurrency).map {
+            launch(Dispatchers.Default) {
+                while (System.nanoTime() < stopAt) {
+                    call()
+                    done.incrementAndGet()
+                }
+            }
+        }
+        jobs.forEach { it.join() }
+        done.get() / ((System.nanoTime() - began) / 1e9)
+    }
+
+    fun run(rounds: Int, threads: Int, coroutines: Int) {
+        class Mode(val name: String, val raw: (Double) -> Double, val ok: (Double) -> Double, val sdk: (Double) -> Double)
+        val modes = listOf(
+            Mode("1 thread, blocking (latency-bound)",
+                { d -> onThreads(1, d) { rawBlocking() } },
+                { d -> onThreads(1, d) { okBlocking() } },
+                { d -> onThreads(1, d) { sdk.createSessionBlocking(request()) } }),
+            Mode("$threads threads, blocking",
+                { d -> onThreads(threads, d) { rawBlocking() } },
+                { d -> onThreads(threads, d) { okBlocking() } },
+                { d -> onThreads(threads, d) { sdk.createSessionBlocking(request()) } }),
+            Mode("$coroutines coroutines, async",
+                { d -> onCoroutines(coroutines, d) { rawAsync() } },
+                { d -> onCoroutines(coroutines, d) { okAsync() } },
+                { d -> onCoroutines(coroutines, d) { sdk.createSession(request()) } }),
+        )
+        // Warm-up: JIT, connection pools, the emulator.
+        for (mode in modes) {
+            mode.raw(1.0)
+            mode.ok(1.0)
+            mode.sdk(1.0)
+        }
+        println("| mode | java.net.http (sessions/s) | OkHttp 4.12 (sessions/s) | hypercheckout SDK (sessions/s) | SDK / java.net.http | SDK / OkHttp |")
+        println("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for (mode in modes) {
+            val runs = List(3) { mutableListOf<Double>() }
+            val order = listOf(mode.raw, mode.ok, mode.sdk)
+            repeat(rounds) { round ->
+                // Rotate the order each round so no client always runs first or last.
+                for (i in order.indices) {
+                    val which = (i + round) % order.size
+                    runs[which] += order[which](seconds)
+                }
+            }
+            val (r, o, s) = runs.map { it.max() }
+            System.err.println("${mode.name}: java.net.http ${runs[0].map { it.toInt() }} okhttp ${runs[1].map { it.toInt() }} sdk ${runs[2].map { it.toInt() }}")
+            println("| ${mode.name} | %.0f | %.0f | %.0f | %.0f%% | %.0f%% |".format(r, o, s, 100 * s / r, 100 * s / o))
+        }
+        okhttp.dispatcher.executorService.shutdown()
+        okhttp.connectionPool.evictAll()
+        sdk.close()
+    }
+}

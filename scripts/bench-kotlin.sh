@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Kotlin/JVM benchmark (issue 4): sessions/s from the SDK (blocking threads and coroutines)
+# beside java.net.http.HttpClient sending the identical POST, against a release emulator, in
+# the same run. Release builds throughout (the pom builds the cdylib with --release).
+# Prints a Markdown table (results go in benchmarks/kotlin.md by hand, with the machine).
+#
+# Usage: scripts/bench-kotlin.sh [seconds-per-run=5] [rounds=2] [threads=8] [coroutines=50]
+# Env:   MAVEN_ARGS_EXTRA  extra mvn arguments (e.g. -Dhypercheckout.skipCargo=true)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+command -v cargo >/dev/null 2>&1 || { [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"; }
+# shellcheck disable=SC2206
+mvn_args=(-B -ntp -q -Dstyle.color=never ${MAVEN_ARGS_EXTRA:-})
+target="${CARGO_TARGET_DIR:-$repo/target}"
+
+echo "--- building the release emulator" >&2
+cargo build --release -p hypercheckout-emulator >&2
+echo "--- building the binding and the benchmark (mvn test-compile, release cdylib)" >&2
+mvn "${mvn_args[@]}" -f bindings/kotlin test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
+
+log=$(mktemp)
+"$target/release/hypercheckout-emulator" --port 0 >"$log" 2>/dev/null &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$log"' EXIT
+url=""
+for _ in $(seq 1 100); do
+  url=$(grep -o 'http://[^[:space:]]*' "$log" | head -n 1 || true)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "the emulator did not start" >&2; exit 1; }
+
+k=bindings/kotlin/target
+echo "--- $(nproc) cores, $(java -version 2>&1 | head -n 1), emulator $url" >&2
+java -cp "$k/test-classes:$k/classes:$(cat $k/bench-classpath.txt)" \
+  dev.hypercheckout.bench.BenchKt "$url" "${1:-5}" "${2:-2}" "${3:-8}" "${4:-50}"
