@@ -63,8 +63,13 @@ step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked 
 step "cargo test (core, emulator, cli)" cargo test --workspace --locked
 step "CLI main job: session create against the embedded emulator" \
   cargo run --quiet --locked -p hypercheckout-cli -- session create --amount 1.00 --customer-id c1 --return-url https://shop.merchant.com
-step "Rust example against the emulator" bash scripts/run-rust-example.sh
+step "Rust examples against the emulator" bash scripts/run-rust-example.sh
 
+if $rust_only; then
+  not_run_step "Browser: payment page, signed redirect, order status" "--rust-only was given"
+else
+  step "Browser: payment page, signed redirect, order status (bash scripts/test-browser.sh)" bash scripts/test-browser.sh
+fi
 binding_step Python scripts/test-python.sh 3
 binding_step Kotlin scripts/test-kotlin.sh 4
 binding_step Swift scripts/test-swift.sh 5
