@@ -103,7 +103,7 @@ def test_mypy_accepts_typed_usage() -> None:
         str(REPO / "examples" / "python" / "create_session.py"),
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, *files],
         capture_output=True,
         text=True,
         cwd=str(Path(__file__).parent),
@@ -121,7 +121,7 @@ def test_mypy_rejects_misuse(tmp_path: Path) -> None:
         "    return e.reason\n"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(bad)],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(bad)],
         capture_output=True,
         text=True,
         cwd=str(tmp_path),
@@ -177,3 +177,15 @@ def test_round_trip_through_the_ffi() -> None:
     assert hc.routing_id(request) == "r\u00f6ute"
     request.routing_id = None  # a header, not part of the JSON body
     assert hc.parse_session_request(hc.session_request_to_json(request)) == request
+
+
+def test_reexports_the_whole_generated_surface() -> None:
+    """Everything the core exports through uniffi is reachable as `hypercheckout.<name>`; when
+    the core grows, add the new names to hypercheckout/__init__.py."""
+    from hypercheckout._native import hypercheckout as native
+
+    missing = sorted(set(native.__all__) - set(hc.__all__))
+    assert not missing, missing
+    for name in native.__all__:
+        if name != "HyperCheckoutError":
+            assert getattr(hc, name) is getattr(native, name), name

@@ -35,6 +35,7 @@ while it waits, and ``create_session`` is a coroutine for asyncio. A client crea
 
 from __future__ import annotations
 
+import enum
 from typing import TYPE_CHECKING, Any
 
 from . import _fastffi
@@ -44,22 +45,37 @@ from ._native.hypercheckout import (
     AmountRule,
     Client,
     ClientConfig,
+    ClientProtocol,
     CreateMandate,
     Environment,
     InternalError,
     Mandate,
     MandateFrequency,
+    OrderState,
+    OrderStatus,
+    PaymentVerdict,
     SdkPayload,
     SdkPayloadDetails,
     Session,
     SessionRequest,
+    SignatureVerdict,
     Violation,
+    WebhookEvent,
+    WebhookEventName,
+    amounts_equal,
+    check_payment,
+    order_status_api_version,
+    parse_order_status_response,
     parse_session_request,
     parse_session_response,
+    parse_webhook,
     routing_id,
     sdk_version,
     session_request_to_json,
     validate,
+    verify_return_url_signature,
+    verify_return_url_signature_from_query,
+    verify_webhook_auth,
 )
 
 if TYPE_CHECKING:
@@ -76,23 +92,38 @@ __all__ = [
     "AmountRule",
     "Client",
     "ClientConfig",
+    "ClientProtocol",
     "CreateMandate",
     "Environment",
     "HyperCheckoutError",
     "InternalError",
     "Mandate",
     "MandateFrequency",
+    "OrderState",
+    "OrderStatus",
+    "PaymentVerdict",
     "SdkPayload",
     "SdkPayloadDetails",
     "Session",
     "SessionRequest",
+    "SignatureVerdict",
     "Violation",
+    "WebhookEvent",
+    "WebhookEventName",
+    "amounts_equal",
+    "check_payment",
+    "order_status_api_version",
+    "parse_order_status_response",
     "parse_session_request",
     "parse_session_response",
+    "parse_webhook",
     "routing_id",
     "sdk_version",
     "session_request_to_json",
     "validate",
+    "verify_return_url_signature",
+    "verify_return_url_signature_from_query",
+    "verify_webhook_auth",
 ]
 
 
@@ -132,8 +163,16 @@ setattr(ClientConfig, "__repr__", _config_repr)
 
 # Generated records define __str__ only; make reprs (lists of violations in error messages,
 # debugger output) readable too.
-for _record in (Mandate, SdkPayload, SdkPayloadDetails, Session, SessionRequest, Violation):
-    setattr(_record, "__repr__", _record.__str__)
+for _record in vars(_native).values():
+    if (
+        isinstance(_record, type)
+        and _record is not ClientConfig
+        and "__str__" in vars(_record)
+        and not issubclass(_record, (BaseException, enum.Enum))
+    ):
+        # Records are @dataclass without field annotations, so their generated __repr__
+        # shows no fields; use the generated __str__, which does.
+        setattr(_record, "__repr__", _record.__str__)
 del _record
 
 _base = _native.HyperCheckoutError
