@@ -59,14 +59,7 @@ impl Client {
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
-        // Run on our own runtime so this future can be awaited from any executor (asyncio,
-        // Kotlin coroutines, Swift tasks, another tokio runtime).
-        runtime::shared()?
-            .spawn(async move { inner.create_session(request).await })
-            .await
-            .map_err(|e| HyperCheckoutError::Internal {
-                reason: format!("session task failed: {e}"),
-            })?
+        runtime::run(async move { inner.create_session(request).await }).await
     }
 
     /// The blocking form of `create_session`, for threads that are not async. Must not be
@@ -76,12 +69,7 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(HyperCheckoutError::Configuration {
-                reason: "create_session_blocking was called inside an async runtime; await create_session instead".into(),
-            });
-        }
-        runtime::shared()?.block_on(self.inner.create_session(request))
+        runtime::block_on("create_session", self.inner.create_session(request))
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -97,16 +85,12 @@ impl Client {
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
-        runtime::shared()?
-            .spawn(async move {
-                inner
-                    .get_order_status(&order_id, routing_id.as_deref())
-                    .await
-            })
-            .await
-            .map_err(|e| HyperCheckoutError::Internal {
-                reason: format!("order status task failed: {e}"),
-            })?
+        runtime::run(async move {
+            inner
+                .get_order_status(&order_id, routing_id.as_deref())
+                .await
+        })
+        .await
     }
 
     /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
@@ -117,12 +101,8 @@ impl Client {
         order_id: String,
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(HyperCheckoutError::Configuration {
-                reason: "get_order_status_blocking was called inside an async runtime; await get_order_status instead".into(),
-            });
-        }
-        runtime::shared()?.block_on(
+        runtime::block_on(
+            "get_order_status",
             self.inner
                 .get_order_status(&order_id, routing_id.as_deref()),
         )

@@ -7,6 +7,7 @@
 //! the process id and build fresh ones when it changes. The stale ones are leaked on
 //! purpose: dropping a runtime joins worker threads that do not exist in the child.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::HyperCheckoutError;
@@ -61,4 +62,40 @@ pub(crate) fn shared() -> Result<Arc<tokio::runtime::Runtime>, HyperCheckoutErro
                 reason: format!("could not start the I/O runtime: {e}"),
             })
     })
+}
+
+/// Runs `work` on the shared runtime and awaits it from whatever executor polls this future
+/// (asyncio, Kotlin coroutines, Swift tasks, another tokio runtime). Dropping this future,
+/// as a cancelled task does, cancels the work too.
+pub(crate) async fn run<T: Send + 'static>(
+    work: impl Future<Output = Result<T, HyperCheckoutError>> + Send + 'static,
+) -> Result<T, HyperCheckoutError> {
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = AbortOnDrop(shared()?.spawn(work));
+    (&mut task.0)
+        .await
+        .map_err(|e| HyperCheckoutError::Internal {
+            reason: format!("background task failed: {e}"),
+        })?
+}
+
+/// Runs `work` to completion on the calling thread. Refuses (rather than deadlock or panic)
+/// when called from inside an async runtime; `method` names the async alternative.
+pub(crate) fn block_on<T>(
+    method: &str,
+    work: impl Future<Output = Result<T, HyperCheckoutError>>,
+) -> Result<T, HyperCheckoutError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(HyperCheckoutError::Configuration {
+            reason: format!(
+                "{method}_blocking was called inside an async runtime; await {method} instead"
+            ),
+        });
+    }
+    shared()?.block_on(work)
 }

@@ -621,3 +621,39 @@ fn a_fault_can_be_selected_per_request_by_a_body_field() {
         2
     );
 }
+
+/// A cancelled call (an asyncio task, a coroutine, a Swift task) must not keep its request
+/// running: the connection is closed as soon as the awaiting future is dropped.
+#[tokio::test]
+async fn dropping_the_future_cancels_the_request() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(3)))
+            .unwrap();
+        let mut buffer = [0u8; 8192];
+        let _ = stream.read(&mut buffer).unwrap(); // the request; never answered
+        let waited = Instant::now();
+        // 0 bytes = the client closed the connection.
+        let closed = matches!(stream.read(&mut buffer), Ok(0));
+        (closed, waited.elapsed())
+    });
+    let client = Client::new(ClientConfig {
+        base_url: Some(format!("http://127.0.0.1:{port}")),
+        timeout_ms: 30_000,
+        ..ClientConfig::new("m", "k", Environment::Sandbox)
+    })
+    .unwrap();
+    let outcome =
+        tokio::time::timeout(Duration::from_millis(300), client.create_session(request())).await;
+    assert!(outcome.is_err(), "the server never answers");
+    let (closed, waited) = tokio::task::spawn_blocking(move || server.join().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        closed && waited < Duration::from_secs(2),
+        "closed={closed} after {waited:?}"
+    );
+}
