@@ -188,6 +188,21 @@ class ClientTest {
     }
 
     @Test
+    fun `a per-request fault (extraFields emulator_fault) on the shared emulator`() = runBlocking {
+        client(maxRetries = 1u).use { client ->
+            val request = Emulator.request(customerId = "cust-body-fault")
+                .copy(extraFields = mapOf("emulator_fault" to "503;times=1;retry-after=0"))
+            assertEquals(request.orderId, client.createSession(request).orderId)
+            assertEquals(2, emulator.count("cust-body-fault"))
+            val hang = Emulator.request(customerId = "cust-body-hang").copy(extraFields = mapOf("emulator_fault" to "hang"))
+            Client(config(emulator.url, timeoutMs = 300uL)).use { fast ->
+                assertThrows<HyperCheckoutException.Timeout> { fast.createSession(hang) }
+            }
+        }
+        Unit // JUnit ignores @Test methods that return a value
+    }
+
+    @Test
     fun `500 is not retried`() {
         val emu = faulty("500")
         client(emu.url, maxRetries = 2u).use { client ->
