@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Swift binding (issue 5): builds the Rust library and the uniffi Swift sources
+# (scripts/build-swift.sh), the emulator, provisions a Swift toolchain (scripts/swift.sh: the
+# host's swift, else a cached Debian trixie chroot built on first use), then runs
+# `swift build` and the XCTest suite in bindings/swift and the example in examples/swift
+# against the emulator. Self-contained and idempotent; exits non-zero on any failure. If no
+# Swift toolchain can be provisioned it FAILS: Swift is never reported as passed untested.
+#
+# Env: HYPERCHECKOUT_EMULATOR  prebuilt emulator binary, inside the repository (the chroot
+#                              only sees the repository); default: cargo build
+#      CARGO_FLAGS             flags for cargo (default --locked)
+#      (and scripts/swift.sh's HYPERCHECKOUT_SWIFT_* variables, docs/swift-toolchain.md)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$repo"
+work="$repo/target/swift-test"
+pkg="$repo/bindings/swift"
+example="$repo/examples/swift/CreateSession"
+cargo_flags=${CARGO_FLAGS---locked}
+export CARGO_FLAGS="$cargo_flags"
+
+say() { printf '\n--- test-swift: %s\n' "$*"; }
+die() { printf '\n!!! test-swift: FAILED: %s\n' "$*" >&2; exit 1; }
+timed() {  # timed DIR LABEL CMD...: runs CMD in DIR, records its wall time
+  local dir=$1 label=$2 start=$SECONDS rc=0
+  shift 2
+  (cd "$dir" && "$@") || rc=$?
+  [ "$rc" -eq 0 ] || die "$label (exit $rc)"
+  timings+=("$(printf '%-42s %4ss' "$label" $((SECONDS - start)))")
+}
+declare -a timings=()
+
+# Rust toolchain.
+if [ -f scripts/ensure-rust.sh ]; then
+  bash scripts/ensure-rust.sh
+elif ! command -v cargo >/dev/null 2>&1; then
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+fi
+command -v cargo >/dev/null 2>&1 || { [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"; }
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust (rustup)"
+mkdir -p "$work"
+
+say "Swift toolchain (scripts/swift-toolchain.sh; the first run builds the chroot, ~1-2 min)"
+bash scripts/swift-toolchain.sh --is-ready >/dev/null 2>&1 && fresh=cached || fresh="first run"
+start=$SECONDS
+bash scripts/swift-toolchain.sh || die "no Swift toolchain could be provisioned: the Swift binding was NOT tested"
+timings+=("$(printf '%-42s %4ss' "toolchain provisioning ($fresh)" $((SECONDS - start)))")
+swift_version=$(bash scripts/swift.sh --version 2>&1) || die "swift --version failed: $swift_version"
+printf '%s\n' "$swift_version" | grep -q 'Swift version' || die "unexpected swift --version: $swift_version"
+printf '%s\n' "$swift_version" | head -n1
+
+say "native library + generated Swift sources (scripts/build-swift.sh)"
+timed "$repo" "build-swift.sh (cargo release + uniffi)" bash scripts/build-swift.sh
+
+if [ -n "${HYPERCHECKOUT_EMULATOR:-}" ]; then
+  emulator=$(cd "$(dirname "$HYPERCHECKOUT_EMULATOR")" && pwd -P)/$(basename "$HYPERCHECKOUT_EMULATOR")
+else
+  say "building the emulator"
+  # shellcheck disable=SC2086
+  timed "$repo" "cargo build emulator" cargo build $cargo_flags -p hypercheckout-emulator
+  emulator="$repo/target/debug/hypercheckout-emulator"
+fi
+[ -x "$emulator" ] || die "emulator binary $emulator is missing"
+case "$emulator" in
+  "$repo"/*) ;;
+  *) [ -x "$(command -v swift 2>/dev/null || true)" ] \
+       || die "HYPERCHECKOUT_EMULATOR=$emulator is outside the repository: the Swift chroot cannot see it" ;;
+esac
+export HYPERCHECKOUT_EMULATOR="$emulator"
+
+say "swift build (bindings/swift)"
+timed "$pkg" "swift build" bash "$repo/scripts/swift.sh" build
+
+say "swift test --disable-swift-testing (bindings/swift, XCTest against the emulator)"
+log="$work/swift-test.log"
+start=$SECONDS
+set +e
+(cd "$pkg" && bash "$repo/scripts/swift.sh" test --disable-swift-testing 2>&1) | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+timings+=("$(printf '%-42s %4ss' "swift test" $((SECONDS - start)))")
+[ "$status" -eq 0 ] || die "swift test exited with $status (log: $log)"
+summary=$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1 || true)
+summary=$(printf "%s" "$summary" | sed -E "s/^[[:space:]]+//")
+[ -n "$summary" ] || die "no XCTest summary in the swift test output: no tests ran (log: $log)"
+executed=$(printf '%s' "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+failures=$(printf '%s' "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+[ "$executed" -gt 0 ] || die "XCTest ran no tests"
+[ "$failures" -eq 0 ] || die "$failures XCTest failure(s)"
+
+say "example: examples/swift/CreateSession against the emulator"
+timed "$example" "swift build (example)" bash "$repo/scripts/swift.sh" build
+emu_out="$work/emulator.out"
+"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
+emu_pid=$!
+trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 300); do
+  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
+  sleep 0.1
+done
+[ -n "$url" ] || die "the emulator did not print its URL"
+example_out="$work/example.out"
+(cd "$example" && HYPERCHECKOUT_BASE_URL="$url" bash "$repo/scripts/swift.sh" run --skip-build CreateSession) \
+  | tee "$example_out" || die "the example failed"
+grep -q '^async: ' "$example_out" && grep -q '^blocking: ' "$example_out" \
+  || die "the example did not create both sessions"
+kill "$emu_pid" 2>/dev/null || true
+wait "$emu_pid" 2>/dev/null || true
+trap - EXIT
+
+say "timings"
+printf '    %s\n' "${timings[@]}"
+say "swift binding: all checks passed ($summary)"
