@@ -1,0 +1,59 @@
+// `HyperCheckoutBench URL MODE SESSIONS` -> prints sessions per second.
+// MODE: `blocking` (createSessionBlocking in a loop), `async-seq` (one task awaiting
+// createSession in a loop), `async-cN` (N child tasks of a TaskGroup sharing one client).
+// Same workload as bindings/swift/bench-rust (one warm-up of 50 sessions first).
+
+import Foundation
+import HyperCheckout
+
+let counterLock = NSLock()
+var counter = 0
+let tag = String(UInt32(truncatingIfNeeded: ProcessInfo.processInfo.processIdentifier) ^ UInt32.random(in: 0...UInt32.max), radix: 16)
+
+func request() -> SessionRequest {
+    counterLock.lock()
+    counter += 1
+    let n = counter
+    counterLock.unlock()
+    let orderId = "s\(tag)-\(n)"
+    return SessionRequest(
+        orderId: orderId, amount: "10.00", customerId: "c-\(orderId)", paymentPageClientId: "hypercheckout_bench",
+        customerEmail: "test@mail.com", returnUrl: "https://shop.merchant.com/return")
+}
+
+@main
+struct Bench {
+    static func main() async throws {
+        let args = CommandLine.arguments
+        guard args.count == 4, let sessions = Int(args[3]) else {
+            FileHandle.standardError.write(Data("usage: HyperCheckoutBench URL blocking|async-seq|async-cN SESSIONS\n".utf8))
+            exit(2)
+        }
+        let client = try Client(config: .emulator(baseUrl: args[1]))
+        for _ in 0..<50 { _ = try client.createSessionBlocking(request: request()) }
+        let mode = args[2]
+        let started = DispatchTime.now().uptimeNanoseconds
+        switch mode {
+        case "blocking":
+            for _ in 0..<sessions { _ = try client.createSessionBlocking(request: request()) }
+        case "async-seq":
+            for _ in 0..<sessions { _ = try await client.createSession(request: request()) }
+        case let m where m.hasPrefix("async-c"):
+            let concurrency = Int(m.dropFirst("async-c".count))!
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<concurrency {
+                    let share = sessions / concurrency + (i < sessions % concurrency ? 1 : 0)
+                    group.addTask {
+                        for _ in 0..<share { _ = try await client.createSession(request: request()) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        default:
+            FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
+            exit(2)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        print(String(format: "%.1f", Double(sessions) / seconds))
+    }
+}
