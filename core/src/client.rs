@@ -69,7 +69,10 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        runtime::block_on("create_session", self.inner.create_session(request))
+        let inner = Arc::clone(&self.inner);
+        runtime::block_on("create_session", async move {
+            inner.create_session(request).await
+        })
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -101,11 +104,12 @@ impl Client {
         order_id: String,
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        runtime::block_on(
-            "get_order_status",
-            self.inner
-                .get_order_status(&order_id, routing_id.as_deref()),
-        )
+        let inner = Arc::clone(&self.inner);
+        runtime::block_on("get_order_status", async move {
+            inner
+                .get_order_status(&order_id, routing_id.as_deref())
+                .await
+        })
     }
 }
 
@@ -372,7 +376,8 @@ fn build_http(settings: &Settings) -> Result<reqwest::Client, HyperCheckoutError
     let mut default_headers = HeaderMap::new();
     let user_agent = HeaderValue::from_str(&settings.user_agent).map_err(|_| {
         HyperCheckoutError::Configuration {
-            reason: "app_name/app_version must be printable ASCII".into(),
+            reason: "the User-Agent built from app_name/app_version is not a valid header value"
+                .into(),
         }
     })?;
     default_headers.insert(USER_AGENT, user_agent);

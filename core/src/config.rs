@@ -125,6 +125,19 @@ impl ClientConfig {
                 ))
             }
         }
+        // A User-Agent product token: visible ASCII, no spaces or separators.
+        for (name, value) in [
+            ("app_name", &self.app_name),
+            ("app_version", &self.app_version),
+        ] {
+            if let Some(value) = value {
+                if value.is_empty() || !value.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+                    return fail(format!(
+                        "{name} {value:?} must be non-empty visible ASCII without spaces or '/'"
+                    ));
+                }
+            }
+        }
         let mut user_agent = format!("hypercheckout/{}", env!("CARGO_PKG_VERSION"));
         if let Some(app_name) = &self.app_name {
             user_agent.push(' ');

@@ -84,11 +84,14 @@ pub(crate) async fn run<T: Send + 'static>(
         })?
 }
 
-/// Runs `work` to completion on the calling thread. Refuses (rather than deadlock or panic)
-/// when called from inside an async runtime; `method` names the async alternative.
-pub(crate) fn block_on<T>(
+/// Runs `work` on the shared runtime and waits for it on the calling thread. The work runs
+/// on a runtime thread beside the connection it uses, so only the finished result crosses
+/// threads (running it on the caller would hop threads on every read and write). Refuses,
+/// rather than deadlock or panic, when called from inside an async runtime; `method` names
+/// the async alternative.
+pub(crate) fn block_on<T: Send + 'static>(
     method: &str,
-    work: impl Future<Output = Result<T, HyperCheckoutError>>,
+    work: impl Future<Output = Result<T, HyperCheckoutError>> + Send + 'static,
 ) -> Result<T, HyperCheckoutError> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(HyperCheckoutError::Configuration {
@@ -97,5 +100,6 @@ pub(crate) fn block_on<T>(
             ),
         });
     }
-    shared()?.block_on(work)
+    let runtime = shared()?;
+    runtime.block_on(run(work))
 }

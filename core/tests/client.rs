@@ -476,6 +476,14 @@ fn bad_configurations_are_refused() {
             app_name: Some("bad\nname".into()),
             ..base.clone()
         },
+        ClientConfig {
+            app_name: Some("café".into()),
+            ..base.clone()
+        },
+        ClientConfig {
+            app_name: Some("my shop".into()),
+            ..base.clone()
+        },
     ];
     for config in bad {
         let error = Client::new(config.clone()).unwrap_err();
