@@ -88,3 +88,24 @@ class ConcurrencyTest {
         }
     }
 }
+
+/**
+ * The optional tuning changes nothing but speed: the coroutine path still works after it.
+ * Runs last (it is process-wide), so the other classes test the default path.
+ */
+@org.junit.jupiter.api.Order(Int.MAX_VALUE)
+class TuningTest {
+    @org.junit.jupiter.api.Test
+    fun `coroutines work with callback threads kept attached`() {
+        HyperCheckoutTuning.keepCallbackThreadsAttached()
+        HyperCheckoutTuning.keepCallbackThreadsAttached()
+        Emulator().use { emulator ->
+            Client(ClientConfig(Emulator.MERCHANT_ID, Emulator.API_KEY, Environment.SANDBOX, emulator.url)).use { client ->
+                val ids = runBlocking {
+                    (1..20).map { async(Dispatchers.Default) { client.createSession(Emulator.request(orderId = Emulator.orderId("tune"))).id } }.awaitAll()
+                }
+                assertEquals(20, ids.toSet().size)
+            }
+        }
+    }
+}

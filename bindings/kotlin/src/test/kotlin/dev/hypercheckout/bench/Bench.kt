@@ -52,12 +52,8 @@ fun main(args: Array<String>) {
     val threads = args.getOrNull(3)?.toInt() ?: 8
     val coroutines = args.getOrNull(4)?.toInt() ?: 50
     if (System.getenv("BENCH_KEEP_CALLBACK_THREADS") == "1") {
-        // Experiment: keep the Rust runtime's threads attached to the JVM between callbacks.
-        com.sun.jna.Native.setCallbackThreadInitializer(
-            dev.hypercheckout.uniffiRustFutureContinuationCallbackImpl,
-            com.sun.jna.CallbackThreadInitializer(true, false, "hypercheckout-callback"),
-        )
-        System.err.println("callback threads stay attached")
+        dev.hypercheckout.HyperCheckoutTuning.keepCallbackThreadsAttached()
+        System.err.println("HyperCheckoutTuning.keepCallbackThreadsAttached()")
     }
     Bench(url, seconds).run(rounds, threads, coroutines)
 }
