@@ -88,9 +88,12 @@ export HYPERCHECKOUT_WHEEL="$wheel"
 export PYTHONDONTWRITEBYTECODE=1
 (cd bindings/python/tests && "$vpy" -m pytest -p no:cacheprovider -ra -q --durations=5 .)
 
-say "example: examples/python/create_session.py against the emulator"
+say "examples: create_session.py and full_flow.py against the emulator"
+# full_flow.py serves the return_url on this port; the emulator sends the customer there
+# (--redirect-base is the emulator's testing aid for an https return_url).
+flow_port=$("$vpy" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 emu_out="$work/emulator.out"
-"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
+"$emulator" --port 0 --redirect-base "http://127.0.0.1:$flow_port" >"$emu_out" 2>"$work/emulator.err" &
 emu_pid=$!
 trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
 url=""
@@ -102,6 +105,7 @@ for _ in $(seq 1 300); do
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
 (cd "$work" && HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
+(cd "$work" && "$vpy" "$repo/examples/python/full_flow.py" --base-url "$url" --port "$flow_port" --self-test --wait-seconds 30)
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT
