@@ -344,6 +344,7 @@ class ClientTest {
         val json = sessionRequestToJson(request)
         assertEquals(request, parseSessionRequest(json).copy(action = request.action))
         assertEquals(request.customerId, routingId(request))
-        assertEquals("0.1.0", sdkVersion())
+        // The jar's version follows the Rust workspace's (bump both together).
+        assertEquals(System.getProperty("hypercheckout.pomVersion") ?: "0.1.0", sdkVersion())
     }
 }
