@@ -73,6 +73,11 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
+# FFI parts alone (no I/O): lower a request + one call, parse + lift a Session.
+for _ in 1 2 3; do
+  results[swift,breakdown]="${results[swift,breakdown]:-};$(cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" breakdown 20000 | cut -d' ' -f1-2)"
+  results[rust,breakdown]="${results[rust,breakdown]:-};$("$rust_bench" "$url" breakdown 20000)"
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
@@ -87,14 +92,22 @@ label() {
   esac
 }
 
-table="| mode | Swift binding (sessions/s) | Rust core (sessions/s) | Swift / Rust |
-| --- | ---: | ---: | ---: |"
+table="| mode | Swift binding (sessions/s) | Rust core (sessions/s) | Swift / Rust (medians) | Swift / Rust (median of per-round ratios) |
+| --- | ---: | ---: | ---: | ---: |"
 for mode in "${modes[@]}"; do
   s=$(echo "${results[swift,$mode]}" | median)
   r=$(echo "${results[rust,$mode]}" | median)
   ratio=$(awk -v s="$s" -v r="$r" 'BEGIN {printf "%.2f", s / r}')
-  table+=$'\n'"$(printf '| %s | %.0f | %.0f | %sx |' "$(label "$mode")" "$s" "$r" "$ratio")"
+  paired=$(paste -d' ' <(echo "${results[swift,$mode]}" | tr ' ' '\n' | grep -v '^$') \
+                        <(echo "${results[rust,$mode]}" | tr ' ' '\n' | grep -v '^$') \
+           | awk '{printf "%s ", $1 / $2}' | median)
+  table+=$'\n'"$(printf '| %s | %.0f | %.0f | %sx | %.2fx |' "$(label "$mode")" "$s" "$r" "$ratio" "$paired")"
 done
+col() { echo "${results[$1,breakdown]}" | tr ';' '\n' | grep -v '^$' | cut -d' ' -f"$2" | tr '\n' ' ' | median; }
+breakdown_table="| per call, no I/O (median of 3 x 20,000 calls) | Swift binding (us) | Rust core (us) |
+| --- | ---: | ---: |
+| lower a \`SessionRequest\` + one call (\`routingId(request:)\`; Rust: clone + \`routing_id\`) | $(col swift 1) | $(col rust 1) |
+| parse an emulator answer + lift the \`Session\` (\`parseSessionResponse\`) | $(col swift 2) | $(col rust 2) |"
 
 report="# Swift binding benchmark
 
@@ -109,6 +122,8 @@ share this machine). $swift_version (Debian trixie chroot via scripts/swift.sh, 
 hypercheckout $(grep -m1 '^version' Cargo.toml | cut -d'"' -f2) (Rust release build, linked statically).
 
 $table
+
+$breakdown_table
 
 Raw samples (sessions/s, in round order):
 

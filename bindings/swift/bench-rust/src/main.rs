@@ -1,7 +1,9 @@
 //! `hypercheckout-swift-bench-rust URL MODE SESSIONS` -> prints `sessions_per_second`.
 //! MODE: `blocking` (create_session_blocking in a loop), `async-seq` (one task awaiting
 //! create_session in a loop), `async-cN` (N tasks sharing one client). Same workload as
-//! bindings/swift/Benchmarks (one warm-up of 50 sessions first).
+//! bindings/swift/Benchmarks (one warm-up of 50 sessions first). MODE `breakdown`: the same
+//! no-I/O parts the Swift bench times (`routing_id` of a request, `parse_session_response` of
+//! an emulator answer), in microseconds per call.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,6 +36,10 @@ fn main() {
         base_url: Some(url),
         ..ClientConfig::new("emulator_merchant", "emulator_api_key", Environment::Sandbox)
     };
+    if mode == "breakdown" {
+        breakdown(sessions, &tag);
+        return;
+    }
     let client = Arc::new(Client::new(config).expect("client"));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     for _ in 0..50 {
@@ -74,4 +80,37 @@ fn main() {
         other => panic!("unknown mode {other}"),
     }
     println!("{:.1}", sessions as f64 / started.elapsed().as_secs_f64());
+}
+
+fn breakdown(n: u64, tag: &str) {
+    use std::collections::HashMap;
+    let sample = request(tag);
+    let body = format!(
+        concat!(
+            r#"{{"status":"NEW","id":"ordeh_abcdefghij0123456789","order_id":"{id}","payment_links":{{"web":"http://127.0.0.1:1/orders/ordeh_abcdefghij0123456789/payment-page"}},"#,
+            r#""sdk_payload":{{"requestId":"0123456789abcdef0123456789abcdef","service":"in.juspay.hyperpay","payload":{{"clientId":"hypercheckout_bench","amount":"10.00","merchantId":"emulator_merchant","clientAuthToken":"tkn_0123456789abcdef","clientAuthTokenExpiry":"2026-01-01T00:15:00Z","environment":"sandbox","options.getUpiDeepLinks":"true","action":"paymentPage","customerId":"c-x","returnUrl":"https://shop.merchant.com/return","currency":"INR","customerEmail":"test@mail.com","orderId":"{id}"}}}}}}"#
+        ),
+        id = sample.order_id
+    );
+    let headers: HashMap<String, String> = [
+        ("content-type".to_string(), "application/json".to_string()),
+        ("x-request-id".to_string(), "0123456789abcdef0123456789abcdef".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let time = |f: &mut dyn FnMut()| {
+        let started = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        started.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    let mut sink = 0usize;
+    let lower = time(&mut || sink = sink.wrapping_add(hypercheckout::routing_id(std::hint::black_box(sample.clone())).len()));
+    let lift = time(&mut || {
+        let session = hypercheckout::parse_session_response(200, &headers, &body).expect("parse");
+        sink = sink.wrapping_add(session.id.len());
+    });
+    println!("{lower:.1} {lift:.1}");
+    std::hint::black_box(sink);
 }

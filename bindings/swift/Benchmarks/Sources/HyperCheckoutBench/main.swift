@@ -2,6 +2,9 @@
 // MODE: `blocking` (createSessionBlocking in a loop), `async-seq` (one task awaiting
 // createSession in a loop), `async-cN` (N child tasks of a TaskGroup sharing one client).
 // Same workload as bindings/swift/bench-rust (one warm-up of 50 sessions first).
+// MODE `breakdown`: microseconds per call of the FFI parts alone (no I/O), printed as
+// `lower+call LIFT` : `routingId(request:)` (lower a SessionRequest, one FFI call) and
+// `parseSessionResponse` of an emulator answer (parse in Rust, lift the Session).
 
 import Foundation
 import HyperCheckout
@@ -28,6 +31,10 @@ struct Bench {
         guard args.count == 4, let sessions = Int(args[3]) else {
             FileHandle.standardError.write(Data("usage: HyperCheckoutBench URL blocking|async-seq|async-cN SESSIONS\n".utf8))
             exit(2)
+        }
+        if args[2] == "breakdown" {
+            breakdown(sessions)
+            return
         }
         let client = try Client(config: .emulator(baseUrl: args[1]))
         for _ in 0..<50 { _ = try client.createSessionBlocking(request: request()) }
@@ -56,4 +63,21 @@ struct Bench {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         print(String(format: "%.1f", Double(sessions) / seconds))
     }
+}
+
+func breakdown(_ n: Int) {
+    let sample = request()
+    let body = #"""
+        {"status":"NEW","id":"ordeh_abcdefghij0123456789","order_id":"\#(sample.orderId)","payment_links":{"web":"http://127.0.0.1:1/orders/ordeh_abcdefghij0123456789/payment-page"},"sdk_payload":{"requestId":"0123456789abcdef0123456789abcdef","service":"in.juspay.hyperpay","payload":{"clientId":"hypercheckout_bench","amount":"10.00","merchantId":"emulator_merchant","clientAuthToken":"tkn_0123456789abcdef","clientAuthTokenExpiry":"2026-01-01T00:15:00Z","environment":"sandbox","options.getUpiDeepLinks":"true","action":"paymentPage","customerId":"c-x","returnUrl":"https://shop.merchant.com/return","currency":"INR","customerEmail":"test@mail.com","orderId":"\#(sample.orderId)"}}}
+        """#
+    let headers = ["content-type": "application/json", "x-request-id": "0123456789abcdef0123456789abcdef"]
+    func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<n { body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(n)
+    }
+    var sink = 0
+    let lower = time { sink &+= routingId(request: sample).count }
+    let lift = time { sink &+= (try! parseSessionResponse(httpStatus: 200, headers: headers, body: body)).id.count }
+    print(String(format: "%.1f %.1f", lower, lift), sink == 0 ? "" : "")
 }
