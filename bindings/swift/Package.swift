@@ -19,7 +19,9 @@ for required in [
     "Sources/HyperCheckoutFFI/module.modulemap",
     "lib/libhypercheckout.a",
 ] where !FileManager.default.fileExists(atPath: "\(packageDir)/\(required)") {
-    fatalError("bindings/swift/\(required) is missing: run scripts/build-swift.sh from the repository root first")
+    FileHandle.standardError.write(Data(
+        "error: bindings/swift/\(required) is missing: run scripts/build-swift.sh from the repository root first\n".utf8))
+    exit(1)
 }
 
 let package = Package(
