@@ -25,25 +25,15 @@ extension ClientConfig {
     }
 }
 
-/// Swift's default `description`, `debugDescription`, `dump()` and `Mirror` of a struct show
-/// every stored property; these keep the API key out of logs, as the Rust `Debug` does.
-extension ClientConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String {
-        "ClientConfig(merchantId: \(String(reflecting: merchantId)), apiKey: <redacted>, "
-            + "environment: \(environment), baseUrl: \(baseUrl.map { String(reflecting: $0) } ?? "nil"), "
-            + "connectTimeoutMs: \(connectTimeoutMs), timeoutMs: \(timeoutMs), "
-            + "overallTimeoutMs: \(overallTimeoutMs), maxRetries: \(maxRetries), "
-            + "appName: \(appName.map { String(reflecting: $0) } ?? "nil"), "
-            + "appVersion: \(appVersion.map { String(reflecting: $0) } ?? "nil"))"
-    }
-
-    public var debugDescription: String { description }
-
+/// `"\(config)"`, `String(describing:)` and `String(reflecting:)` use the Rust `Debug` of
+/// `ClientConfig` (exported by the core: the API key shows as redacted). `dump()` and `Mirror`
+/// would still walk the stored properties and print the key; this mirror redacts it.
+extension ClientConfig: CustomReflectable {
     public var customMirror: Mirror {
         Mirror(
             self,
             children: [
-                "merchantId": merchantId, "apiKey": "<redacted>", "environment": environment,
+                "merchantId": merchantId, "apiKey": "[redacted]", "environment": environment,
                 "baseUrl": baseUrl as Any, "connectTimeoutMs": connectTimeoutMs,
                 "timeoutMs": timeoutMs, "overallTimeoutMs": overallTimeoutMs,
                 "maxRetries": maxRetries, "appName": appName as Any, "appVersion": appVersion as Any,

@@ -49,7 +49,7 @@ struct CreateSession {
             appName: "create-session-example",
             appVersion: sdkVersion()
         )
-        print("hypercheckout \(sdkVersion()); config: \(config)")  // the API key prints as <redacted>
+        print("hypercheckout \(sdkVersion()); config: \(config)")  // Rust Debug: the API key prints as [redacted]
 
         // Validation happens in Rust before anything is sent.
         var invalid = buildRequest(clientId: clientId)
