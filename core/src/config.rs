@@ -31,8 +31,10 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const DEFAULT_OVERALL_TIMEOUT_MS: u64 = 60_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
-/// Everything a `Client` needs. `Debug` never shows the API key.
+/// Everything a `Client` needs. `Debug` never shows the API key (and the bindings' string
+/// forms use `Debug`, so neither do theirs).
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ClientConfig {
     /// Sent as `x-merchantid`.
     pub merchant_id: String,

@@ -13,7 +13,9 @@ use crate::validate::Violation;
 /// At most this much of an unexpected body is kept, so errors stay loggable.
 pub const BODY_EXCERPT_CHARS: usize = 512;
 
+/// Every way a call can fail: what to fix, when to retry, what to report.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+#[uniffi::export(Display)]
 pub enum HyperCheckoutError {
     /// The request broke documented rules; nothing was sent.
     #[error("invalid session request: {}", summarize(violations))]
