@@ -1,6 +1,7 @@
 //! Sessions per second against the local emulator: this SDK beside a raw reqwest POST of
 //! the identical request, in the same run, on the same machine. Prints a table.
-//! `cargo bench -p hypercheckout --bench end_to_end` (SESSIONS=N to change the count).
+//! `cargo bench -p hypercheckout --bench end_to_end` (SESSIONS=N to change the count,
+//! EMULATOR_URL=http://... to use a running emulator).
 #![allow(clippy::result_large_err)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,15 +32,23 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2000);
-    let emulator = Emulator::spawn(EmulatorConfig::default()).unwrap();
+    // EMULATOR_URL points at an emulator process shared with another language's benchmark
+    // (scripts/bench-swift.sh); without it, one runs in-process.
+    let (base_url, _emulator) = match std::env::var("EMULATOR_URL") {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let emulator = Emulator::spawn(EmulatorConfig::default()).unwrap();
+            (emulator.url(), Some(emulator))
+        }
+    };
     let config = ClientConfig {
-        base_url: Some(emulator.url()),
+        base_url: Some(base_url.clone()),
         ..ClientConfig::new(DEFAULT_MERCHANT_ID, DEFAULT_API_KEY, Environment::Sandbox)
     };
     let client = Arc::new(Client::new(config).unwrap());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let raw = reqwest::Client::new();
-    let url = format!("{}/session", emulator.url());
+    let url = format!("{base_url}/session");
 
     let raw_post = {
         let raw = raw.clone();
