@@ -7,7 +7,9 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 
 use crate::config::{ClientConfig, Settings};
-use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError};
+use crate::error::{
+    from_error_answer, unexpected, HttpAnswer, HyperCheckoutError, REQUEST_ID_HEADERS,
+};
 use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
 use crate::request::SessionRequest;
 use crate::response::{parse_session, Session};
@@ -153,8 +155,7 @@ impl Inner {
                 None,
                 routing_id,
             )
-            .await
-            .map_err(order::not_found_as_such)?;
+            .await?;
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
@@ -294,8 +295,9 @@ async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, Se
     })?;
     let status = response.status().as_u16();
     let headers = response.headers();
-    let request_id =
-        header_text(headers, "x-request-id").or_else(|| header_text(headers, "x-response-id"));
+    let request_id = REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| header_text(headers, name));
     let retry_after = header_text(headers, RETRY_AFTER.as_str())
         .and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
     let too_large = |body: Vec<u8>| {

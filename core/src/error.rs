@@ -176,6 +176,33 @@ pub(crate) struct HttpAnswer<'a> {
     pub retry_after: Option<std::time::Duration>,
 }
 
+impl<'a> HttpAnswer<'a> {
+    /// An answer given as plain parts (by a caller who made the HTTP call, or a test vector).
+    /// Header names are matched case-insensitively.
+    pub(crate) fn from_parts(
+        status: u16,
+        headers: &std::collections::HashMap<String, String>,
+        body: &'a str,
+    ) -> Self {
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.clone())
+        };
+        HttpAnswer {
+            status,
+            body: body.as_bytes(),
+            request_id_header: REQUEST_ID_HEADERS.iter().find_map(|name| header(name)),
+            retry_after: header("retry-after")
+                .and_then(|v| crate::retry::parse_retry_after(&v, std::time::SystemTime::now())),
+        }
+    }
+}
+
+/// Where Juspay puts a request id when the body has none, in order of preference.
+pub(crate) const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-response-id"];
+
 /// Juspay's error body: `{status, error_code, error_message, user_message, error_info}`
 /// (reference "API Responses", `shared/notes/juspay-facts.md` "Error bodies").
 #[derive(Deserialize)]
@@ -237,6 +264,16 @@ pub(crate) fn from_error_answer(answer: &HttpAnswer<'_>) -> HyperCheckoutError {
             user_message,
             request_id,
             retry_after_seconds: answer.retry_after.map(|d| d.as_secs()),
+        },
+        // The Order Status API answers an unknown order with HTTP 400 and
+        // `"status": "NOT_FOUND"` (its "Error Codes" section): that is a NotFound too.
+        400..=499 if status.as_deref() == Some("NOT_FOUND") => HyperCheckoutError::NotFound {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
         },
         400..=499 => HyperCheckoutError::InvalidRequest {
             http_status,

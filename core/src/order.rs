@@ -284,20 +284,7 @@ pub fn parse_order_status_response(
     headers: &HashMap<String, String>,
     body: &str,
 ) -> Result<OrderStatus, HyperCheckoutError> {
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.clone())
-    };
-    let answer = HttpAnswer {
-        status: http_status,
-        body: body.as_bytes(),
-        request_id_header: header("x-request-id").or_else(|| header("x-response-id")),
-        retry_after: header("retry-after")
-            .and_then(|v| crate::retry::parse_retry_after(&v, std::time::SystemTime::now())),
-    };
-    parse_answer(&answer)
+    parse_answer(&HttpAnswer::from_parts(http_status, headers, body))
 }
 
 pub(crate) fn parse_answer(answer: &HttpAnswer<'_>) -> Result<OrderStatus, HyperCheckoutError> {
@@ -306,30 +293,7 @@ pub(crate) fn parse_answer(answer: &HttpAnswer<'_>) -> Result<OrderStatus, Hyper
             .map_err(|_| unexpected(answer, "order status body is not UTF-8"))?;
         return parse_order_object(text).map_err(|reason| unexpected(answer, &reason));
     }
-    Err(not_found_as_such(from_error_answer(answer)))
-}
-
-/// Juspay's "Order Not Found" is an HTTP 400 whose body has `"status": "NOT_FOUND"`: make it
-/// the `NotFound` a 404 gives, keeping every field.
-pub(crate) fn not_found_as_such(error: HyperCheckoutError) -> HyperCheckoutError {
-    match error {
-        HyperCheckoutError::InvalidRequest {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        } if status.as_deref() == Some("NOT_FOUND") => HyperCheckoutError::NotFound {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
-        other => other,
-    }
+    Err(from_error_answer(answer))
 }
 
 /// `/orders/{order_id}` with the id percent-encoded as one path segment: everything but

@@ -102,19 +102,7 @@ pub fn parse_session_response(
     headers: &HashMap<String, String>,
     body: &str,
 ) -> Result<Session, HyperCheckoutError> {
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.clone())
-    };
-    let answer = HttpAnswer {
-        status: http_status,
-        body: body.as_bytes(),
-        request_id_header: header("x-request-id"),
-        retry_after: header("retry-after")
-            .and_then(|v| crate::retry::parse_retry_after(&v, std::time::SystemTime::now())),
-    };
+    let answer = HttpAnswer::from_parts(http_status, headers, body);
     if (200..300).contains(&http_status) {
         parse_session(&answer)
     } else {
