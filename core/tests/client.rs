@@ -2,7 +2,9 @@
 //! fault, timeouts, retries counted at the emulator, and concurrency.
 #![allow(clippy::result_large_err)]
 
-use std::io::{Read, Write};
+mod common;
+
+use std::io::Read;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -534,40 +536,10 @@ fn eight_threads_share_one_client() {
 /// The exact bytes on the wire, seen by a bare TCP listener.
 #[test]
 fn sends_the_documented_headers_and_body() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut seen = Vec::new();
-        let mut buffer = [0u8; 4096];
-        // Read until the whole body (Content-Length) has arrived.
-        loop {
-            let n = stream.read(&mut buffer).unwrap();
-            seen.extend_from_slice(&buffer[..n]);
-            let text = String::from_utf8_lossy(&seen).to_string();
-            if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap())
-                    })
-                    .unwrap();
-                if body.len() >= length {
-                    break;
-                }
-            }
-        }
-        let answer = r#"{"status":"error","error_code":"access_denied"}"#;
-        write!(
-            stream,
-            "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-            answer.len()
-        )
-        .unwrap();
-        String::from_utf8(seen).unwrap()
-    });
+    let (port, server) = common::serve_once(
+        "401 Unauthorized",
+        r#"{"status":"error","error_code":"access_denied"}"#,
+    );
     let client = Client::new(ClientConfig {
         base_url: Some(format!("http://127.0.0.1:{port}")),
         app_name: Some("shop".into()),
@@ -581,15 +553,8 @@ fn sends_the_documented_headers_and_body() {
     };
     let _ = client.create_session_blocking(request.clone());
     let seen = server.join().unwrap();
-    let (head, body) = seen.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    assert_eq!(lines.next(), Some("POST /session HTTP/1.1"));
-    let headers: std::collections::HashMap<String, String> = lines
-        .map(|l| {
-            let (k, v) = l.split_once(':').unwrap();
-            (k.to_ascii_lowercase(), v.trim().to_owned())
-        })
-        .collect();
+    assert_eq!(seen.request_line, "POST /session HTTP/1.1");
+    let headers = seen.headers;
     // base64("key_abc:")
     assert_eq!(headers["authorization"], "Basic a2V5X2FiYzo=");
     assert_eq!(headers["x-merchantid"], "merchant_x");
@@ -599,7 +564,7 @@ fn sends_the_documented_headers_and_body() {
         headers["user-agent"],
         format!("hypercheckout/{} shop/2.1", hypercheckout::sdk_version())
     );
-    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&seen.body).unwrap();
     assert_eq!(
         body,
         serde_json::json!({

@@ -2,7 +2,8 @@
 //! headers on the wire, routing ids, errors and the read-only retry policy.
 #![allow(clippy::result_large_err)]
 
-use std::io::{Read, Write};
+mod common;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use hypercheckout::{
@@ -239,25 +240,10 @@ async fn blocking_inside_a_runtime_is_refused() {
 /// The exact request on the wire, seen by a bare TCP listener.
 #[test]
 fn sends_the_documented_request() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut seen = Vec::new();
-        let mut buffer = [0u8; 4096];
-        while !String::from_utf8_lossy(&seen).contains("\r\n\r\n") {
-            let n = stream.read(&mut buffer).unwrap();
-            seen.extend_from_slice(&buffer[..n]);
-        }
-        let answer = r#"{"order_id":"a/b c","status":"CHARGED","status_id":21,"amount":1.10}"#;
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-            answer.len()
-        )
-        .unwrap();
-        String::from_utf8(seen).unwrap()
-    });
+    let (port, server) = common::serve_once(
+        "200 OK",
+        r#"{"order_id":"a/b c","status":"CHARGED","status_id":21,"amount":1.10}"#,
+    );
     let client = Client::new(ClientConfig {
         base_url: Some(format!("http://127.0.0.1:{port}/base")),
         ..ClientConfig::new("merchant_x", "key_abc", Environment::Sandbox)
@@ -268,19 +254,12 @@ fn sends_the_documented_request() {
         .unwrap();
     assert_eq!(order.amount.as_deref(), Some("1.10"));
     let seen = server.join().unwrap();
-    let (head, _) = seen.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    assert_eq!(lines.next(), Some("GET /base/orders/a%2Fb%20c HTTP/1.1"));
-    let headers: std::collections::HashMap<String, String> = lines
-        .map(|l| {
-            let (k, v) = l.split_once(':').unwrap();
-            (k.to_ascii_lowercase(), v.trim().to_owned())
-        })
-        .collect();
+    assert_eq!(seen.request_line, "GET /base/orders/a%2Fb%20c HTTP/1.1");
+    let headers = seen.headers;
     assert_eq!(headers["authorization"], "Basic a2V5X2FiYzo=");
     assert_eq!(headers["x-merchantid"], "merchant_x");
     assert_eq!(headers["x-routing-id"], "cust-9");
     assert_eq!(headers["version"], ORDER_STATUS_API_VERSION);
-    assert!(!headers.contains_key("content-type"), "{head}");
-    assert!(!headers.contains_key("content-length"), "{head}");
+    assert!(!headers.contains_key("content-type"), "{headers:?}");
+    assert!(!headers.contains_key("content-length"), "{headers:?}");
 }

@@ -4,8 +4,7 @@
 //! not appear at info level or above.
 #![allow(clippy::result_large_err)]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
 
 use base64::Engine as _;
 use hypercheckout::{Client, ClientConfig, Environment, HyperCheckoutError, SessionRequest};
@@ -15,19 +14,6 @@ const CANARY_KEY: &str = "CANARY-KEY-7f3a9c1e";
 const CANARY_EMAIL: &str = "canary.customer@example.com";
 const CANARY_PHONE: &str = "9999000011";
 const MERCHANT: &str = "canary_merchant";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn forbidden() -> Vec<String> {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{CANARY_KEY}:"));
@@ -68,14 +54,7 @@ fn config(base_url: String) -> ClientConfig {
 /// One test, because the log capture is process-global.
 #[test]
 fn the_api_key_never_appears_in_output() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .expect("install the capturing subscriber");
+    let captured = common::CapturedLogs::install();
 
     let mut printed: Vec<String> = Vec::new();
     let mut record = |label: &str, text: String| printed.push(format!("{label}: {text}"));
@@ -143,7 +122,7 @@ fn the_api_key_never_appears_in_output() {
         record("error debug", format!("{error:?}"));
     }
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("sending"),
         "the capture saw the SDK's debug events:\n{logs}"

@@ -4,9 +4,9 @@
 //! canary values, every Debug/Display we hand out, and all log output at TRACE.
 #![allow(clippy::result_large_err)]
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use hypercheckout::{
@@ -20,19 +20,6 @@ const CANARY_API_KEY: &str = "CANARY-API-KEY-51c0";
 const CANARY_RESPONSE_KEY: &str = "CANARY-RESPONSE-KEY-9d2e";
 const CANARY_WEBHOOK_PASSWORD: &str = "CANARY-HOOK-PASS-4b7a";
 const MERCHANT: &str = "canary_merchant";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn emulator(fault: Option<&str>, api_key: &str) -> Emulator {
     Emulator::spawn(EmulatorConfig {
@@ -57,14 +44,7 @@ fn client_for(emulator: &Emulator) -> Client {
 /// One test: the log capture is process-global.
 #[test]
 fn no_secret_appears_in_output() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .expect("install the capturing subscriber");
+    let captured = common::CapturedLogs::install();
     let mut printed: Vec<String> = Vec::new();
 
     // A paid order, through the whole flow.
@@ -172,7 +152,7 @@ fn no_secret_appears_in_output() {
         printed.push(format!("{error:?}"));
     }
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("fetching order status"), "{logs}");
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let forbidden = [

@@ -1,0 +1,96 @@
+//! Test support shared by the integration tests: a log capture and a one-shot raw HTTP
+//! server that records the exact request bytes.
+#![allow(dead_code)] // each test binary uses its own part
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Every line any `tracing` event or `log` record writes, at every level.
+#[derive(Clone, Default)]
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    /// Installs the process-global subscriber; call once per test binary.
+    pub fn install() -> Self {
+        let captured = Self::default();
+        let writer = captured.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .try_init()
+            .expect("install the capturing subscriber");
+        captured
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One HTTP request as it arrived on the socket.
+pub struct RawRequest {
+    pub request_line: String,
+    /// Lower-cased names.
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+/// Accepts one connection on a free loopback port, records the request (head and
+/// Content-Length body) and answers `status_line` with a JSON `body`.
+pub fn serve_once(status_line: &'static str, body: &'static str) -> (u16, JoinHandle<RawRequest>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 4096];
+        let request = loop {
+            let n = stream.read(&mut buffer).unwrap();
+            seen.extend_from_slice(&buffer[..n]);
+            if let Some(request) = parse_complete(&seen) {
+                break request;
+            }
+            assert!(n > 0, "connection closed mid-request");
+        };
+        write!(
+            stream,
+            "HTTP/1.1 {status_line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        request
+    });
+    (port, server)
+}
+
+fn parse_complete(seen: &[u8]) -> Option<RawRequest> {
+    let text = String::from_utf8_lossy(seen);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let request_line = lines.next()?.to_owned();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length = headers
+        .get("content-length")
+        .map_or(0, |v| v.parse().unwrap());
+    (body.len() >= length).then(|| RawRequest {
+        request_line,
+        headers,
+        body: body.to_owned(),
+    })
+}
