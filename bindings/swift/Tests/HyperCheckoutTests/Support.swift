@@ -382,3 +382,35 @@ struct RawJSONScanner {
         }
     }
 }
+
+/// Compares the keys present in `want` (JSON null = must be nil), recursing into objects.
+func compareFields(_ path: String, _ got: [String: Any?], _ want: [String: Any]) -> [String] {
+    var failures: [String] = []
+    for (key, expected) in want {
+        guard let entry = got[key] else {
+            failures.append("\(path).\(key): no such field in the Swift value")
+            continue
+        }
+        if let nested = expected as? [String: Any] {
+            if let gotNested = entry as? [String: Any?] {
+                failures += compareFields("\(path).\(key)", gotNested, nested)
+            } else {
+                failures.append("\(path).\(key): \(String(describing: entry)) is not an object")
+            }
+            continue
+        }
+        let ok: Bool
+        switch (entry, expected) {
+        case (nil, is NSNull): ok = true
+        case (nil, _), (_, is NSNull): ok = false
+        case (let g as String, let e as String): ok = g == e
+        case (let g as Int, let e as NSNumber): ok = g == e.intValue
+        case (let g as Bool, let e as NSNumber): ok = g == e.boolValue
+        default: ok = false
+        }
+        if !ok {
+            failures.append("\(path).\(key): \(String(describing: entry ?? nil)) != \(expected)")
+        }
+    }
+    return failures
+}

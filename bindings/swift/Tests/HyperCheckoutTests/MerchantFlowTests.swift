@@ -1,0 +1,223 @@
+// The merchant's flow after a session (docs/merchant-flow.md) against the emulator subprocess:
+// create a session, pay on the emulator's payment page (POST /orders/{id}/pay), verify the
+// signed redirect, read the order status (async and blocking), decide with checkPayment.
+
+import Foundation
+import HyperCheckout
+import XCTest
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+let emulatorResponseKey = "emulator_response_key"
+
+/// Refuses every redirect (so the 302 of /pay is the final answer, and the browser-bound
+/// https://shop.merchant.com/... is never fetched) and records the Location it was offered, in
+/// case a Foundation does not hand the 302 itself back.
+private final class PayDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private let lock = NSLock()
+    private var body = Data()
+    private var redirectLocation: String?
+    private var redirectStatus: Int?
+    private var continuation: CheckedContinuation<(status: Int, location: String?, body: String), Error>?
+
+    func start(_ session: URLSession, _ request: URLRequest) async throws -> (status: Int, location: String?, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            lock.lock()
+            self.continuation = continuation
+            lock.unlock()
+            session.dataTask(with: request).resume()
+        }
+    }
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        lock.lock()
+        redirectStatus = response.statusCode
+        redirectLocation = response.value(forHTTPHeaderField: "Location") ?? request.url?.absoluteString
+        lock.unlock()
+        completionHandler(nil)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        lock.lock()
+        body.append(data)
+        lock.unlock()
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let continuation = self.continuation
+        self.continuation = nil
+        let response = task.response as? HTTPURLResponse
+        let result = (
+            status: response?.statusCode ?? redirectStatus ?? 0,
+            location: response?.value(forHTTPHeaderField: "Location") ?? redirectLocation,
+            body: String(decoding: body, as: UTF8.self)
+        )
+        lock.unlock()
+        if let error { continuation?.resume(throwing: error) } else { continuation?.resume(returning: result) }
+    }
+}
+
+/// The decoded query parameters of a URL (form decoding: `+` is a space), as a web framework
+/// would hand them to the merchant's handler.
+func queryParameters(_ url: String) -> [String: String] {
+    guard let q = url.firstIndex(of: "?") else { return [:] }
+    var query = url[url.index(after: q)...]
+    if let hash = query.firstIndex(of: "#") { query = query[..<hash] }
+    var params: [String: String] = [:]
+    for pair in query.split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        func decode(_ s: Substring) -> String {
+            let plain = s.replacingOccurrences(of: "+", with: " ")
+            return plain.removingPercentEncoding ?? plain
+        }
+        params[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+    }
+    return params
+}
+
+final class MerchantFlowTests: XCTestCase {
+    static var shared: Emulator?
+    static let lock = NSLock()
+
+    override class func tearDown() {
+        shared?.stop()
+        shared = nil
+        super.tearDown()
+    }
+
+    var emulator: Emulator {
+        get throws {
+            Self.lock.lock()
+            defer { Self.lock.unlock() }
+            if let emulator = Self.shared { return emulator }
+            let emulator = try Emulator()
+            Self.shared = emulator
+            return emulator
+        }
+    }
+
+    /// `POST {emulator}/orders/{ordeh_id}/pay` with `outcome=...` as a form body, the redirect
+    /// not followed: (HTTP status, Location).
+    func pay(_ session: Session, outcome: String, file: StaticString = #filePath, line: UInt = #line) async throws
+        -> (status: Int, location: String)
+    {
+        var request = URLRequest(url: URL(string: "\(try emulator.url)/orders/\(session.id)/pay")!, timeoutInterval: 10)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("outcome=\(outcome)".utf8)
+        let delegate = PayDelegate()
+        let urlSession = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
+        defer { urlSession.finishTasksAndInvalidate() }
+        let answer = try await delegate.start(urlSession, request)
+        XCTAssertEqual(answer.status, 302, "pay answered \(answer.status): \(answer.body)", file: file, line: line)
+        let location = try XCTUnwrap(answer.location, "no Location in the pay answer", file: file, line: line)
+        return (answer.status, location)
+    }
+
+    func testPaidOrderEndToEnd() async throws {
+        let client = try Client(config: emulator.config())
+        let request = makeRequest(amount: "100.10")
+        let routing = routingId(request: request)
+        let session = try await client.createSession(request: request)
+        XCTAssertEqual(session.orderId, request.orderId)
+
+        let (_, location) = try await pay(session, outcome: "success")
+        XCTAssertTrue(location.hasPrefix("https://shop.merchant.com/return?"), location)
+
+        // 1. The signed redirect.
+        XCTAssertEqual(verifyReturnUrlSignatureFromQuery(urlOrQuery: location, responseKey: emulatorResponseKey), .valid)
+        let params = queryParameters(location)
+        XCTAssertEqual(params["order_id"], request.orderId)
+        XCTAssertEqual(params["status"], "CHARGED")
+        XCTAssertEqual(params["status_id"], "21")
+        XCTAssertEqual(params["signature_algorithm"], "HMAC-SHA256")
+        XCTAssertEqual(verifyReturnUrlSignature(params: params, responseKey: emulatorResponseKey), .valid)
+        let tampered = location.replacingOccurrences(of: "status=CHARGED", with: "status=PENDING_VBV")
+        XCTAssertNotEqual(tampered, location)
+        XCTAssertEqual(verifyReturnUrlSignatureFromQuery(urlOrQuery: tampered, responseKey: emulatorResponseKey), .invalid)
+        XCTAssertEqual(verifyReturnUrlSignatureFromQuery(urlOrQuery: location, responseKey: "another_key"), .invalid)
+        var tamperedParams = params
+        tamperedParams["order_id"] = uniqueOrderId("othr")
+        XCTAssertEqual(verifyReturnUrlSignature(params: tamperedParams, responseKey: emulatorResponseKey), .invalid)
+
+        // 2. The Order Status API, async and blocking.
+        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: routing)
+        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: routing)
+        for o in [order, blocking] {
+            XCTAssertEqual(o.orderId, request.orderId)
+            XCTAssertEqual(o.id, session.id)
+            XCTAssertEqual(o.status, .charged)
+            XCTAssertEqual(o.status.wireName(), "CHARGED")
+            XCTAssertEqual(o.status.documentedId(), 21)
+            XCTAssertTrue(o.status.isPaid())
+            XCTAssertEqual(o.statusId, 21)
+            XCTAssertTrue(amountsEqual(a: o.amount ?? "", b: request.amount), "amount \(o.amount ?? "nil")")
+            XCTAssertTrue(o.rawJson.contains("\"txn_detail\""), o.rawJson)
+        }
+        XCTAssertFalse(amountsEqual(a: order.amount ?? "", b: "100.11"))
+
+        // 3. The decision.
+        XCTAssertEqual(
+            checkPayment(
+                redirectParams: params, responseKey: emulatorResponseKey, orderStatus: order,
+                expectedOrderId: request.orderId, expectedAmount: request.amount, expectedCurrency: "INR"),
+            .paid)
+        let wrongAmount = checkPayment(
+            redirectParams: params, responseKey: emulatorResponseKey, orderStatus: order,
+            expectedOrderId: request.orderId, expectedAmount: "100.11")
+        guard case .amountMismatch(let expected, let charged) = wrongAmount else {
+            return XCTFail("wrong amount gave \(wrongAmount)")
+        }
+        XCTAssertEqual(expected, "100.11")
+        XCTAssertTrue(amountsEqual(a: charged ?? "", b: "100.10"))
+        let badSignature = checkPayment(
+            redirectParams: tamperedParams, responseKey: emulatorResponseKey, orderStatus: order,
+            expectedOrderId: request.orderId, expectedAmount: request.amount)
+        XCTAssertEqual(badSignature, .badSignature(verdict: .invalid))
+        let otherOrder = checkPayment(
+            redirectParams: params, responseKey: emulatorResponseKey, orderStatus: order,
+            expectedOrderId: uniqueOrderId("othr"), expectedAmount: request.amount)
+        guard case .orderIdMismatch = otherOrder else { return XCTFail("another order id gave \(otherOrder)") }
+    }
+
+    func testFailedPaymentIsNotCharged() async throws {
+        let client = try Client(config: emulator.config())
+        let request = makeRequest(amount: "42.00")
+        let session = try await client.createSession(request: request)
+        let (_, location) = try await pay(session, outcome: "failure")
+
+        // The failure redirect is signed too, and says so.
+        XCTAssertEqual(verifyReturnUrlSignatureFromQuery(urlOrQuery: location, responseKey: emulatorResponseKey), .valid)
+        let params = queryParameters(location)
+        XCTAssertEqual(params["status"], "AUTHORIZATION_FAILED")
+
+        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: routingId(request: request))
+        XCTAssertEqual(order.status, .authorizationFailed)
+        XCTAssertNotEqual(order.status, .charged)
+        XCTAssertFalse(order.status.isPaid())
+        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: routingId(request: request))
+        XCTAssertEqual(blocking.status, .authorizationFailed)
+        XCTAssertEqual(
+            checkPayment(
+                redirectParams: params, responseKey: emulatorResponseKey, orderStatus: order,
+                expectedOrderId: request.orderId, expectedAmount: request.amount),
+            .notCharged(status: .authorizationFailed))
+    }
+
+    func testUnknownOrderIsNotFound() async throws {
+        let client = try Client(config: emulator.config())
+        let orderId = uniqueOrderId("none")
+        let error = await expectError { try await client.getOrderStatus(orderId: orderId, routingId: nil) }
+        guard case .NotFound = error else { return XCTFail("unknown order gave \(String(describing: error))") }
+        XCTAssertEqual(error?.httpStatus, 404)
+        let blockingError = expectError { try client.getOrderStatusBlocking(orderId: orderId, routingId: nil) }
+        guard case .NotFound = blockingError else { return XCTFail("unknown order gave \(String(describing: blockingError))") }
+        XCTAssertEqual(blockingError?.httpStatus, 404)
+    }
+}
