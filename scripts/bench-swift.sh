@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Swift binding benchmark (issue 5): sessions per second through the Swift binding beside the
-# Rust core doing the identical workload, in the same run, against ONE release-mode emulator
-# process on loopback. Writes the table to benchmarks/swift.md (--no-write: print only).
+# Rust core, in the same run, against ONE release-mode emulator process on loopback. Writes the
+# table to benchmarks/swift.md (--no-write: print only).
 #
 #   Swift: bindings/swift/Benchmarks (swift build -c release; static Rust lib, release)
-#   Rust : bindings/swift/bench-rust (its own tiny crate, not a workspace member)
-# Modes: blocking (sequential createSessionBlocking), async-seq (sequential await), async-c32
-# (32 concurrent tasks sharing one client). Each cell is the median of ROUNDS rounds of
-# SESSIONS sessions; Swift and Rust alternate which goes first each round.
+#   Rust : the core's own bench, `EMULATOR_URL=<that emulator> SESSIONS=N cargo bench -p
+#          hypercheckout --bench end_to_end` (core/benches/end_to_end.rs: blocking sequential,
+#          async concurrency 8 and 32, each beside a raw reqwest POST of the same request)
+# Swift modes: blocking (sequential createSessionBlocking), async-seq (sequential await; no Rust
+# row), async-c8 / async-c32 (8 / 32 concurrent tasks sharing one client). Each cell is the
+# median of ROUNDS rounds of SESSIONS sessions; Swift and Rust alternate which goes first.
 #
 # Usage: scripts/bench-swift.sh [--rounds N] [--sessions N] [--no-write]
 set -euo pipefail
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--rounds N] [--sessions N] [--no-write]" >&2; exit 2 ;;
   esac
 done
-modes=(blocking async-seq async-c32)
+modes=(blocking async-seq async-c8 async-c32)
 work="$repo/target/swift-bench"
 mkdir -p "$work"
 die() { printf '!!! bench-swift: %s\n' "$*" >&2; exit 1; }
@@ -33,13 +35,12 @@ if ! command -v cargo >/dev/null 2>&1; then
   [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 fi
 
-echo "--- building (release): Rust library + Swift sources, emulator, Rust bench, Swift bench"
+echo "--- building (release): Rust library + Swift sources, emulator, Rust core bench, Swift bench"
 bash scripts/build-swift.sh >/dev/null
+# shellcheck disable=SC2086
 cargo build ${CARGO_FLAGS---locked} --release -p hypercheckout-emulator
-# The bench crate resolves with the repository's lock file and shares its target directory.
-cp Cargo.lock bindings/swift/bench-rust/Cargo.lock
-CARGO_TARGET_DIR="$repo/target" cargo build --release --manifest-path bindings/swift/bench-rust/Cargo.toml
-rust_bench="$repo/target/release/hypercheckout-swift-bench-rust"
+# shellcheck disable=SC2086
+cargo bench ${CARGO_FLAGS---locked} -p hypercheckout --bench end_to_end --no-run
 (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" build -c release)
 swift_version=$(bash scripts/swift.sh --version 2>&1 | head -n1)
 
@@ -59,24 +60,52 @@ done
 run_swift() {
   (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" "$1" "$sessions")
 }
-run_rust() { "$rust_bench" "$url" "$1" "$sessions"; }
+# One run of the core's bench: all its rows at once, against the same emulator process.
+run_rust() {
+  local out
+  # shellcheck disable=SC2086
+  out=$(EMULATOR_URL="$url" SESSIONS="$sessions" cargo bench ${CARGO_FLAGS---locked} --quiet -p hypercheckout \
+          --bench end_to_end 2>"$work/rust-bench.err") || { cat "$work/rust-bench.err" >&2; return 1; }
+  printf '%s\n' "$out" >>"$work/rust-bench.out"
+  rust_row() {  # rust_row PREFIX COLUMN: the number in that row of the bench's table
+    printf '%s\n' "$out" | awk -F'|' -v p="$1" -v c="$2" 'index($2, p) == 2 {gsub(/ /, "", $c); print $c}'
+  }
+  local mode prefix sdk raw
+  for mode in blocking async-c8 async-c32; do
+    case "$mode" in
+      blocking) prefix="sequential" ;;
+      async-c8) prefix="async, concurrency 8 " ;;
+      async-c32) prefix="async, concurrency 32" ;;
+    esac
+    sdk=$(rust_row "$prefix" 3)
+    raw=$(rust_row "$prefix" 4)
+    [ -n "$sdk" ] && [ -n "$raw" ] || die "no '$prefix' row in the Rust bench output: $out"
+    results[rust,$mode]="${results[rust,$mode]:-} $sdk"
+    results[reqwest,$mode]="${results[reqwest,$mode]:-} $raw"
+    printf 'round %d %-10s %-6s %10s sessions/s (raw reqwest %s)\n' "$round" "$mode" rust "$sdk" "$raw"
+  done
+}
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+: >"$work/rust-bench.out"
 declare -A results
 for round in $(seq 1 "$rounds"); do
-  for mode in "${modes[@]}"; do
-    if [ $((round % 2)) -eq 1 ]; then order=(swift rust); else order=(rust swift); fi
-    for who in "${order[@]}"; do
-      value=$("run_$who" "$mode") || die "$who $mode failed"
-      results[$who,$mode]="${results[$who,$mode]:-} $value"
-      printf 'round %d %-10s %-6s %10s sessions/s\n' "$round" "$mode" "$who" "$value"
+  if [ $((round % 2)) -eq 1 ]; then order=(swift rust); else order=(rust swift); fi
+  for who in "${order[@]}"; do
+    if [ "$who" = rust ]; then
+      run_rust || die "the Rust core bench failed"
+      continue
+    fi
+    for mode in "${modes[@]}"; do
+      value=$(run_swift "$mode") || die "swift $mode failed"
+      results[swift,$mode]="${results[swift,$mode]:-} $value"
+      printf 'round %d %-10s %-6s %10s sessions/s\n' "$round" "$mode" swift "$value"
     done
   done
 done
 # FFI parts alone (no I/O): lower a request + one call, parse + lift a Session.
 for _ in 1 2 3; do
   results[swift,breakdown]="${results[swift,breakdown]:-};$(cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" breakdown 20000 | cut -d' ' -f1-2)"
-  results[rust,breakdown]="${results[rust,breakdown]:-};$("$rust_bench" "$url" breakdown 20000)"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 kill "$emu_pid" 2>/dev/null || true
@@ -87,35 +116,43 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR%2)
 label() {
   case "$1" in
     blocking) echo "sequential, blocking (\`createSessionBlocking\` / \`create_session_blocking\`)" ;;
-    async-seq) echo "sequential, async (\`try await createSession\` / \`.await\`)" ;;
+    async-seq) echo "sequential, async (\`try await createSession\`; the Rust bench has no such row)" ;;
+    async-c8) echo "async, 8 concurrent tasks, one shared client (TaskGroup / tokio::spawn)" ;;
     async-c32) echo "async, 32 concurrent tasks, one shared client (TaskGroup / tokio::spawn)" ;;
   esac
 }
+samples() { echo "${results[$1,$2]:-}" | tr ' ' '\n' | grep -v '^$' || true; }
 
-table="| mode | Swift binding (sessions/s) | Rust core (sessions/s) | Swift / Rust (medians) | Swift / Rust (median of per-round ratios) |
-| --- | ---: | ---: | ---: | ---: |"
+table="| mode | Swift binding (sessions/s) | Rust core (sessions/s) | raw reqwest (sessions/s) | Swift / Rust (medians) | Swift / Rust (median of per-round ratios) |
+| --- | ---: | ---: | ---: | ---: | ---: |"
 for mode in "${modes[@]}"; do
-  s=$(echo "${results[swift,$mode]}" | median)
-  r=$(echo "${results[rust,$mode]}" | median)
-  ratio=$(awk -v s="$s" -v r="$r" 'BEGIN {printf "%.2f", s / r}')
-  paired=$(paste -d' ' <(echo "${results[swift,$mode]}" | tr ' ' '\n' | grep -v '^$') \
-                        <(echo "${results[rust,$mode]}" | tr ' ' '\n' | grep -v '^$') \
-           | awk '{printf "%s ", $1 / $2}' | median)
-  table+=$'\n'"$(printf '| %s | %.0f | %.0f | %sx | %.2fx |' "$(label "$mode")" "$s" "$r" "$ratio" "$paired")"
+  s=$(samples swift "$mode" | median)
+  if [ -n "${results[rust,$mode]:-}" ]; then
+    r=$(samples rust "$mode" | median)
+    q=$(samples reqwest "$mode" | median)
+    ratio=$(awk -v s="$s" -v r="$r" 'BEGIN {printf "%.2fx", s / r}')
+    paired=$(paste -d' ' <(samples swift "$mode") <(samples rust "$mode") | awk '{printf "%s ", $1 / $2}' | median)
+    table+=$'\n'"$(printf '| %s | %.0f | %.0f | %.0f | %s | %.2fx |' "$(label "$mode")" "$s" "$r" "$q" "$ratio" "$paired")"
+  else
+    table+=$'\n'"$(printf '| %s | %.0f | - | - | - | - |' "$(label "$mode")" "$s")"
+  fi
 done
 col() { echo "${results[$1,breakdown]}" | tr ';' '\n' | grep -v '^$' | cut -d' ' -f"$2" | tr '\n' ' ' | median; }
-breakdown_table="| per call, no I/O (median of 3 x 20,000 calls) | Swift binding (us) | Rust core (us) |
-| --- | ---: | ---: |
-| lower a \`SessionRequest\` + one call (\`routingId(request:)\`; Rust: clone + \`routing_id\`) | $(col swift 1) | $(col rust 1) |
-| parse an emulator answer + lift the \`Session\` (\`parseSessionResponse\`) | $(col swift 2) | $(col rust 2) |"
+breakdown_table="| per call, no I/O (median of 3 x 20,000 calls) | Swift binding (us) |
+| --- | ---: |
+| lower a \`SessionRequest\` + one call (\`routingId(request:)\`) | $(col swift 1) |
+| parse an emulator answer + lift the \`Session\` (\`parseSessionResponse\`) | $(col swift 2) |"
 
 report="# Swift binding benchmark
 
-Generated by \`scripts/bench-swift.sh\` on $(date -u +%Y-%m-%d): sessions per second for the
-identical \`POST /session\` workload (unique order ids, same fields) through the Swift binding
-and through the Rust core directly, in one run, against one release-mode emulator process on
-loopback. Each cell is the median of $rounds rounds of $sessions sessions (after 50 warm-up
-sessions per process); Swift and Rust alternate which runs first each round.
+Generated by \`scripts/bench-swift.sh\` on $(date -u +%Y-%m-%d): sessions per second for
+\`POST /session\` through the Swift binding (\`bindings/swift/Benchmarks\`) and through the
+Rust core's own bench (\`core/benches/end_to_end.rs\`, run with \`EMULATOR_URL\` and
+\`SESSIONS\`, which also times a raw reqwest POST of the same request), in one run, against one
+release-mode emulator process on loopback. Each cell is the median of $rounds rounds of
+$sessions sessions (after 50 warm-up sessions per process); Swift and Rust alternate which runs
+first each round. The two benches build their requests independently (unique order ids, same
+kind of fields; the Rust one has no sequential-async row).
 
 $(uname -srm), $(nproc) CPUs, load average $load_before before / $load_after after (other builds
 share this machine). $swift_version (Debian trixie chroot via scripts/swift.sh, \`-c release\`),
@@ -127,7 +164,11 @@ $breakdown_table
 
 Raw samples (sessions/s, in round order):
 
-$(for mode in "${modes[@]}"; do printf -- '- %s: Swift%s; Rust%s\n' "$mode" "${results[swift,$mode]}" "${results[rust,$mode]}"; done)
+$(for mode in "${modes[@]}"; do
+    printf -- '- %s: Swift%s' "$mode" "${results[swift,$mode]}"
+    [ -n "${results[rust,$mode]:-}" ] && printf '; Rust%s; raw reqwest%s' "${results[rust,$mode]}" "${results[reqwest,$mode]}"
+    printf '\n'
+  done)
 "
 
 echo

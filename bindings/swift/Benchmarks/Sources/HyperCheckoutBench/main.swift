@@ -1,7 +1,8 @@
 // `HyperCheckoutBench URL MODE SESSIONS` -> prints sessions per second.
 // MODE: `blocking` (createSessionBlocking in a loop), `async-seq` (one task awaiting
 // createSession in a loop), `async-cN` (N child tasks of a TaskGroup sharing one client).
-// Same workload as bindings/swift/bench-rust (one warm-up of 50 sessions first).
+// One warm-up of 50 sessions first, as core/benches/end_to_end.rs (the Rust side of
+// scripts/bench-swift.sh) does.
 // MODE `breakdown`: microseconds per call of the FFI parts alone (no I/O), printed as
 // `lower+call LIFT` : `routingId(request:)` (lower a SessionRequest, one FFI call) and
 // `parseSessionResponse` of an emulator answer (parse in Rust, lift the Session).
