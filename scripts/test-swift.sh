@@ -2,8 +2,9 @@
 # Swift binding (issue 5): builds the Rust library and the uniffi Swift sources
 # (scripts/build-swift.sh), the emulator, provisions a Swift toolchain (scripts/swift.sh: the
 # host's swift, else a cached Debian trixie chroot built on first use), then runs
-# `swift build` and the XCTest suite in bindings/swift and the example in examples/swift
-# against the emulator. Self-contained and idempotent; exits non-zero on any failure. If no
+# `swift build` and the XCTest suite in bindings/swift (including the merchant-flow tests of
+# issue 6, checked by name) and the example in examples/swift against the emulator.
+# Self-contained and idempotent; exits non-zero on any failure. If no
 # Swift toolchain can be provisioned it FAILS: Swift is never reported as passed untested.
 #
 # Env: HYPERCHECKOUT_EMULATOR  prebuilt emulator binary, inside the repository (the chroot
@@ -88,6 +89,13 @@ executed=$(printf '%s' "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
 failures=$(printf '%s' "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
 [ "$executed" -gt 0 ] || die "XCTest ran no tests"
 [ "$failures" -eq 0 ] || die "$failures XCTest failure(s)"
+# Issue 6: the merchant flow (every signature / order-status / webhook vector, and a session
+# paid on the emulator, its signed redirect verified, its order status read) must have run.
+for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConformanceTests.testOrderStatusVectors \
+         MerchantFlowConformanceTests.testWebhookVectors MerchantFlowTests.testPaidOrderEndToEnd \
+         MerchantFlowTests.testFailedPaymentIsNotCharged MerchantFlowTests.testUnknownOrderIsNotFound; do
+  grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
+done
 
 say "example: examples/swift/CreateSession against the emulator"
 timed "$example" "swift build (example)" bash "$repo/scripts/swift.sh" build
