@@ -71,10 +71,7 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        runtime::block_on("create_session", async move {
-            inner.create_session(request).await
-        })
+        runtime::block_on("create_session", self.inner.create_session(request))
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -106,12 +103,11 @@ impl Client {
         order_id: String,
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        runtime::block_on("get_order_status", async move {
-            inner
-                .get_order_status(&order_id, routing_id.as_deref())
-                .await
-        })
+        runtime::block_on(
+            "get_order_status",
+            self.inner
+                .get_order_status(&order_id, routing_id.as_deref()),
+        )
     }
 }
 
