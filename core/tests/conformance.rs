@@ -5,6 +5,8 @@
 //! them all with the case names, so one run shows everything that disagrees. Each file must
 //! also hold at least a minimum number of cases, so an emptied or truncated file fails too.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -520,7 +522,7 @@ fn response_vectors() {
                 report.fail(&name, format!("expected a session, got error {e:?}"));
             }
             (None, Some(Value::Object(expected)), Err(e)) => {
-                let (kind, fields) = error_json(&e);
+                let (kind, fields) = (common::error_kind(&e), common::error_fields(&e));
                 match expected.get("kind").and_then(Value::as_str) {
                     Some(k) if k == kind => {}
                     Some(k) => {
@@ -581,144 +583,6 @@ fn session_json(session: &Session) -> Value {
             },
         },
     })
-}
-
-/// The variant name and its fields, with absent options as `null`.
-fn error_json(error: &HyperCheckoutError) -> (String, Map<String, Value>) {
-    use HyperCheckoutError as E;
-    let api = |kind: &str,
-               http_status: &u16,
-               status: &Option<String>,
-               error_code: &Option<String>,
-               error_message: &Option<String>,
-               user_message: &Option<String>,
-               request_id: &Option<String>| {
-        let fields = json!({
-            "http_status": http_status,
-            "status": status,
-            "error_code": error_code,
-            "error_message": error_message,
-            "user_message": user_message,
-            "request_id": request_id,
-        });
-        (
-            kind.to_owned(),
-            fields.as_object().cloned().unwrap_or_default(),
-        )
-    };
-    match error {
-        E::Authentication {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        } => api(
-            "Authentication",
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        ),
-        E::InvalidRequest {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        } => api(
-            "InvalidRequest",
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        ),
-        E::NotFound {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        } => api(
-            "NotFound",
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        ),
-        E::Server {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        } => api(
-            "Server",
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        ),
-        E::RateLimited {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-            retry_after_seconds,
-        } => {
-            let (kind, mut fields) = api(
-                "RateLimited",
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-            );
-            fields.insert("retry_after_seconds".into(), json!(retry_after_seconds));
-            (kind, fields)
-        }
-        E::UnexpectedResponse {
-            http_status,
-            reason,
-            body_excerpt,
-            request_id,
-        } => {
-            let fields = json!({
-                "http_status": http_status,
-                "reason": reason,
-                "body_excerpt": body_excerpt,
-                "request_id": request_id,
-            });
-            (
-                "UnexpectedResponse".to_owned(),
-                fields.as_object().cloned().unwrap_or_default(),
-            )
-        }
-        other => {
-            let debug = format!("{other:?}");
-            let kind = debug
-                .split(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            (kind, Map::new())
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

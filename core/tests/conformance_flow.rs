@@ -4,6 +4,8 @@
 //! collects every mismatch, and fails once listing them all; a file with fewer cases than
 //! its minimum fails too.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -143,105 +145,42 @@ fn compare_order(
     }
 }
 
-fn error_kind(error: &HyperCheckoutError) -> &'static str {
-    match error {
-        HyperCheckoutError::Validation { .. } => "Validation",
-        HyperCheckoutError::Authentication { .. } => "Authentication",
-        HyperCheckoutError::InvalidRequest { .. } => "InvalidRequest",
-        HyperCheckoutError::NotFound { .. } => "NotFound",
-        HyperCheckoutError::RateLimited { .. } => "RateLimited",
-        HyperCheckoutError::Server { .. } => "Server",
-        HyperCheckoutError::Timeout { .. } => "Timeout",
-        HyperCheckoutError::Connection { .. } => "Connection",
-        HyperCheckoutError::UnexpectedResponse { .. } => "UnexpectedResponse",
-        HyperCheckoutError::Configuration { .. } => "Configuration",
-        HyperCheckoutError::Internal { .. } => "Internal",
-    }
-}
-
 fn compare_error(
     name: &str,
     expected: &Map<String, Value>,
     error: &HyperCheckoutError,
     problems: &mut Vec<String>,
 ) {
-    // The error's fields as JSON, via the same names the vectors use.
-    let fields: Map<String, Value> = match error {
-        HyperCheckoutError::Authentication {
-            http_status,
-            status,
-            error_code,
-            request_id,
-            ..
+    let fields = common::error_fields(error);
+    if let HyperCheckoutError::Validation { violations } = error {
+        let mut got: Vec<(String, String)> = violations
+            .iter()
+            .map(|v| (v.field.clone(), v.code.clone()))
+            .collect();
+        got.sort();
+        let mut want: Vec<(String, String)> = expected
+            .get("violations")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|v| (text(&v["field"]), text(&v["code"])))
+                    .collect()
+            })
+            .unwrap_or_default();
+        want.sort();
+        if got != want {
+            problems.push(format!(
+                "[{name}] violations: expected {want:?}, got {got:?}"
+            ));
         }
-        | HyperCheckoutError::InvalidRequest {
-            http_status,
-            status,
-            error_code,
-            request_id,
-            ..
-        }
-        | HyperCheckoutError::NotFound {
-            http_status,
-            status,
-            error_code,
-            request_id,
-            ..
-        }
-        | HyperCheckoutError::Server {
-            http_status,
-            status,
-            error_code,
-            request_id,
-            ..
-        } => serde_json::json!({"http_status": http_status, "status": status,
-            "error_code": error_code, "request_id": request_id}),
-        HyperCheckoutError::RateLimited {
-            http_status,
-            status,
-            error_code,
-            retry_after_seconds,
-            ..
-        } => serde_json::json!({"http_status": http_status, "status": status,
-            "error_code": error_code, "retry_after_seconds": retry_after_seconds}),
-        HyperCheckoutError::UnexpectedResponse { http_status, .. } => {
-            serde_json::json!({ "http_status": http_status })
-        }
-        HyperCheckoutError::Validation { violations } => {
-            let mut got: Vec<(String, String)> = violations
-                .iter()
-                .map(|v| (v.field.clone(), v.code.clone()))
-                .collect();
-            got.sort();
-            let mut want: Vec<(String, String)> = expected
-                .get("violations")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .map(|v| (text(&v["field"]), text(&v["code"])))
-                        .collect()
-                })
-                .unwrap_or_default();
-            want.sort();
-            if got != want {
-                problems.push(format!(
-                    "[{name}] violations: expected {want:?}, got {got:?}"
-                ));
-            }
-            Value::Null
-        }
-        _ => Value::Null,
     }
-    .as_object()
-    .cloned()
-    .unwrap_or_default();
     for (key, want) in expected {
         match key.as_str() {
             "kind" => {
-                if error_kind(error) != want.as_str().unwrap_or_default() {
+                if common::error_kind(error) != want.as_str().unwrap_or_default() {
                     problems.push(format!(
                         "[{name}] expected error {want}, got {}: {error}",
-                        error_kind(error)
+                        common::error_kind(error)
                     ));
                 }
             }

@@ -94,3 +94,102 @@ fn parse_complete(seen: &[u8]) -> Option<RawRequest> {
         body: body.to_owned(),
     })
 }
+
+/// The error's variant name, as the vectors in `testdata/` write it.
+pub fn error_kind(error: &hypercheckout::HyperCheckoutError) -> &'static str {
+    use hypercheckout::HyperCheckoutError as E;
+    match error {
+        E::Validation { .. } => "Validation",
+        E::Authentication { .. } => "Authentication",
+        E::InvalidRequest { .. } => "InvalidRequest",
+        E::NotFound { .. } => "NotFound",
+        E::RateLimited { .. } => "RateLimited",
+        E::Server { .. } => "Server",
+        E::Timeout { .. } => "Timeout",
+        E::Connection { .. } => "Connection",
+        E::UnexpectedResponse { .. } => "UnexpectedResponse",
+        E::Configuration { .. } => "Configuration",
+        E::Internal { .. } => "Internal",
+    }
+}
+
+/// The error's fields under the vectors' names; absent options are `null`.
+pub fn error_fields(
+    error: &hypercheckout::HyperCheckoutError,
+) -> serde_json::Map<String, serde_json::Value> {
+    use hypercheckout::HyperCheckoutError as E;
+    use serde_json::json;
+    let fields = match error {
+        E::Authentication {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        }
+        | E::InvalidRequest {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        }
+        | E::NotFound {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        }
+        | E::Server {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+        } => json!({
+            "http_status": http_status, "status": status, "error_code": error_code,
+            "error_message": error_message, "user_message": user_message, "request_id": request_id,
+        }),
+        E::RateLimited {
+            http_status,
+            status,
+            error_code,
+            error_message,
+            user_message,
+            request_id,
+            retry_after_seconds,
+        } => json!({
+            "http_status": http_status, "status": status, "error_code": error_code,
+            "error_message": error_message, "user_message": user_message, "request_id": request_id,
+            "retry_after_seconds": retry_after_seconds,
+        }),
+        E::UnexpectedResponse {
+            http_status,
+            reason,
+            body_excerpt,
+            request_id,
+        } => json!({
+            "http_status": http_status, "reason": reason, "body_excerpt": body_excerpt,
+            "request_id": request_id,
+        }),
+        E::Validation { violations } => json!({
+            "violations": violations
+                .iter()
+                .map(|v| json!({"field": v.field, "code": v.code, "message": v.message}))
+                .collect::<Vec<_>>(),
+        }),
+        E::Timeout { reason }
+        | E::Connection { reason }
+        | E::Configuration { reason }
+        | E::Internal { reason } => json!({ "reason": reason }),
+    };
+    match fields {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("json! of an object literal"),
+    }
+}
