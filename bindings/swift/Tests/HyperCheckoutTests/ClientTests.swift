@@ -9,27 +9,7 @@ import XCTest
     import Glibc
 #endif
 
-final class ClientTests: XCTestCase {
-    static var shared: Emulator?
-    static let lock = NSLock()
-
-    override class func tearDown() {
-        shared?.stop()
-        shared = nil
-        super.tearDown()
-    }
-
-    var emulator: Emulator {
-        get throws {
-            Self.lock.lock()
-            defer { Self.lock.unlock() }
-            if let emulator = Self.shared { return emulator }
-            let emulator = try Emulator()
-            Self.shared = emulator
-            return emulator
-        }
-    }
-
+final class ClientTests: EmulatorTestCase {
     func client(
         apiKey: String = emulatorApiKey, timeoutMs: UInt64 = 30_000, overallTimeoutMs: UInt64 = 60_000,
         maxRetries: UInt32 = 2

@@ -81,27 +81,7 @@ func queryParameters(_ url: String) -> [String: String] {
     return params
 }
 
-final class MerchantFlowTests: XCTestCase {
-    static var shared: Emulator?
-    static let lock = NSLock()
-
-    override class func tearDown() {
-        shared?.stop()
-        shared = nil
-        super.tearDown()
-    }
-
-    var emulator: Emulator {
-        get throws {
-            Self.lock.lock()
-            defer { Self.lock.unlock() }
-            if let emulator = Self.shared { return emulator }
-            let emulator = try Emulator()
-            Self.shared = emulator
-            return emulator
-        }
-    }
-
+final class MerchantFlowTests: EmulatorTestCase {
     /// `POST {emulator}/orders/{ordeh_id}/pay` with `outcome=...` as a form body, the redirect
     /// not followed: (HTTP status, Location).
     func pay(_ session: Session, outcome: String, file: StaticString = #filePath, line: UInt = #line) async throws

@@ -414,3 +414,29 @@ func compareFields(_ path: String, _ got: [String: Any?], _ want: [String: Any])
     }
     return failures
 }
+
+/// A test case whose tests share one emulator process: started on first use, stopped after
+/// the class has run (the next class starts its own).
+class EmulatorTestCase: XCTestCase {
+    private static var shared: Emulator?
+    private static let lock = NSLock()
+
+    override class func tearDown() {
+        lock.lock()
+        shared?.stop()
+        shared = nil
+        lock.unlock()
+        super.tearDown()
+    }
+
+    var emulator: Emulator {
+        get throws {
+            EmulatorTestCase.lock.lock()
+            defer { EmulatorTestCase.lock.unlock() }
+            if let emulator = EmulatorTestCase.shared { return emulator }
+            let emulator = try Emulator()
+            EmulatorTestCase.shared = emulator
+            return emulator
+        }
+    }
+}
