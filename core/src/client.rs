@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 
 use crate::config::{ClientConfig, Settings};
 use crate::error::{
-    from_error_answer, unexpected, HttpAnswer, HyperCheckoutError, REQUEST_ID_HEADERS,
+    bounded, from_error_answer, unexpected, HttpAnswer, HyperCheckoutError, REQUEST_ID_HEADERS,
 };
 use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
 use crate::request::SessionRequest;
@@ -45,13 +45,15 @@ impl Client {
     /// Checks the configuration and prepares the connection pool. Nothing is sent yet.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Self, HyperCheckoutError> {
-        let settings = config.resolve()?;
-        let http = build_http(&settings)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                settings,
-                http: PerProcess::with(http),
-            }),
+        runtime::catch_panic(|| {
+            let settings = config.resolve()?;
+            let http = build_http(&settings)?;
+            Ok(Self {
+                inner: Arc::new(Inner {
+                    settings,
+                    http: PerProcess::with(http),
+                }),
+            })
         })
     }
 
@@ -61,7 +63,8 @@ impl Client {
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
-        runtime::run(async move { inner.create_session(request).await }).await
+        let result = runtime::run(async move { inner.create_session(request).await }).await;
+        self.inner.scrubbed(result)
     }
 
     /// The blocking form of `create_session`, for threads that are not async. Must not be
@@ -71,7 +74,8 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        runtime::block_on("create_session", self.inner.create_session(request))
+        let result = runtime::block_on("create_session", self.inner.create_session(request));
+        self.inner.scrubbed(result)
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -87,12 +91,13 @@ impl Client {
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
-        runtime::run(async move {
+        let result = runtime::run(async move {
             inner
                 .get_order_status(&order_id, routing_id.as_deref())
                 .await
         })
-        .await
+        .await;
+        self.inner.scrubbed(result)
     }
 
     /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
@@ -103,15 +108,21 @@ impl Client {
         order_id: String,
         routing_id: Option<String>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        runtime::block_on(
+        let result = runtime::block_on(
             "get_order_status",
             self.inner
                 .get_order_status(&order_id, routing_id.as_deref()),
-        )
+        );
+        self.inner.scrubbed(result)
     }
 }
 
 impl Inner {
+    /// No echo of the API key leaves the client, whatever a server put in its answer.
+    fn scrubbed<T>(&self, result: Result<T, HyperCheckoutError>) -> Result<T, HyperCheckoutError> {
+        result.map_err(|e| e.scrubbed(|text| self.settings.api_key.scrub(text)))
+    }
+
     async fn create_session(&self, request: SessionRequest) -> Result<Session, HyperCheckoutError> {
         let violations = validate::validate(&request);
         if !violations.is_empty() {
@@ -133,16 +144,11 @@ impl Inner {
         order_id: &str,
         routing_id: Option<&str>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        if order_id.is_empty() {
-            return Err(HyperCheckoutError::Validation {
-                violations: vec![validate::Violation {
-                    field: "order_id".into(),
-                    code: validate::codes::REQUIRED.into(),
-                    message: "is required".into(),
-                }],
-            });
-        }
         let routing_id = routing_id.filter(|r| !r.is_empty()).unwrap_or(order_id);
+        let violations = validate::validate_order_lookup(order_id, routing_id);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
         tracing::info!(order_id, "fetching order status");
         let answer = self
             .send(
@@ -231,11 +237,18 @@ impl Inner {
                 return Err(failure.error);
             }
             let wait = retry::delay_before_retry(retry, failure.retry_after);
-            if Instant::now() + wait >= deadline {
+            // Checked: a hostile `Retry-After: 18446744073709551615` must lose to the
+            // deadline, not overflow `Instant` (issue 11, item 2).
+            let retry_at = Instant::now().checked_add(wait);
+            if retry_at.is_none_or(|at| at >= deadline) {
                 tracing::debug!(wait_ms = wait.as_millis() as u64, "no time left to retry");
                 return Err(failure.error);
             }
-            tracing::debug!(wait_ms = wait.as_millis() as u64, error = %failure.error, "retrying");
+            let shown = failure
+                .error
+                .clone()
+                .scrubbed(|t| settings.api_key.scrub(t));
+            tracing::debug!(wait_ms = wait.as_millis() as u64, error = %shown, "retrying");
             tokio::time::sleep(wait).await;
             retry += 1;
         }
@@ -275,7 +288,21 @@ impl OwnedAnswer {
 
 async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, SendError> {
     let mut response = builder.send().await.map_err(|e| {
-        if e.is_connect() {
+        if e.is_builder() {
+            // Validation keeps unsendable values out, so this is a bug, and nothing left.
+            SendError::Fatal(HyperCheckoutError::Internal {
+                reason: format!(
+                    "could not build the request (request not sent): {}",
+                    describe(&e)
+                ),
+            })
+        } else if let Some(tls) = certificate_problem(&e) {
+            // Not transient: retrying a certificate the client refuses only delays the
+            // answer (issue 11, item 11).
+            SendError::Fatal(HyperCheckoutError::Connection {
+                reason: format!("TLS certificate rejected (request not sent): {tls}"),
+            })
+        } else if e.is_connect() {
             SendError::NotSent(HyperCheckoutError::Connection {
                 reason: format!("could not connect (request not sent): {}", describe(&e)),
             })
@@ -343,7 +370,25 @@ async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, Se
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name)?.to_str().ok().map(str::to_owned)
+    headers.get(name)?.to_str().ok().map(bounded)
+}
+
+/// The TLS error behind `error`, when the server's certificate was refused.
+fn certificate_problem(error: &reqwest::Error) -> Option<String> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::UnsupportedNameType
+            )
+            .then(|| tls.to_string());
+        }
+        source = cause.source();
+    }
+    None
 }
 
 /// reqwest's message and its causes. None of them can hold the key: it only travels in a
@@ -356,7 +401,8 @@ fn describe(error: &reqwest::Error) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    // reqwest's message includes the URL, which could be long.
+    bounded(&text)
 }
 
 fn timeout(settings: &Settings, started: Instant) -> HyperCheckoutError {

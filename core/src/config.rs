@@ -30,6 +30,8 @@ pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const DEFAULT_OVERALL_TIMEOUT_MS: u64 = 60_000;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Longest `merchant_id` accepted (Juspay's are a few dozen characters at most).
+pub const MERCHANT_ID_MAX: usize = 128;
 
 /// Everything a `Client` needs. `Debug` never shows the API key (and the bindings' string
 /// forms use `Debug`, so neither do theirs).
@@ -91,6 +93,19 @@ impl ClientConfig {
         if self.merchant_id.trim().is_empty() {
             return fail("merchant_id is empty".into());
         }
+        // Sent as the `x-merchantid` header: it must be a header value reqwest will send
+        // as written (issue 11, item 4), and bounded (Juspay's merchant ids are short).
+        if !crate::validate::is_header_safe(&self.merchant_id) {
+            return fail(
+                "merchant_id must be printable ASCII (it is sent as the x-merchantid header)"
+                    .into(),
+            );
+        }
+        if self.merchant_id.len() > MERCHANT_ID_MAX {
+            return fail(format!(
+                "merchant_id must be at most {MERCHANT_ID_MAX} characters"
+            ));
+        }
         if self.api_key.trim().is_empty() {
             return fail("api_key is empty".into());
         }
@@ -112,6 +127,14 @@ impl ClientConfig {
             Ok(url) => url,
             Err(e) => return fail(format!("base_url {base:?} is not a URL: {e}")),
         };
+        // `https://user:pw@host` would send a second Authorization header beside the key's
+        // (issue 11, item 5). Said without echoing the URL: it holds a password.
+        if !base_url.username().is_empty() || base_url.password().is_some() {
+            return fail(
+                "base_url must not contain user:password@; the API key is the only credential"
+                    .into(),
+            );
+        }
         let loopback = match base_url.host() {
             Some(url::Host::Domain(host)) => host == "localhost",
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -151,7 +174,7 @@ impl ClientConfig {
         }
         Ok(Settings {
             merchant_id: self.merchant_id.clone(),
-            api_key: ApiKey(self.api_key.clone()),
+            api_key: ApiKey::new(self.api_key.clone()),
             base_url,
             user_agent,
             connect_timeout: Duration::from_millis(self.connect_timeout_ms),
@@ -179,16 +202,53 @@ impl fmt::Debug for ClientConfig {
     }
 }
 
-/// The API key, which no formatter can print.
+/// The API key, which no formatter can print, with the forms a server could echo it in.
 #[derive(Clone)]
-pub(crate) struct ApiKey(String);
+pub(crate) struct ApiKey {
+    key: String,
+    echo_forms: Vec<String>,
+}
 
 impl ApiKey {
-    const REDACTED: &'static str = "[redacted]";
+    pub(crate) const REDACTED: &'static str = "[redacted]";
+
+    fn new(key: String) -> Self {
+        let echo_forms = echo_forms(&key);
+        Self { key, echo_forms }
+    }
 
     pub(crate) fn expose(&self) -> &str {
-        &self.0
+        &self.key
     }
+
+    /// `text` with every echo form of the key replaced by `[redacted]`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for form in &self.echo_forms {
+            if text.contains(form.as_str()) {
+                text = text.replace(form.as_str(), Self::REDACTED);
+            }
+        }
+        text
+    }
+}
+
+/// Every form in which the key could come back in a server's text (a server or proxy that
+/// echoes the request's Authorization header, issue 11 item 7): the key itself (which also
+/// covers `key:`) and the unpadded base64 of `key:` and of `key` (prefixes of the padded
+/// forms), longest first. Keys shorter than `SCRUB_MIN` are not scrubbed: replacing a
+/// two-letter key everywhere would mangle every message, and Juspay's keys are dozens of
+/// characters.
+fn echo_forms(key: &str) -> Vec<String> {
+    use base64::Engine as _;
+    const SCRUB_MIN: usize = 6;
+    if key.len() < SCRUB_MIN {
+        return Vec::new();
+    }
+    let b64 = |text: String| base64::engine::general_purpose::STANDARD_NO_PAD.encode(text);
+    let mut forms = vec![b64(format!("{key}:")), b64(key.to_owned()), key.to_owned()];
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms
 }
 
 impl fmt::Debug for ApiKey {

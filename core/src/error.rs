@@ -142,6 +142,130 @@ impl HyperCheckoutError {
     }
 }
 
+impl HyperCheckoutError {
+    /// The same error with `scrub` applied to every text a server could have put in it
+    /// (the client removes echoes of the API key this way, `config.rs`).
+    pub(crate) fn scrubbed(self, scrub: impl Fn(&str) -> String) -> Self {
+        let opt = |text: Option<String>| text.map(|t| scrub(&t));
+        use HyperCheckoutError as E;
+        match self {
+            E::Validation { violations } => E::Validation { violations },
+            E::Authentication {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+            } => E::Authentication {
+                http_status,
+                status: opt(status),
+                error_code: opt(error_code),
+                error_message: opt(error_message),
+                user_message: opt(user_message),
+                request_id: opt(request_id),
+            },
+            E::InvalidRequest {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+            } => E::InvalidRequest {
+                http_status,
+                status: opt(status),
+                error_code: opt(error_code),
+                error_message: opt(error_message),
+                user_message: opt(user_message),
+                request_id: opt(request_id),
+            },
+            E::NotFound {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+            } => E::NotFound {
+                http_status,
+                status: opt(status),
+                error_code: opt(error_code),
+                error_message: opt(error_message),
+                user_message: opt(user_message),
+                request_id: opt(request_id),
+            },
+            E::RateLimited {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                retry_after_seconds,
+            } => E::RateLimited {
+                http_status,
+                status: opt(status),
+                error_code: opt(error_code),
+                error_message: opt(error_message),
+                user_message: opt(user_message),
+                request_id: opt(request_id),
+                retry_after_seconds,
+            },
+            E::Server {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+            } => E::Server {
+                http_status,
+                status: opt(status),
+                error_code: opt(error_code),
+                error_message: opt(error_message),
+                user_message: opt(user_message),
+                request_id: opt(request_id),
+            },
+            E::Timeout { reason } => E::Timeout {
+                reason: scrub(&reason),
+            },
+            E::Connection { reason } => E::Connection {
+                reason: scrub(&reason),
+            },
+            E::UnexpectedResponse {
+                http_status,
+                reason,
+                body_excerpt,
+                request_id,
+            } => E::UnexpectedResponse {
+                http_status,
+                reason: scrub(&reason),
+                body_excerpt: scrub(&body_excerpt),
+                request_id: opt(request_id),
+            },
+            E::Configuration { reason } => E::Configuration {
+                reason: scrub(&reason),
+            },
+            E::Internal { reason } => E::Internal {
+                reason: scrub(&reason),
+            },
+        }
+    }
+}
+
+/// Longest text an error keeps from a transport library or a server (reasons, headers): an
+/// error message must stay loggable however large the input was (issue 11, item 6).
+pub(crate) const MAX_REASON_CHARS: usize = 1024;
+
+/// `text` cut to `MAX_REASON_CHARS` characters, marked when cut.
+pub(crate) fn bounded(text: &str) -> String {
+    match text.char_indices().nth(MAX_REASON_CHARS) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}... [{} more bytes]", &text[..at], text.len() - at),
+    }
+}
+
 fn summarize(violations: &[Violation]) -> String {
     violations
         .iter()

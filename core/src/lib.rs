@@ -45,6 +45,7 @@ use std::collections::HashMap;
 mod client;
 mod config;
 mod error;
+mod exit;
 mod order;
 mod payment;
 mod request;
@@ -62,6 +63,7 @@ pub use config::{
     DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
 };
 pub use error::{HyperCheckoutError, BODY_EXCERPT_CHARS};
+pub use exit::prepare_for_exit;
 pub use order::{parse_order_status_response, OrderState, OrderStatus, ORDER_STATUS_API_VERSION};
 pub use payment::{amounts_equal, check_payment, PaymentVerdict};
 pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};

@@ -184,14 +184,17 @@ pub struct OrderStatus {
 
 #[derive(Deserialize)]
 struct WireOrder<'a> {
-    order_id: Scalar,
+    #[serde(borrow)]
+    order_id: Scalar<'a>,
     id: Option<String>,
     status: String,
-    status_id: Option<Scalar>,
+    #[serde(borrow)]
+    status_id: Option<Scalar<'a>>,
     #[serde(borrow)]
     amount: Option<&'a RawValue>,
     currency: Option<String>,
-    customer_id: Option<Scalar>,
+    #[serde(borrow)]
+    customer_id: Option<Scalar<'a>>,
     udf1: Option<String>,
     udf2: Option<String>,
     udf3: Option<String>,
@@ -205,19 +208,32 @@ struct WireOrder<'a> {
 }
 
 /// Juspay's older APIs send some ids as numbers (`"order_id": 635` in a sample): accept a
-/// string or a number and keep its text.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Number(serde_json::Number),
+/// string or a number and keep its text exactly, digits beyond `f64` included
+/// (`123456789012345678901234567890` stays that, issue 11 item 10).
+struct Scalar<'a>(&'a RawValue);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = <&RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        if text.starts_with('"')
+            || text.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        {
+            Ok(Scalar(raw))
+        } else {
+            Err(serde::de::Error::custom("expected a string or a number"))
+        }
+    }
 }
 
-impl Scalar {
+impl Scalar<'_> {
     fn text(self) -> String {
-        match self {
-            Scalar::Text(text) => text,
-            Scalar::Number(number) => number.to_string(),
+        let raw = self.0.get();
+        if raw.starts_with('"') {
+            // A valid JSON string (the parser checked it): decoding cannot fail.
+            serde_json::from_str(raw).unwrap_or_default()
+        } else {
+            raw.to_owned()
         }
     }
 }

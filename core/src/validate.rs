@@ -8,6 +8,9 @@
 //! `validate` never stops at the first problem: a merchant fixing a form wants every field
 //! at once.
 
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization as _;
+
 use crate::request::{AmountRule, Mandate, MandateFrequency, SessionRequest};
 use crate::wire;
 
@@ -51,6 +54,8 @@ pub mod codes {
     pub const BLOCK_FUNDS_MISMATCH: &str = "block_funds_mismatch";
     pub const RESERVED_KEY: &str = "reserved_key";
     pub const INVALID_KEY: &str = "invalid_key";
+    pub const INVALID_HEADER_VALUE: &str = "invalid_header_value";
+    pub const DOT_SEGMENT: &str = "dot_segment";
 }
 
 /// "less than 21" characters (Session API, `order_id`). Other Juspay pages say 18; we follow
@@ -64,6 +69,62 @@ pub const TEXT_FIELD_MAX: usize = 255;
 pub const MANDATE_MAX_AMOUNT_MAX: usize = 8;
 /// `mandate.start_date` / `end_date`: "Max Length: 10" (epoch seconds).
 pub const EPOCH_SECONDS_MAX: usize = 10;
+
+/// Longest order id `get_order_status` looks up. Sessions create ids of at most
+/// `ORDER_ID_MAX`, but orders made through Juspay's other APIs may be longer; the bound only
+/// keeps a huge id from becoming a huge URL or error message (issue 11, item 6).
+pub const ORDER_LOOKUP_ID_MAX: usize = 128;
+
+/// Whether `value` can travel as an HTTP header value exactly as written: printable ASCII,
+/// spaces only inside (a leading or trailing one would be trimmed by the receiver). Control
+/// characters (CR, LF, NUL, DEL) would be refused by the HTTP library; non-ASCII would go out
+/// as raw bytes that Juspay's servers do not read as the same text (issue 11, item 4).
+pub fn is_header_safe(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(|&b| (0x20..0x7f).contains(&b))
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+}
+
+/// The rules for `get_order_status(order_id, routing_id)`: the order id becomes one path
+/// segment, the routing id the `x-routing-id` header. Empty means valid.
+pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation> {
+    let mut found = Violations::default();
+    if found.required("order_id", order_id) {
+        found.max_len("order_id", order_id, ORDER_LOOKUP_ID_MAX);
+        // `.` and `..` are not ids but path steps: `Url::set_path` resolves them, even
+        // percent-encoded, so `/orders/..` would reach `/` with the key (issue 11, item 3).
+        if order_id == "." || order_id == ".." {
+            found.push(
+                "order_id",
+                codes::DOT_SEGMENT,
+                "must not be \".\" or \"..\" (they would address another endpoint)",
+            );
+        }
+        found.charset("order_id", order_id, "printable characters", |c| {
+            !c.is_control()
+        });
+    }
+    check_routing_id(&mut found, "routing_id", routing_id);
+    found.0
+}
+
+/// The effective routing id travels as the `x-routing-id` header; `field` names where it
+/// came from (`routing_id`, or `customer_id` when it defaulted to that).
+fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
+    if routing_id.chars().count() > CUSTOMER_FIELD_MAX {
+        found.max_len(field, routing_id, CUSTOMER_FIELD_MAX);
+    } else if !is_header_safe(routing_id) {
+        found.push(
+            field,
+            codes::INVALID_HEADER_VALUE,
+            "is sent as the x-routing-id header, which takes printable ASCII only (no control \
+             characters or non-ASCII letters); set routing_id to an ASCII value such as your \
+             customer's numeric id",
+        );
+    }
+}
 
 /// Checks every documented rule and returns all violations (empty when the request is valid).
 pub fn validate(request: &SessionRequest) -> Vec<Violation> {
@@ -96,6 +157,18 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
     found.max_len("customer_id", &r.customer_id, CUSTOMER_FIELD_MAX);
     found.required("payment_page_client_id", &r.payment_page_client_id);
 
+    // x-routing-id: the explicit routing id, else the customer id (the order id of a guest
+    // checkout is checked by the order_id rules above, which are stricter).
+    match &r.routing_id {
+        Some(routing_id) if !routing_id.is_empty() => {
+            check_routing_id(&mut found, "routing_id", routing_id)
+        }
+        _ if !r.customer_id.is_empty() && r.customer_id.chars().count() <= CUSTOMER_FIELD_MAX => {
+            check_routing_id(&mut found, "customer_id", &r.customer_id)
+        }
+        _ => {}
+    }
+
     if let Some(email) = &r.customer_email {
         found.max_len("customer_email", email, CUSTOMER_FIELD_MAX);
         if let Err(why) = check_email(email) {
@@ -115,12 +188,22 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
     // first_name / last_name: "alphanumeric characters and the following special
     // characters: ().-_". Spaces are accepted (names have them) and letters are Unicode
     // (HyperCheckout serves Thai, Vietnamese, Korean customers).
+    //
+    // Letters include their combining marks (issue 11, item 9): Devanagari's virama, Thai's
+    // tone marks and a decomposed "Zoe\u{308}" are parts of letters, though not alphabetic
+    // characters themselves; a mark must follow a letter, digit or mark. Lengths are counted
+    // after NFC normalisation, so "Zoë" is three characters however it was typed.
     for (field, value) in [("first_name", &r.first_name), ("last_name", &r.last_name)] {
         if let Some(value) = value {
-            found.max_len(field, value, TEXT_FIELD_MAX);
-            found.charset(field, value, "letters, digits, spaces and ().-_", |c| {
-                c.is_alphanumeric() || " ().-_".contains(c)
-            });
+            let composed: String = value.nfc().collect();
+            found.max_len(field, &composed, TEXT_FIELD_MAX);
+            if !is_name(&composed) {
+                found.push(
+                    field,
+                    codes::INVALID_CHARACTERS,
+                    "may contain only letters (with their accents and marks), digits, spaces and ().-_",
+                );
+            }
         }
     }
 
@@ -181,6 +264,20 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
     }
 
     found.0
+}
+
+/// Letters (with their combining marks), digits, spaces and `().-_`.
+fn is_name(value: &str) -> bool {
+    let mut after_letter = false;
+    value.chars().all(|c| {
+        let ok = if is_combining_mark(c) {
+            after_letter
+        } else {
+            c.is_alphanumeric() || " ().-_".contains(c)
+        };
+        after_letter = ok && (c.is_alphanumeric() || is_combining_mark(c));
+        ok
+    })
 }
 
 /// Mandate rules: "Mandate Parameters" in the reference.
