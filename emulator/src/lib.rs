@@ -29,6 +29,7 @@ mod validate;
 
 pub use fault::{FaultKind, FaultSpec};
 pub use signature::{form_encode, return_url_signature};
+pub use validate::Mode;
 
 /// Merchant id accepted by a default-configured emulator.
 pub const DEFAULT_MERCHANT_ID: &str = "emulator_merchant";
@@ -36,6 +37,8 @@ pub const DEFAULT_MERCHANT_ID: &str = "emulator_merchant";
 pub const DEFAULT_API_KEY: &str = "emulator_api_key";
 /// Response key used to sign `return_url` redirects (phase 2).
 pub const DEFAULT_RESPONSE_KEY: &str = "emulator_response_key";
+/// How many orders an emulator keeps by default before it forgets the oldest.
+pub const DEFAULT_MAX_ORDERS: usize = 10_000;
 
 /// One accepted (merchant id, API key) pair.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +88,25 @@ pub struct EmulatorConfig {
     pub redirect_base: Option<String>,
     /// Log each request to stderr.
     pub verbose: bool,
+    /// `false` (the default): **faithful**, accept what Juspay's official SDKs send and the
+    /// real API evidently accepts. `true`: **strict**, only the documented contract (what
+    /// the project's own SDK conformance tests run against). The differences are listed in
+    /// `docs/emulator.md`; answers have the same shapes in both modes.
+    pub strict: bool,
+    /// How many orders to keep; past it the oldest are forgotten (Order Status then answers
+    /// NOT_FOUND for them). Default [`DEFAULT_MAX_ORDERS`]; at least 1.
+    pub max_orders: usize,
+}
+
+impl EmulatorConfig {
+    /// The validation mode this configuration selects.
+    pub fn mode(&self) -> Mode {
+        if self.strict {
+            Mode::Strict
+        } else {
+            Mode::Faithful
+        }
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -99,6 +121,8 @@ impl Default for EmulatorConfig {
             webhook_password: None,
             redirect_base: None,
             verbose: false,
+            strict: false,
+            max_orders: DEFAULT_MAX_ORDERS,
         }
     }
 }
@@ -116,6 +140,7 @@ pub struct Emulator {
 impl Emulator {
     /// Binds, starts serving on a background thread, and returns once listening.
     pub fn spawn(config: EmulatorConfig) -> io::Result<Emulator> {
+        let mode = config.mode();
         let default_fault = config
             .default_fault
             .as_deref()
@@ -164,6 +189,12 @@ impl Emulator {
         };
         let url = format!("http://{}", SocketAddr::new(host, addr.port()));
 
+        if config.max_orders == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "max_orders must be at least 1",
+            ));
+        }
         let mut state = server::AppState::new(
             config.credentials,
             default_fault,
@@ -173,6 +204,8 @@ impl Emulator {
             url.clone(),
         );
         state.redirect_base = redirect_base;
+        state.mode = mode;
+        state.set_max_orders(config.max_orders);
         let state = Arc::new(state);
 
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -180,10 +213,11 @@ impl Emulator {
             .build()?;
         let listener = {
             let _guard = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
+            fault::FaultListener::new(tokio::net::TcpListener::from_std(listener)?)
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = server::router(state.clone());
+        let app = server::router(state.clone())
+            .into_make_service_with_connect_info::<fault::Connection>();
         let thread = std::thread::Builder::new()
             .name("hypercheckout-emulator".to_string())
             .spawn(move || {
@@ -230,6 +264,11 @@ impl Emulator {
     /// Number of `POST /session` and `GET /orders/{id}` requests seen in total.
     pub fn total_requests(&self) -> u64 {
         self.state.total_requests()
+    }
+
+    /// Number of orders kept now (at most `max_orders`).
+    pub fn order_count(&self) -> usize {
+        self.state.order_count()
     }
 
     /// Stops serving and waits for the server thread to end (also done on drop).
@@ -280,7 +319,7 @@ pub struct EmulatorArgs {
     #[arg(long = "api-key", value_name = "KEY")]
     pub api_keys: Vec<String>,
     /// Fault for every request without an x-emulator-fault header:
-    /// KIND[;times=N][;ms=MS][;retry-after=S].
+    /// KIND[;times=N][;ms=MS][;retry-after=S|;retry-after-raw=TEXT].
     #[arg(long, value_name = "SPEC", value_parser = parse_fault_arg)]
     pub fault: Option<String>,
     /// Key used to sign return_url redirects (HMAC-SHA256).
@@ -302,6 +341,13 @@ pub struct EmulatorArgs {
     /// Log each request to stderr.
     #[arg(long)]
     pub verbose: bool,
+    /// Only the documented contract (what the SDKs' own conformance tests use); the default
+    /// is faithful: also accept what Juspay's official SDKs send.
+    #[arg(long)]
+    pub strict: bool,
+    /// Orders to keep before the oldest are forgotten.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ORDERS)]
+    pub max_orders: usize,
 }
 
 impl EmulatorArgs {
@@ -333,6 +379,8 @@ impl EmulatorArgs {
             webhook_password: self.webhook_password.clone(),
             redirect_base: self.redirect_base.clone(),
             verbose: self.verbose,
+            strict: self.strict,
+            max_orders: self.max_orders,
         })
     }
 }
@@ -428,4 +476,16 @@ impl Signals {
     async fn wait(self) {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Fuzzing aid (`core/fuzz`, target `validate_differential`), not a stable API: the problems
+/// the emulator finds in a `POST /session` body, as `(field, reason)`; empty means valid.
+#[doc(hidden)]
+pub fn session_body_problems(
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    validate::validate_session(body)
+        .into_iter()
+        .map(|p| (p.field, p.reason))
+        .collect()
 }

@@ -110,6 +110,8 @@ pub(crate) async fn pay(
             "{}-{}-{}",
             order.merchant_id, order.order_id, order.attempts
         ));
+        // Juspay's txn_uuids look like "eulwh5QbZSBvw35eWnH" (orders/order-status/card.json).
+        order.txn_uuid = Some(format!("eul{}", crate::util::random_alnum(16)));
         (order.status, order.status_id) = if success {
             ("CHARGED", 21)
         } else {

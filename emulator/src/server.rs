@@ -1,11 +1,12 @@
 //! HTTP routes and handlers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,9 +16,9 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::fault::{self, FaultAction, FaultSpec};
+use crate::fault::{self, Api, Connection, FaultAction, FaultRequest, FaultSpec, Wrap};
 use crate::util::{iso8601_utc, now_epoch, random_alnum, random_hex, random_lower_alnum};
-use crate::validate::{self, Problem};
+use crate::validate::{self, Mode, Problem};
 use crate::Credential;
 
 /// Webhook delivery settings (phase 2).
@@ -38,21 +39,97 @@ pub(crate) struct AppState {
     pub base_url: String,
     /// Testing aid: where redirects go instead of the return_url's origin.
     pub redirect_base: Option<url::Url>,
-    counts: Mutex<HashMap<String, u64>>,
+    /// Faithful (default) or strict validation.
+    pub mode: Mode,
+    counts: Mutex<Bounded<String, u64>>,
     total: AtomicU64,
-    fault_uses: Mutex<HashMap<(String, String), u64>>,
+    fault_uses: Mutex<Bounded<(String, String), u64>>,
     pub(crate) orders: Mutex<Orders>,
 }
 
-#[derive(Default)]
+/// How many routing ids (and fault budgets) are remembered before the oldest are forgotten,
+/// so a long benchmark with a new customer per call stays bounded.
+const MAX_COUNTERS: usize = 100_000;
+
+/// A map that forgets its oldest entries (by first insertion) past `max` entries.
+pub(crate) struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    age: VecDeque<K>,
+    max: usize,
+}
+
+impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
+    fn new(max: usize) -> Self {
+        Bounded {
+            map: HashMap::new(),
+            age: VecDeque::new(),
+            max: max.max(1),
+        }
+    }
+
+    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.map.get(key)
+    }
+
+    fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.map.get_mut(key)
+    }
+
+    /// The entry for `key`, made with `make` (forgetting the oldest entries) if absent.
+    fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        if !self.map.contains_key(&key) {
+            while self.map.len() >= self.max {
+                let Some(oldest) = self.age.pop_front() else {
+                    break;
+                };
+                self.map.remove(&oldest);
+            }
+            self.age.push_back(key.clone());
+            self.map.insert(key.clone(), make());
+        }
+        self.map.get_mut(&key).expect("just inserted")
+    }
+
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
 pub(crate) struct Orders {
-    /// (merchant_id, order_id) -> order
-    by_key: HashMap<(String, String), Order>,
-    /// ordeh_ id -> (merchant_id, order_id)
+    /// (merchant_id, order_id) -> order, the oldest forgotten past `max_orders`
+    by_key: Bounded<(String, String), Order>,
+    /// ordeh_ id -> (merchant_id, order_id); entries whose order was forgotten are removed
     by_id: HashMap<String, (String, String)>,
 }
 
 impl Orders {
+    fn new(max_orders: usize) -> Orders {
+        Orders {
+            by_key: Bounded::new(max_orders),
+            by_id: HashMap::new(),
+        }
+    }
+
+    /// Stores a new order, forgetting the oldest past the limit.
+    fn insert(&mut self, order: Order) {
+        let key = (order.merchant_id.clone(), order.order_id.clone());
+        let id = order.id.clone();
+        self.by_key.entry(key.clone(), || order);
+        self.by_id.insert(id, key);
+        if self.by_id.len() > self.by_key.len() {
+            let by_key = &self.by_key;
+            self.by_id.retain(|_, k| by_key.get(k).is_some());
+        }
+    }
+
+    /// How many orders are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
     pub(crate) fn get_by_id(&self, id: &str) -> Option<&Order> {
         self.by_key.get(self.by_id.get(id)?)
     }
@@ -81,6 +158,10 @@ pub(crate) struct Order {
     pub status_id: u32,
     pub date_created: u64,
     pub txn_id: Option<String>,
+    /// Juspay's id for the transaction (`txn_uuid`), set with `txn_id`.
+    pub txn_uuid: Option<String>,
+    /// From the session's `metadata.JUSPAY:gateway_reference_id`, if any.
+    pub gateway_reference_id: Option<String>,
     pub last_updated: u64,
     /// Payment attempts made on the payment page.
     pub attempts: u32,
@@ -107,11 +188,22 @@ impl AppState {
             verbose,
             base_url,
             redirect_base: None,
-            counts: Mutex::new(HashMap::new()),
+            mode: Mode::Faithful,
+            counts: Mutex::new(Bounded::new(MAX_COUNTERS)),
             total: AtomicU64::new(0),
-            fault_uses: Mutex::new(HashMap::new()),
-            orders: Mutex::new(Orders::default()),
+            fault_uses: Mutex::new(Bounded::new(MAX_COUNTERS)),
+            orders: Mutex::new(Orders::new(crate::DEFAULT_MAX_ORDERS)),
         }
+    }
+
+    /// Sets how many orders are kept (before any is stored).
+    pub(crate) fn set_max_orders(&mut self, max_orders: usize) {
+        self.orders = Mutex::new(Orders::new(max_orders));
+    }
+
+    /// How many orders are kept now.
+    pub(crate) fn order_count(&self) -> usize {
+        lock(&self.orders).len()
     }
 
     pub(crate) fn request_count(&self, routing_id: &str) -> u64 {
@@ -123,9 +215,7 @@ impl AppState {
     }
 
     fn record(&self, routing_id: &str) {
-        *lock(&self.counts)
-            .entry(routing_id.to_string())
-            .or_insert(0) += 1;
+        *lock(&self.counts).entry(routing_id.to_string(), || 0) += 1;
         self.total.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -135,9 +225,7 @@ impl AppState {
             return true;
         };
         let mut uses = lock(&self.fault_uses);
-        let n = uses
-            .entry((routing_id.to_string(), spec.canonical.clone()))
-            .or_insert(0);
+        let n = uses.entry((routing_id.to_string(), spec.canonical.clone()), || 0);
         if *n < times {
             *n += 1;
             true
@@ -191,8 +279,11 @@ async fn request_id_layer(
         format!("{} {} routing-id={routing}", req.method(), req.uri())
     });
     let mut resp = next.run(req).await;
-    if let Ok(v) = HeaderValue::from_str(&rid) {
-        resp.headers_mut().insert("x-request-id", v);
+    // A fault (echo-auth) may have set its own.
+    if !resp.headers().contains_key("x-request-id") {
+        if let Ok(v) = HeaderValue::from_str(&rid) {
+            resp.headers_mut().insert("x-request-id", v);
+        }
     }
     if let Some(line) = log {
         eprintln!(
@@ -223,8 +314,23 @@ pub(crate) fn simple_error(status: StatusCode, error_code: &str, message: &str) 
     )
 }
 
+/// 401 as Juspay's Order Status page shows it (`error_info` with `UNAUTHORIZED`), plus the
+/// `error_message` the emulator always gave.
 fn unauthorized(message: &str) -> Response {
-    simple_error(StatusCode::UNAUTHORIZED, "access_denied", message)
+    json_response(
+        StatusCode::UNAUTHORIZED,
+        &json!({
+            "status": "error",
+            "error_code": "access_denied",
+            "error_message": message,
+            "error_info": {
+                "user_message": "Unauthorized.",
+                "developer_message": message,
+                "code": "UNAUTHORIZED",
+                "category": "USER_ERROR",
+            },
+        }),
+    )
 }
 
 /// A Juspay-shaped 400 with an `error_info` block.
@@ -339,15 +445,50 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// `extra_fields` pass it through untouched.
 pub const FAULT_BODY_FIELD: &str = "emulator_fault";
 
+/// What to do with a request after counting it and applying its fault.
+enum Pre {
+    /// The fault answered.
+    Answer(Response),
+    /// Answer normally, then change the answer if a wrap is given.
+    Continue(Option<Wrap>),
+}
+
+impl Pre {
+    /// Runs `handle` unless the fault answered, and applies any wrap to its answer.
+    async fn run(self, handle: impl FnOnce() -> Response) -> Response {
+        match self {
+            Pre::Answer(resp) => resp,
+            Pre::Continue(None) => handle(),
+            Pre::Continue(Some(wrap)) => wrap.apply(handle()).await,
+        }
+    }
+}
+
 /// Counts the request, then applies the fault from `x-emulator-fault`, else the body's
-/// `emulator_fault` field, else the server default. Returns a response if the request is to
-/// be answered by the fault.
+/// `emulator_fault` field, else the server default.
 async fn count_and_fault(
     st: &AppState,
     headers: &HeaderMap,
     body_fault: Option<&str>,
     rid: &str,
-) -> Option<Response> {
+    api: Api,
+    connection: &Connection,
+) -> Pre {
+    match fault_answer(st, headers, body_fault, rid, api, connection).await {
+        Ok(wrap) => Pre::Continue(wrap),
+        Err(resp) => Pre::Answer(resp),
+    }
+}
+
+/// `Err(answer)` when the fault answers, `Ok(wrap)` when the request goes on.
+async fn fault_answer(
+    st: &AppState,
+    headers: &HeaderMap,
+    body_fault: Option<&str>,
+    rid: &str,
+    api: Api,
+    connection: &Connection,
+) -> Result<Option<Wrap>, Response> {
     let routing = header_str(headers, "x-routing-id").unwrap_or("");
     st.record(routing);
     let (field, requested) = match headers.get("x-emulator-fault") {
@@ -361,7 +502,7 @@ async fn count_and_fault(
         Some(text) => match text.and_then(FaultSpec::parse) {
             Ok(spec) => Some(spec),
             Err(e) => {
-                return Some(bad_request(
+                return Err(bad_request(
                     rid,
                     &[Problem {
                         field: field.to_string(),
@@ -373,25 +514,45 @@ async fn count_and_fault(
         },
         None => st.default_fault.clone(),
     };
-    let spec = spec?;
+    let Some(spec) = spec else {
+        return Ok(None);
+    };
     if !st.fault_applies(routing, &spec) {
-        return None;
+        return Ok(None);
     }
-    match fault::perform(&spec, rid).await {
-        FaultAction::Proceed => None,
-        FaultAction::Respond(resp) => Some(resp),
+    let request = FaultRequest {
+        request_id: rid,
+        headers,
+        api,
+        connection,
+    };
+    match fault::perform(&spec, &request).await {
+        FaultAction::Proceed => Ok(None),
+        FaultAction::Wrap(wrap) => Ok(Some(wrap)),
+        FaultAction::Respond(resp) => Err(resp),
     }
 }
 
 /// Checks x-merchantid / x-routing-id (400) then Basic auth (401); returns the merchant id.
+///
+/// Faithful mode: `x-routing-id` may be absent and the credentials may be `base64(KEY)`
+/// without the colon, as Juspay's official Node SDK sends them (expresscheckout-nodejs
+/// 1.0.0, `JuspayResource.js`: `'Basic ' + base64Encode(apiKey)`, no x-routing-id; its PHP
+/// and .NET SDKs send no x-routing-id either).
 #[allow(clippy::result_large_err)]
 fn check_headers_and_auth(
     st: &AppState,
     headers: &HeaderMap,
     rid: &str,
 ) -> Result<String, Response> {
+    let strict = st.mode == Mode::Strict;
     let mut problems = Vec::new();
-    for name in ["x-merchantid", "x-routing-id"] {
+    let required: &[&str] = if strict {
+        &["x-merchantid", "x-routing-id"]
+    } else {
+        &["x-merchantid"]
+    };
+    for &name in required {
         if header_str(headers, name).is_none() {
             problems.push(Problem {
                 field: name.to_string(),
@@ -428,10 +589,14 @@ fn check_headers_and_auth(
             "Authorization credentials are not valid base64",
         ));
     };
-    let Some((api_key, password)) = decoded.split_once(':') else {
-        return Err(unauthorized(
-            "Authorization credentials must be API_KEY followed by ':' (empty password)",
-        ));
+    let (api_key, password) = match decoded.split_once(':') {
+        Some(pair) => pair,
+        None if !strict => (decoded.as_str(), ""),
+        None => {
+            return Err(unauthorized(
+                "Authorization credentials must be API_KEY followed by ':' (empty password)",
+            ))
+        }
     };
     if !password.is_empty() {
         return Err(unauthorized(
@@ -456,7 +621,8 @@ fn check_headers_and_auth(
 #[serde(rename_all = "camelCase")]
 struct Payload<'a> {
     client_id: &'a str,
-    amount: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<String>,
     merchant_id: &'a str,
     client_auth_token: String,
     client_auth_token_expiry: String,
@@ -476,7 +642,8 @@ struct Payload<'a> {
     customer_phone: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     customer_email: Option<&'a str>,
-    order_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
 }
@@ -487,20 +654,28 @@ struct SdkPayload<'a> {
     request_id: &'a str,
     service: &'a str,
     payload: Payload<'a>,
+    /// As in Juspay's samples (session/v2/response.json, add-ons/payment-links/*.json).
+    expiry: String,
 }
 
 #[derive(Serialize)]
 struct PaymentLinks {
     web: String,
+    expiry: String,
 }
 
 #[derive(Serialize)]
 struct SessionResponse<'a> {
     status: &'a str,
-    id: &'a str,
-    order_id: &'a str,
-    payment_links: PaymentLinks,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_links: Option<PaymentLinks>,
     sdk_payload: SdkPayload<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_expiry: Option<String>,
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
@@ -514,6 +689,7 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
 async fn create_session(
     State(st): State<Arc<AppState>>,
     Extension(RequestId(rid)): Extension<RequestId>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -522,16 +698,30 @@ async fn create_session(
             .and_then(Value::as_str)
             .map(str::to_owned)
     });
-    if let Some(resp) = count_and_fault(&st, &headers, body_fault.as_deref(), &rid).await {
-        return resp;
-    }
-    let merchant = match check_headers_and_auth(&st, &headers, &rid) {
+    count_and_fault(
+        &st,
+        &headers,
+        body_fault.as_deref(),
+        &rid,
+        Api::Session,
+        &connection,
+    )
+    .await
+    .run(|| session_answer(&st, &rid, &headers, &body))
+    .await
+}
+
+/// Everything after the fault: headers, auth, body, rules, the order.
+fn session_answer(st: &AppState, rid: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+    let merchant = match check_headers_and_auth(st, headers, rid) {
         Ok(m) => m,
         Err(resp) => return resp,
     };
-    if !is_json_content_type(&headers) {
+    // Both modes: every Juspay SDK sends JSON to /session (Node OrderSession.js, PHP
+    // OrderSession.php, .NET HttpClient.cs), and the Session page documents only JSON.
+    if !is_json_content_type(headers) {
         return bad_request(
-            &rid,
+            rid,
             &[Problem {
                 field: "Content-Type".to_string(),
                 reason: "header must be application/json".to_string(),
@@ -539,11 +729,11 @@ async fn create_session(
             }],
         );
     }
-    let parsed: Value = match serde_json::from_slice(&body) {
+    let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
             return bad_request(
-                &rid,
+                rid,
                 &[Problem {
                     field: "body".to_string(),
                     reason: format!("is not valid JSON ({e})"),
@@ -554,7 +744,7 @@ async fn create_session(
     };
     let Value::Object(map) = parsed else {
         return bad_request(
-            &rid,
+            rid,
             &[Problem {
                 field: "body".to_string(),
                 reason: "must be a JSON object".to_string(),
@@ -562,111 +752,83 @@ async fn create_session(
             }],
         );
     };
-    let problems = validate::validate_session(&map);
+    let map = validate::normalize_body(&map, st.mode);
+    let problems = validate::validate_session_in(&map, st.mode);
     if !problems.is_empty() {
-        return bad_request(&rid, &problems);
+        return bad_request(rid, &problems);
     }
-    session_success(&st, &rid, &merchant, &map)
+    session_success(st, rid, &merchant, &map)
+}
+
+/// How long an order (and its payment link) lives: `metadata.expiryinmins` minutes when
+/// given (Juspay's payment-links sample: 3397 minutes gives an `order_expiry` 3397 minutes
+/// after creation), else 15 minutes (session/v2/response.json: order, link and token expire
+/// together).
+fn order_lifetime_secs(map: &Map<String, Value>) -> u64 {
+    let minutes = map
+        .get("metadata.expiryinmins")
+        .and_then(|v| match v {
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .filter(|m| (1..=525_600).contains(m))
+        .unwrap_or(15);
+    minutes * 60
+}
+
+/// An amount as Juspay writes it in `sdk_payload.payload.amount` when the request gave a
+/// JSON number: a decimal with at least one fraction digit (`42` -> `"42.0"`, as
+/// session/v2/response.json shows `"10.0"`). A string amount is echoed as given.
+fn payload_amount(raw: Option<&Value>, text: &str) -> String {
+    match raw {
+        Some(Value::Number(_)) if !text.contains('.') => format!("{text}.0"),
+        _ => text.to_string(),
+    }
 }
 
 fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, Value>) -> Response {
     let s = |k: &str| map.get(k).and_then(Value::as_str);
-    let order_id = s("order_id").unwrap_or_default();
-    let amount = s("amount").unwrap_or_default();
+    let order_id = s("order_id");
+    let amount = s("amount");
     let currency = s("currency").unwrap_or("INR");
+    let now = now_epoch();
+    let expiry = iso8601_utc(now + order_lifetime_secs(map));
+    let token_expiry = iso8601_utc(now + (15 * 60).min(order_lifetime_secs(map)));
 
-    let id = {
-        let mut orders = lock(&st.orders);
-        let key = (merchant.to_string(), order_id.to_string());
-        if let Some(existing) = orders.by_key.get(&key) {
-            if validate::amount_key(&existing.amount) != validate::amount_key(amount) {
-                return bad_request_with(
-                    rid,
-                    "duplicate.call",
-                    "DUPLICATE_REQUEST",
-                    format!(
-                        "Order {order_id} already exists with a different amount ({}); an \
-                         order's amount cannot change",
-                        existing.amount
-                    ),
-                    "This order already exists with a different amount.".to_string(),
-                    &[Problem {
-                        field: "amount".to_string(),
-                        reason: format!(
-                            "differs from the existing order's amount {}",
-                            existing.amount
-                        ),
-                        missing: false,
-                    }],
-                );
+    // A faithful-mode paymentManagement session without an order: no order is stored and
+    // the answer has no id, order_id or payment link (Juspay publishes no sample of it).
+    let id = match (order_id, amount) {
+        (Some(order_id), Some(amount)) => {
+            match store_order(st, rid, merchant, order_id, amount, map) {
+                Ok(id) => Some(id),
+                Err(resp) => return resp,
             }
-            if existing.status == "CHARGED" {
-                return bad_request_with(
-                    rid,
-                    "duplicate.call",
-                    "ALREADY_EXISTS",
-                    format!("Order {order_id} has already been paid (status CHARGED)"),
-                    "This order has already been paid.".to_string(),
-                    &[Problem {
-                        field: "order_id".to_string(),
-                        reason: "refers to an order that is already CHARGED".to_string(),
-                        missing: false,
-                    }],
-                );
-            }
-            existing.id.clone()
-        } else {
-            let id = format!("ordeh_{}", random_lower_alnum(20));
-            let mut udfs: [String; 10] = Default::default();
-            for (i, u) in udfs.iter_mut().enumerate() {
-                *u = s(&format!("udf{}", i + 1)).unwrap_or_default().to_string();
-            }
-            let now = now_epoch();
-            let order = Order {
-                id: id.clone(),
-                merchant_id: merchant.to_string(),
-                order_id: order_id.to_string(),
-                amount: amount.to_string(),
-                currency: currency.to_string(),
-                customer_id: s("customer_id").unwrap_or_default().to_string(),
-                customer_email: s("customer_email").map(str::to_string),
-                customer_phone: s("customer_phone").map(str::to_string),
-                return_url: s("return_url").map(str::to_string),
-                description: s("description").map(str::to_string),
-                udfs,
-                status: "NEW",
-                status_id: 10,
-                date_created: now,
-                txn_id: None,
-                last_updated: now,
-                attempts: 0,
-            };
-            orders.by_id.insert(id.clone(), key.clone());
-            orders.by_key.insert(key, order);
-            id
         }
+        _ => None,
     };
 
     let resp = SessionResponse {
         status: "NEW",
-        id: &id,
+        payment_links: id.as_ref().map(|id| PaymentLinks {
+            web: payment_page_url(&st.base_url, id),
+            expiry: expiry.clone(),
+        }),
+        id,
         order_id,
-        payment_links: PaymentLinks {
-            web: payment_page_url(&st.base_url, &id),
-        },
         sdk_payload: SdkPayload {
             request_id: rid,
             service: "in.juspay.hyperpay",
             payload: Payload {
                 client_id: s("payment_page_client_id").unwrap_or_default(),
-                amount,
+                amount: amount.map(|a| payload_amount(map.get("amount"), a)),
                 merchant_id: merchant,
                 client_auth_token: format!("tkn_{}", random_alnum(21)),
-                client_auth_token_expiry: iso8601_utc(now_epoch() + 15 * 60),
+                client_auth_token_expiry: token_expiry,
                 environment: "sandbox",
                 get_upi_deep_links: "true",
                 last_name: s("last_name"),
-                action: s("action").unwrap_or_default(),
+                action: s("action").unwrap_or("paymentPage"),
                 customer_id: s("customer_id").unwrap_or_default(),
                 return_url: s("return_url"),
                 currency,
@@ -676,9 +838,92 @@ fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, V
                 order_id,
                 description: s("description"),
             },
+            expiry: expiry.clone(),
         },
+        order_expiry: order_id.map(|_| expiry),
     };
     json_response(StatusCode::OK, &resp)
+}
+
+/// Finds or creates the order for a session; returns its `ordeh_` id, or a 400.
+#[allow(clippy::result_large_err)]
+fn store_order(
+    st: &AppState,
+    rid: &str,
+    merchant: &str,
+    order_id: &str,
+    amount: &str,
+    map: &Map<String, Value>,
+) -> Result<String, Response> {
+    let s = |k: &str| map.get(k).and_then(Value::as_str);
+    let mut orders = lock(&st.orders);
+    let key = (merchant.to_string(), order_id.to_string());
+    if let Some(existing) = orders.by_key.get(&key) {
+        if validate::amount_key(&existing.amount) != validate::amount_key(amount) {
+            return Err(bad_request_with(
+                rid,
+                "duplicate.call",
+                "DUPLICATE_REQUEST",
+                format!(
+                    "Order {order_id} already exists with a different amount ({}); an \
+                     order's amount cannot change",
+                    existing.amount
+                ),
+                "This order already exists with a different amount.".to_string(),
+                &[Problem {
+                    field: "amount".to_string(),
+                    reason: format!(
+                        "differs from the existing order's amount {}",
+                        existing.amount
+                    ),
+                    missing: false,
+                }],
+            ));
+        }
+        if existing.status == "CHARGED" {
+            return Err(bad_request_with(
+                rid,
+                "duplicate.call",
+                "ALREADY_EXISTS",
+                format!("Order {order_id} has already been paid (status CHARGED)"),
+                "This order has already been paid.".to_string(),
+                &[Problem {
+                    field: "order_id".to_string(),
+                    reason: "refers to an order that is already CHARGED".to_string(),
+                    missing: false,
+                }],
+            ));
+        }
+        return Ok(existing.id.clone());
+    }
+    let id = format!("ordeh_{}", random_lower_alnum(20));
+    let mut udfs: [String; 10] = Default::default();
+    for (i, u) in udfs.iter_mut().enumerate() {
+        *u = s(&format!("udf{}", i + 1)).unwrap_or_default().to_string();
+    }
+    let now = now_epoch();
+    orders.insert(Order {
+        id: id.clone(),
+        merchant_id: merchant.to_string(),
+        order_id: order_id.to_string(),
+        amount: amount.to_string(),
+        currency: s("currency").unwrap_or("INR").to_string(),
+        customer_id: s("customer_id").unwrap_or_default().to_string(),
+        customer_email: s("customer_email").map(str::to_string),
+        customer_phone: s("customer_phone").map(str::to_string),
+        return_url: s("return_url").map(str::to_string),
+        description: s("description").map(str::to_string),
+        udfs,
+        status: "NEW",
+        status_id: 10,
+        date_created: now,
+        txn_id: None,
+        txn_uuid: None,
+        gateway_reference_id: s("metadata.JUSPAY:gateway_reference_id").map(str::to_string),
+        last_updated: now,
+        attempts: 0,
+    });
+    Ok(id)
 }
 
 pub(crate) fn payment_page_url(base: &str, id: &str) -> String {
@@ -687,16 +932,25 @@ pub(crate) fn payment_page_url(base: &str, id: &str) -> String {
 
 // ---------------------------------------------------------------- GET /orders/{order_id}
 
-fn amount_number(amount: &str) -> Value {
-    amount
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
+/// An amount as a JSON number the way Juspay writes one: `1` (not `1.0`) for a whole
+/// amount, `100.15`, `10.5` (card.json: `"amount": 9000`; the Session page's `"1.0"` comes
+/// back as `1`).
+pub(crate) fn amount_number(amount: &str) -> Value {
+    let Ok(f) = amount.parse::<f64>() else {
+        return Value::Null;
+    };
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Value::Number(serde_json::Number::from(f as i64));
+    }
+    serde_json::Number::from_f64(f)
         .map(Value::Number)
         .unwrap_or(Value::Null)
 }
 
-/// The Order Status API body for `order`.
+/// The Order Status API body for `order`. After a payment it carries what most of Juspay's
+/// real CHARGED bodies carry (orders/order-status/card.json on the api-reference branch of
+/// juspay-sdk-integration-demo): txn ids, auth_type, gateway_id, gateway_reference_id, the
+/// card, txn_detail and payment_gateway_response.
 pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
     let amount = amount_number(&order.amount);
     let mut v = json!({
@@ -738,23 +992,56 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
                 "Payment failed on the emulator's payment page",
             )
         };
+        let txn_uuid = order.txn_uuid.clone().unwrap_or_default();
         obj.insert("txn_id".into(), json!(txn_id));
+        obj.insert("txn_uuid".into(), json!(txn_uuid));
         obj.insert("payment_method_type".into(), json!("CARD"));
         obj.insert("payment_method".into(), json!("VISA"));
+        obj.insert("auth_type".into(), json!("THREE_DS"));
+        obj.insert("gateway_id".into(), json!(100));
+        obj.insert(
+            "gateway_reference_id".into(),
+            json!(order.gateway_reference_id),
+        );
         obj.insert("bank_error_code".into(), json!(code));
         obj.insert("bank_error_message".into(), json!(message));
+        obj.insert("resp_code".into(), Value::Null);
+        obj.insert("resp_message".into(), Value::Null);
+        obj.insert(
+            "card".into(),
+            json!({
+                "expiry_year": "2030",
+                "card_reference": format!("ref_{txn_uuid}"),
+                "saved_to_locker": false,
+                "expiry_month": "12",
+                "name_on_card": "Emulator Test",
+                "card_issuer": "Emulator Bank",
+                "last_four_digits": "1111",
+                "using_saved_card": false,
+                "card_fingerprint": format!("fp_{txn_uuid}"),
+                "card_isin": "411111",
+                "card_type": "CREDIT",
+                "card_brand": "VISA",
+                "using_token": false,
+            }),
+        );
         obj.insert(
             "txn_detail".into(),
             json!({
                 "txn_id": txn_id,
                 "order_id": order.order_id,
                 "status": order.status,
-                "gateway": "DUMMY",
-                "gateway_id": 100,
+                "error_code": if charged { Value::Null } else { json!(code) },
                 "net_amount": amount,
+                "surcharge_amount": null,
+                "tax_amount": null,
                 "txn_amount": amount,
+                "gateway_id": 100,
                 "currency": order.currency,
-                "error_code": code,
+                "express_checkout": true,
+                "redirect": true,
+                "txn_uuid": txn_uuid,
+                "gateway": "DUMMY",
                 "error_message": message,
                 "created": iso8601_utc(order.last_updated),
             }),
@@ -763,12 +1050,12 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
             "payment_gateway_response".into(),
             json!({
                 "resp_code": if charged { "SUCCESS" } else { "FAILURE" },
-                "resp_message": if charged { "Transaction successful" } else { message },
-                "txn_id": txn_id,
-                "epg_txn_id": format!("emu_{txn_id}"),
-                "auth_id_code": "",
                 "rrn": "",
                 "created": iso8601_utc(order.last_updated),
+                "epg_txn_id": format!("emu_{txn_id}"),
+                "resp_message": if charged { "Transaction successful" } else { message },
+                "auth_id_code": "",
+                "txn_id": txn_id,
             }),
         );
         obj.insert("refunds".into(), json!([]));
@@ -776,35 +1063,78 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
     v
 }
 
+/// Longest order id GET /orders takes (both modes); longer ones get a short 400 that does
+/// not repeat them.
+pub const MAX_ORDER_ID_IN_PATH: usize = 255;
+
+/// 400 for an unknown order, exactly as Juspay's Order Status page shows it ("Invalid order
+/// id": `{"status":"NOT_FOUND","error_info":{...,"code":"RESOURCE_NOT_FOUND",...},
+/// "status_id":40,"order_id":...}`; hypercheckout-global order-status-api, Error Codes).
+fn order_not_found(order_id: &str) -> Response {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({
+            "status": "NOT_FOUND",
+            "error_info": {
+                "user_message": "Order Not Found",
+                "developer_message": "Order Not Found",
+                "code": "RESOURCE_NOT_FOUND",
+                "category": "USER_ERROR",
+            },
+            "status_id": 40,
+            "order_id": order_id,
+        }),
+    )
+}
+
 async fn order_status(
     State(st): State<Arc<AppState>>,
     Extension(RequestId(rid)): Extension<RequestId>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
     Path(order_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(resp) = count_and_fault(&st, &headers, None, &rid).await {
-        return resp;
-    }
-    let merchant = match check_headers_and_auth(&st, &headers, &rid) {
+    count_and_fault(&st, &headers, None, &rid, Api::OrderStatus, &connection)
+        .await
+        .run(|| order_status_answer(&st, &rid, &order_id, &headers))
+        .await
+}
+
+fn order_status_answer(st: &AppState, rid: &str, order_id: &str, headers: &HeaderMap) -> Response {
+    let merchant = match check_headers_and_auth(st, headers, rid) {
         Ok(m) => m,
         Err(resp) => return resp,
     };
+    // Both modes: "." and ".." are path segments, never order ids (a client that sends them
+    // has had its URL collapsed), and a huge id is refused without being repeated.
+    let length = order_id.chars().count();
+    if order_id == "." || order_id == ".." || length > MAX_ORDER_ID_IN_PATH {
+        let reason = if length > MAX_ORDER_ID_IN_PATH {
+            format!("must be at most {MAX_ORDER_ID_IN_PATH} characters (got {length})")
+        } else {
+            "must not be \".\" or \"..\"".to_string()
+        };
+        return bad_request(
+            rid,
+            &[Problem {
+                field: "order_id".to_string(),
+                reason,
+                missing: false,
+            }],
+        );
+    }
     let orders = lock(&st.orders);
-    let key = (merchant.clone(), order_id.clone());
+    let key = (merchant.clone(), order_id.to_string());
     let order = orders.by_key.get(&key).or_else(|| {
         orders
             .by_id
-            .get(&order_id)
+            .get(order_id)
             .filter(|(m, _)| *m == merchant)
             .and_then(|k| orders.by_key.get(k))
     });
     match order {
         Some(order) => json_response(StatusCode::OK, &order_status_json(order, &st.base_url)),
-        None => simple_error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            &format!("Order {order_id} not found"),
-        ),
+        None => order_not_found(order_id),
     }
 }
 

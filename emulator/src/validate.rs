@@ -5,9 +5,26 @@
 //! from Juspay's Session API page; where the page is vague, the project's decisions (see
 //! `docs/emulator.md`) are noted next to the rule.
 //!
-//! Lengths are counted in Unicode scalar values (Rust `char`s).
+//! Lengths are counted in Unicode scalar values (Rust `char`s); names are NFC-normalised
+//! first.
+//!
+//! Two modes ([`Mode`]): **strict** is the Session API page as the project reads it (the
+//! contract the SDKs must stay inside); **faithful** (the emulator's default) also accepts
+//! what Juspay's own SDKs and samples send. Each relaxation names its evidence; the table is
+//! in `docs/emulator.md`.
 
 use serde_json::{Map, Value};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization as _;
+
+/// Which rules the emulator applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Accept what Juspay's official SDKs and samples send (the default).
+    Faithful,
+    /// The documented contract only.
+    Strict,
+}
 
 /// One problem with one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,13 +113,56 @@ fn must_be_string(key: &str) -> bool {
         || (key.starts_with("mandate.") && !BOOL_KEYS.contains(&key))
 }
 
-/// Validates a flat Session API body, returning every problem found (empty = valid).
+/// Validates a flat Session API body in strict mode (see [`validate_session_in`]).
 pub fn validate_session(body: &Map<String, Value>) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    validate_session_in(body, Mode::Strict)
+}
 
-    // Required keys first, in a stable order.
+/// Faithful mode only: the body with JSON numbers and booleans under the known string keys
+/// turned into their text (`"amount": 42` -> `"42"`), as Juspay's own Node backend kit sends
+/// them (juspay-sdk-integration-demo, branch expresscheckout-nodejs-sdk,
+/// JuspayBackendKit/index.js: `amount: 1 + Math.random() * 100 | 0`). Strict mode leaves the
+/// body as it is (and refuses such values).
+pub fn normalize_body(body: &Map<String, Value>, mode: Mode) -> Map<String, Value> {
+    let mut out = body.clone();
+    if mode == Mode::Faithful {
+        for (key, value) in out.iter_mut() {
+            if !must_be_string(key) {
+                continue;
+            }
+            match value {
+                Value::Number(n) => *value = Value::String(n.to_string()),
+                Value::Bool(b) => *value = Value::String(b.to_string()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Whether this body asks for a session without an order: `action` `paymentManagement`
+/// (managing saved payment methods; Juspay's sample session/v1/paymentmanagement.sh sends only
+/// customer_id, payment_page_client_id and action).
+pub fn is_order_less(body: &Map<String, Value>) -> bool {
+    body.get("action").and_then(Value::as_str) == Some("paymentManagement")
+}
+
+/// Validates a flat Session API body, returning every problem found (empty = valid). In
+/// faithful mode, pass the body through [`normalize_body`] first.
+pub fn validate_session_in(body: &Map<String, Value>, mode: Mode) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let faithful = mode == Mode::Faithful;
+
+    // Required keys first, in a stable order. Faithful: `customer_id` and `action` are
+    // optional (Juspay's Node backend kit marks both "[optional]", action "default is
+    // paymentPage"), and a paymentManagement session needs no order_id/amount.
     for key in REQUIRED {
-        if !body.contains_key(key) {
+        let required = match key {
+            "customer_id" | "action" => !faithful,
+            "order_id" | "amount" => !(faithful && is_order_less(body)),
+            _ => true,
+        };
+        if required && !body.contains_key(key) {
             problems.push(Problem::missing(key, "is required"));
         }
     }
@@ -110,7 +170,12 @@ pub fn validate_session(body: &Map<String, Value>) -> Vec<Problem> {
     // Type checks (map iteration is sorted, so the order is stable).
     for (key, value) in body {
         if must_be_string(key) && !value.is_string() {
-            problems.push(Problem::invalid(key, "must be a JSON string"));
+            let reason = if faithful {
+                "must be a JSON string, number or boolean"
+            } else {
+                "must be a JSON string"
+            };
+            problems.push(Problem::invalid(key, reason));
         }
     }
     let s = |key: &str| body.get(key).and_then(Value::as_str);
@@ -129,12 +194,24 @@ pub fn validate_session(body: &Map<String, Value>) -> Vec<Problem> {
         v.is_empty().then(|| "must not be empty".to_string())
     });
     check("action", &|v| {
-        (v != "paymentPage" && v != "paymentManagement")
-            .then(|| "must be \"paymentPage\" or \"paymentManagement\"".to_string())
+        if faithful {
+            // Juspay's samples send other actions too: "enach" (session/v2/request.sh),
+            // "quickPay"; the set is open.
+            v.is_empty().then(|| "must not be empty".to_string())
+        } else {
+            (v != "paymentPage" && v != "paymentManagement")
+                .then(|| "must be \"paymentPage\" or \"paymentManagement\"".to_string())
+        }
     });
     check("customer_email", &email_problem);
     check("customer_phone", &|v| max_len(v, 300));
-    check("return_url", &return_url_problem);
+    check("return_url", &|v| {
+        if faithful {
+            faithful_return_url_problem(v)
+        } else {
+            return_url_problem(v)
+        }
+    });
     check("first_name", &name_problem);
     check("last_name", &name_problem);
     check("description", &|v| max_len(v, 255));
@@ -144,10 +221,17 @@ pub fn validate_session(body: &Map<String, Value>) -> Vec<Problem> {
     });
     for i in 1..=5 {
         check(&format!("udf{i}"), &|v| {
+            // Faithful: `-` too, as Juspay's samples send ("udf1-dummy",
+            // add-ons/payment-links/200-standard-link.json).
+            let allowed = |c: char| c.is_alphanumeric() || c == ' ' || (faithful && c == '-');
             max_len(v, 255).or_else(|| {
-                (!v.chars().all(|c| c.is_alphanumeric() || c == ' ')).then(|| {
-                    "may contain only letters, digits and spaces (no special characters)"
-                        .to_string()
+                (!v.chars().all(allowed)).then(|| {
+                    if faithful {
+                        "may contain only letters, digits, spaces and '-'".to_string()
+                    } else {
+                        "may contain only letters, digits and spaces (no special characters)"
+                            .to_string()
+                    }
                 })
             })
         });
@@ -282,14 +366,50 @@ pub fn return_url_problem(v: &str) -> Option<String> {
     }
 }
 
-/// first_name / last_name: letters, digits, space and `( ) . - _`, at most 255 characters.
+/// Faithful return_url: an absolute `http://` or `https://` URL with a host, query
+/// parameters allowed, at most 255 characters. Juspay's own Node backend kit sends
+/// `http://<host>:5000/handleJuspayResponse`, and Juspay's signature vector carries the
+/// merchant's own query parameter (`myQP`), which Juspay signs and sends back.
+pub fn faithful_return_url_problem(v: &str) -> Option<String> {
+    if let Some(p) = max_len(v, 255) {
+        return Some(p);
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("must not contain whitespace or control characters".to_string());
+    }
+    match url::Url::parse(v) {
+        Err(e) => Some(format!("is not a valid URL ({e})")),
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            Some("must be an absolute http:// or https:// URL".to_string())
+        }
+        Ok(u) if u.host().is_none() => Some("must have a host".to_string()),
+        Ok(_) => None,
+    }
+}
+
+/// first_name / last_name (both modes): after NFC normalisation, letters, digits, space and
+/// `( ) . - _`, at most 255 characters. A combining mark (Unicode category M) belongs to the
+/// letter before it, so names in Indic and Thai scripts (`प्रिया`, `สมศักดิ์`) and decomposed
+/// forms (`Zoe\u{308}`) are accepted; a mark with no letter before it is not.
 pub fn name_problem(v: &str) -> Option<String> {
-    max_len(v, 255).or_else(|| {
-        v.chars()
-            .find(|&c| !(c.is_alphanumeric() || " ().-_".contains(c)))
-            .map(|c| {
-                format!("contains {c:?}; only letters, digits, spaces and ( ) . - _ are allowed")
-            })
+    let nfc: String = v.nfc().collect();
+    max_len(&nfc, 255).or_else(|| {
+        let mut after_letter = false;
+        for c in nfc.chars() {
+            let ok = if is_combining_mark(c) {
+                after_letter
+            } else {
+                after_letter = c.is_alphanumeric();
+                c.is_alphanumeric() || " ().-_".contains(c)
+            };
+            if !ok {
+                return Some(format!(
+                    "contains {c:?}; only letters (with their marks), digits, spaces and ( ) . - _ \
+                     are allowed"
+                ));
+            }
+        }
+        None
     })
 }
 
@@ -577,6 +697,104 @@ mod tests {
         assert!(order_id_problem("").is_some());
         assert!(order_id_problem("a b").is_some());
         assert!(order_id_problem("a.b").is_some());
+    }
+
+    fn faithful_fields(v: Value) -> Vec<String> {
+        let body = normalize_body(v.as_object().unwrap(), Mode::Faithful);
+        validate_session_in(&body, Mode::Faithful)
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
+    }
+
+    #[test]
+    fn names_in_every_script() {
+        for ok in [
+            "प्रिया",
+            "สมศักดิ์",
+            "Zoe\u{308}",
+            "Nguyễn",
+            "Nguye\u{302}\u{303}n",
+            "O'Neil".replace('\'', "-").as_str(),
+        ] {
+            assert_eq!(name_problem(ok), None, "{ok:?}");
+        }
+        assert!(
+            name_problem("\u{308}Zoe").is_some(),
+            "a mark with no letter"
+        );
+        assert!(name_problem("a \u{308}").is_some(), "a mark after a space");
+        // NFC before counting: 255 decomposed letters are 255 characters, not 510.
+        assert_eq!(name_problem(&"e\u{301}".repeat(255)), None);
+        assert!(name_problem(&"e\u{301}".repeat(256)).is_some());
+    }
+
+    #[test]
+    fn faithful_accepts_what_juspay_sends() {
+        // Juspay's Node backend kit: a number amount, an http return_url with a port.
+        assert!(faithful_fields(json!({
+            "order_id": "order_1700000000000", "amount": 42,
+            "payment_page_client_id": "c", "customer_id": "hdfc-testing-customer-one",
+            "action": "paymentPage", "return_url": "http://localhost:5000/handleJuspayResponse",
+            "currency": "INR",
+        }))
+        .is_empty());
+        // The official Node SDK README: no customer_id, no action.
+        assert!(faithful_fields(
+            json!({"amount": 1, "order_id": "o1", "payment_page_client_id": "c"})
+        )
+        .is_empty());
+        // Order-less paymentManagement; other actions; udf with '-'; objects; booleans.
+        assert!(faithful_fields(json!({
+            "customer_id": "customer", "payment_page_client_id": "clientId",
+            "action": "paymentManagement"
+        }))
+        .is_empty());
+        assert!(faithful_fields(with(&[
+            ("action", json!("quickPay")),
+            ("udf1", json!("udf1-dummy")),
+            (
+                "payment_filter",
+                json!({"allowDefaultOptions": false, "options": []})
+            ),
+            ("metadata.expiryinmins", json!(15)),
+            (
+                "return_url",
+                json!("https://shop.example.com/done?myQP=aGVsbG9Xb3JsZA==")
+            ),
+            ("options.create_mandate", json!("OPTIONAL")),
+            ("mandate.amount_rule", json!("FIXED")),
+        ]))
+        .is_empty());
+        // Still refused in faithful mode: what would break the payment.
+        assert_eq!(
+            faithful_fields(with(&[("amount", json!("1e3"))])),
+            ["amount"]
+        );
+        assert_eq!(faithful_fields(with(&[("amount", json!({}))])), ["amount"]);
+        assert_eq!(faithful_fields(with(&[("action", json!(""))])), ["action"]);
+        assert_eq!(
+            faithful_fields(with(&[("return_url", json!("ftp://x.com"))])),
+            ["return_url"]
+        );
+        assert_eq!(
+            faithful_fields(json!({"payment_page_client_id": "c", "action": "paymentPage"})),
+            ["order_id", "amount"]
+        );
+        // Strict refuses every one of them.
+        assert_eq!(fields(with(&[("amount", json!(42))])), ["amount"]);
+        assert_eq!(fields(with(&[("action", json!("quickPay"))])), ["action"]);
+        assert_eq!(fields(with(&[("udf1", json!("udf1-dummy"))])), ["udf1"]);
+        assert_eq!(
+            fields(with(&[("return_url", json!("https://a.com/x?q=1"))])),
+            ["return_url"]
+        );
+        assert_eq!(
+            fields(
+                json!({"customer_id": "c", "payment_page_client_id": "c", "action": "paymentManagement"})
+            ),
+            ["order_id", "amount"]
+        );
     }
 
     #[test]

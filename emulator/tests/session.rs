@@ -45,7 +45,26 @@ async fn success_has_the_reference_shape() {
         .collect();
     assert_eq!(
         top,
-        ["id", "order_id", "payment_links", "sdk_payload", "status"]
+        [
+            "id",
+            "order_expiry",
+            "order_id",
+            "payment_links",
+            "sdk_payload",
+            "status"
+        ]
+    );
+    // Expiries as Juspay's session/v2 sample: order, link and payload expire together,
+    // the token no later.
+    let expiry = body["order_expiry"].as_str().unwrap();
+    assert!(is_iso_utc(expiry), "{expiry}");
+    assert_eq!(body["payment_links"]["expiry"], expiry);
+    assert_eq!(body["sdk_payload"]["expiry"], expiry);
+    assert!(
+        body["sdk_payload"]["payload"]["clientAuthTokenExpiry"]
+            .as_str()
+            .unwrap()
+            <= expiry
     );
     assert_eq!(body["status"], "NEW");
     assert_eq!(body["order_id"], "testing-order-one");

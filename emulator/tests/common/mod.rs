@@ -4,8 +4,38 @@ use base64::Engine as _;
 use hypercheckout_emulator::{Emulator, EmulatorConfig, DEFAULT_API_KEY, DEFAULT_MERCHANT_ID};
 use serde_json::{json, Value};
 
+/// A strict-mode emulator: most of these tests check the documented contract.
 pub fn emu() -> Emulator {
+    Emulator::spawn(EmulatorConfig {
+        strict: true,
+        ..EmulatorConfig::default()
+    })
+    .expect("emulator starts")
+}
+
+/// A faithful-mode (default) emulator.
+pub fn faithful() -> Emulator {
     Emulator::spawn(EmulatorConfig::default()).expect("emulator starts")
+}
+
+/// Asserts Juspay's "Invalid order id" answer: 400 `NOT_FOUND`, status_id 40.
+pub async fn expect_not_found(resp: reqwest::Response, order_id: &str) {
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "status": "NOT_FOUND",
+            "error_info": {
+                "user_message": "Order Not Found",
+                "developer_message": "Order Not Found",
+                "code": "RESOURCE_NOT_FOUND",
+                "category": "USER_ERROR",
+            },
+            "status_id": 40,
+            "order_id": order_id,
+        })
+    );
 }
 
 pub fn client() -> reqwest::Client {
