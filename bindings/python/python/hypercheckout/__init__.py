@@ -35,6 +35,7 @@ while it waits, and ``create_session`` is a coroutine for asyncio. A client crea
 
 from __future__ import annotations
 
+import atexit
 import enum
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,7 @@ from ._native.hypercheckout import (
     parse_session_request,
     parse_session_response,
     parse_webhook,
+    prepare_for_exit,
     routing_id,
     sdk_version,
     session_request_to_json,
@@ -117,6 +119,7 @@ __all__ = [
     "parse_session_request",
     "parse_session_response",
     "parse_webhook",
+    "prepare_for_exit",
     "routing_id",
     "sdk_version",
     "session_request_to_json",
@@ -128,6 +131,42 @@ __all__ = [
 
 
 # --- FFI plumbing ------------------------------------------------------------------------
+
+# Interpreter exit: once CPython finalizes, a Rust I/O thread that delivers an async result
+# into Python is killed mid-call and the process aborts (issue 11). atexit handlers run
+# before finalization, so this stops those deliveries in time (see core/src/exit.rs).
+atexit.register(_native.prepare_for_exit)
+
+
+def _check_config_text(config: Any) -> None:
+    """Refuses text that cannot cross into Rust (lone surrogates) with a Configuration error
+    that names the field and, unlike the UnicodeEncodeError it replaces, holds no value."""
+    unencodable = None
+    for field in ("merchant_id", "api_key", "base_url", "app_name", "app_version"):
+        value = getattr(config, field, None)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                unencodable = field
+                break
+    if unencodable is not None:
+        # Raised outside the except block, so no __context__ keeps the value either.
+        raise _native.HyperCheckoutError.Configuration(
+            reason=f"{unencodable} is not valid Unicode text (it contains a lone surrogate)"
+        )
+
+
+_native_client_init = Client.__init__
+
+
+def _client_init(self: Any, config: ClientConfig) -> None:
+    _check_config_text(config)
+    _native_client_init(self, config)
+
+
+_client_init.__doc__ = _native_client_init.__doc__
+setattr(Client, "__init__", _client_init)
 
 # Faster RustBuffer builder/stream for the generated code (see _fastffi.py); False means the
 # generated module changed shape and the stock (slower) helpers are in use.
