@@ -22,7 +22,7 @@ mvn "${mvn_args[@]}" -f bindings/kotlin test-compile dependency:build-classpath 
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 
 log=$(mktemp)
-"$target/release/hypercheckout-emulator" --port 0 >"$log" 2>/dev/null &
+"$target/release/hypercheckout-emulator" --port 0 --strict >"$log" 2>/dev/null &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$log"' EXIT
 url=""

@@ -45,7 +45,7 @@ cargo bench ${CARGO_FLAGS---locked} -p hypercheckout --bench end_to_end --no-run
 swift_version=$(bash scripts/swift.sh --version 2>&1 | head -n1)
 
 emulator="$repo/target/release/hypercheckout-emulator"
-"$emulator" --port 0 >"$work/emulator.out" 2>/dev/null &
+"$emulator" --port 0 --strict >"$work/emulator.out" 2>/dev/null &
 emu_pid=$!
 trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
 url=""

@@ -37,7 +37,11 @@ fn main() {
     let (base_url, _emulator) = match std::env::var("EMULATOR_URL") {
         Ok(url) => (url, None),
         Err(_) => {
-            let emulator = Emulator::spawn(EmulatorConfig::default()).unwrap();
+            let emulator = Emulator::spawn(EmulatorConfig {
+                strict: true,
+                ..EmulatorConfig::default()
+            })
+            .unwrap();
             (emulator.url(), Some(emulator))
         }
     };

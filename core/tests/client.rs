@@ -17,6 +17,7 @@ use hypercheckout_emulator::{Emulator, EmulatorConfig, DEFAULT_API_KEY, DEFAULT_
 
 fn emulator_with(fault: Option<&str>) -> Emulator {
     Emulator::spawn(EmulatorConfig {
+        strict: true,
         default_fault: fault.map(str::to_owned),
         ..EmulatorConfig::default()
     })

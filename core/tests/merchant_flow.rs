@@ -94,7 +94,11 @@ fn params(location: &str) -> HashMap<String, String> {
 
 #[tokio::test]
 async fn full_local_flow_ends_paid() {
-    let emulator = Emulator::spawn(EmulatorConfig::default()).unwrap();
+    let emulator = Emulator::spawn(EmulatorConfig {
+        strict: true,
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
     let client = client_for(&emulator);
     let session = create(&client, "149.90").await;
 
@@ -141,7 +145,11 @@ async fn full_local_flow_ends_paid() {
 
 #[tokio::test]
 async fn every_failed_check_is_named() {
-    let emulator = Emulator::spawn(EmulatorConfig::default()).unwrap();
+    let emulator = Emulator::spawn(EmulatorConfig {
+        strict: true,
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
     let client = client_for(&emulator);
 
     // A failed payment is signed too, but not CHARGED.
@@ -260,6 +268,7 @@ async fn every_failed_check_is_named() {
 #[tokio::test]
 async fn redirect_base_sends_the_customer_to_a_local_handler() {
     let emulator = Emulator::spawn(EmulatorConfig {
+        strict: true,
         redirect_base: Some("http://127.0.0.1:9".into()),
         ..EmulatorConfig::default()
     })
@@ -276,6 +285,7 @@ async fn redirect_base_sends_the_customer_to_a_local_handler() {
         SignatureVerdict::Valid
     );
     assert!(Emulator::spawn(EmulatorConfig {
+        strict: true,
         redirect_base: Some("http://127.0.0.1:9/path".into()),
         ..EmulatorConfig::default()
     })
@@ -311,6 +321,7 @@ async fn webhook_is_authenticated_and_parsed() {
         (headers, String::from_utf8(body).unwrap())
     });
     let emulator = Emulator::spawn(EmulatorConfig {
+        strict: true,
         webhook_url: Some(format!("http://127.0.0.1:{port}/hooks/juspay")),
         webhook_username: Some("hooks".into()),
         webhook_password: Some("hook-pass".into()),

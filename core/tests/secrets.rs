@@ -35,6 +35,7 @@ fn request(n: u32) -> SessionRequest {
 
 fn emulator(fault: Option<&str>, key: &str) -> Emulator {
     Emulator::spawn(EmulatorConfig {
+        strict: true,
         credentials: vec![Credential::new(MERCHANT, key)],
         default_fault: fault.map(str::to_owned),
         ..EmulatorConfig::default()

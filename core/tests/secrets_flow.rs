@@ -23,6 +23,7 @@ const MERCHANT: &str = "canary_merchant";
 
 fn emulator(fault: Option<&str>, api_key: &str) -> Emulator {
     Emulator::spawn(EmulatorConfig {
+        strict: true,
         credentials: vec![Credential::new(MERCHANT, api_key)],
         default_fault: fault.map(str::to_owned),
         response_key: CANARY_RESPONSE_KEY.into(),

@@ -81,16 +81,23 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
     /// The entry for `key`, made with `make` (forgetting the oldest entries) if absent.
     fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
         if !self.map.contains_key(&key) {
-            while self.map.len() >= self.max {
-                let Some(oldest) = self.age.pop_front() else {
-                    break;
-                };
-                self.map.remove(&oldest);
-            }
-            self.age.push_back(key.clone());
-            self.map.insert(key.clone(), make());
+            self.insert_new(key.clone(), make());
         }
-        self.map.get_mut(&key).expect("just inserted")
+        self.map.get_mut(&key).expect("present")
+    }
+
+    /// Inserts an absent `key`, returning the entries forgotten to make room.
+    fn insert_new(&mut self, key: K, value: V) -> Vec<V> {
+        let mut forgotten = Vec::new();
+        while self.map.len() >= self.max {
+            let Some(oldest) = self.age.pop_front() else {
+                break;
+            };
+            forgotten.extend(self.map.remove(&oldest));
+        }
+        self.age.push_back(key.clone());
+        self.map.insert(key, value);
+        forgotten
     }
 
     fn len(&self) -> usize {
@@ -113,16 +120,14 @@ impl Orders {
         }
     }
 
-    /// Stores a new order, forgetting the oldest past the limit.
+    /// Stores a new order (its key is not stored yet), forgetting the oldest past the limit.
     fn insert(&mut self, order: Order) {
         let key = (order.merchant_id.clone(), order.order_id.clone());
         let id = order.id.clone();
-        self.by_key.entry(key.clone(), || order);
-        self.by_id.insert(id, key);
-        if self.by_id.len() > self.by_key.len() {
-            let by_key = &self.by_key;
-            self.by_id.retain(|_, k| by_key.get(k).is_some());
+        for forgotten in self.by_key.insert_new(key.clone(), order) {
+            self.by_id.remove(&forgotten.id);
         }
+        self.by_id.insert(id, key);
     }
 
     /// How many orders are kept.
@@ -752,12 +757,12 @@ fn session_answer(st: &AppState, rid: &str, headers: &HeaderMap, body: &[u8]) ->
             }],
         );
     };
-    let map = validate::normalize_body(&map, st.mode);
-    let problems = validate::validate_session_in(&map, st.mode);
+    let normalized = validate::normalize_body(&map, st.mode);
+    let problems = validate::validate_session_in(&normalized, st.mode);
     if !problems.is_empty() {
         return bad_request(rid, &problems);
     }
-    session_success(st, rid, &merchant, &map)
+    session_success(st, rid, &merchant, &normalized, map.get("amount"))
 }
 
 /// How long an order (and its payment link) lives: `metadata.expiryinmins` minutes when
@@ -787,7 +792,15 @@ fn payload_amount(raw: Option<&Value>, text: &str) -> String {
     }
 }
 
-fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, Value>) -> Response {
+/// `raw_amount` is the amount as the request gave it (a string, or in faithful mode a
+/// number); `map` is the normalised body.
+fn session_success(
+    st: &AppState,
+    rid: &str,
+    merchant: &str,
+    map: &Map<String, Value>,
+    raw_amount: Option<&Value>,
+) -> Response {
     let s = |k: &str| map.get(k).and_then(Value::as_str);
     let order_id = s("order_id");
     let amount = s("amount");
@@ -821,7 +834,7 @@ fn session_success(st: &AppState, rid: &str, merchant: &str, map: &Map<String, V
             service: "in.juspay.hyperpay",
             payload: Payload {
                 client_id: s("payment_page_client_id").unwrap_or_default(),
-                amount: amount.map(|a| payload_amount(map.get("amount"), a)),
+                amount: amount.map(|a| payload_amount(raw_amount, a)),
                 merchant_id: merchant,
                 client_auth_token: format!("tkn_{}", random_alnum(21)),
                 client_auth_token_expiry: token_expiry,

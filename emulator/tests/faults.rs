@@ -280,3 +280,206 @@ fn invalid_default_fault_is_rejected() {
     .unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
 }
+
+// ---------------------------------------------------------------- hostile-server kinds
+
+/// A raw GET /orders/x carrying `spec`; returns every byte the emulator sent until it
+/// closed the socket (or an error ended the read) or `limit` bytes arrived.
+fn raw_fault(emu: &Emulator, spec: &str, limit: usize) -> (Vec<u8>, Option<std::io::Error>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET /orders/x HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
+         x-emulator-fault: {spec}\r\n\r\n",
+        emu.addr()
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while out.len() < limit {
+        match s.read(&mut buf) {
+            Ok(0) => return (out, None),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) => return (out, Some(e)),
+        }
+    }
+    (out, None)
+}
+
+#[tokio::test]
+async fn trickle_sends_the_normal_answer_a_byte_at_a_time() {
+    let emu = emu();
+    let start = Instant::now();
+    let resp = faulted(&emu, "r", "trickle;ms=2").await;
+    assert_eq!(resp.status(), 200);
+    let len: usize = resp.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "NEW");
+    // One byte every 2 ms: the whole body takes at least (len - 1) * 2 ms.
+    assert!(start.elapsed() >= Duration::from_millis(2 * (len as u64 - 1)));
+}
+
+#[test]
+fn endless_headers_never_end() {
+    let emu = emu();
+    let (bytes, _) = raw_fault(&emu, "endless-headers;ms=0", 64 * 1024);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{}", &text[..80]);
+    assert!(bytes.len() >= 64 * 1024);
+    assert!(!text.contains("\r\n\r\n"), "the head never ends");
+    assert!(text.contains("x-emulator-endless-100: "));
+}
+
+#[test]
+fn reset_after_request_answers_nothing() {
+    let emu = emu();
+    let (bytes, _) = raw_fault(&emu, "reset-after-request", 1024);
+    assert!(bytes.is_empty(), "{:?}", String::from_utf8_lossy(&bytes));
+    // POST too: the whole body is read first.
+    let (bytes, _) = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let body = valid_body("reset-1").to_string();
+        write!(
+            s,
+            "POST /session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+             x-emulator-fault: reset-after-request\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let r = s.read_to_end(&mut out).err();
+        (out, r)
+    };
+    assert!(bytes.is_empty());
+    assert_eq!(emu.total_requests(), 2);
+}
+
+#[tokio::test]
+async fn silent_is_hang() {
+    let emu = emu();
+    let c = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = session(&c, &emu, "s")
+        .header("x-emulator-fault", "silent")
+        .json(&valid_body("o"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn echo_auth_repeats_the_credentials() {
+    let emu = emu();
+    let resp = faulted(&emu, "r", "echo-auth").await;
+    assert_eq!(resp.status(), 401);
+    let auth = basic(hypercheckout_emulator::DEFAULT_API_KEY);
+    assert_eq!(resp.headers()["x-request-id"], auth.as_str());
+    let body: Value = resp.json().await.unwrap();
+    for field in ["error_message", "user_message"] {
+        let text = body[field].as_str().unwrap();
+        assert!(text.contains(&auth), "{text}");
+        assert!(
+            text.contains(hypercheckout_emulator::DEFAULT_API_KEY),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn retry_after_raw_is_sent_exactly() {
+    let emu = emu();
+    for spec in [
+        "503;retry-after-raw=18446744073709551615",
+        "429;retry-after-raw=18446744073709551615",
+    ] {
+        let resp = faulted(&emu, "r", spec).await;
+        assert_eq!(resp.headers()["retry-after"], "18446744073709551615");
+    }
+    let resp = faulted(
+        &emu,
+        "r",
+        "429;retry-after-raw=Wed, 21 Oct 2015 07:28:00 GMT",
+    )
+    .await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(
+        resp.headers()["retry-after"],
+        "Wed, 21 Oct 2015 07:28:00 GMT"
+    );
+}
+
+#[test]
+fn gzip_wraps_the_normal_answer() {
+    let emu = emu();
+    let (bytes, _) = raw_fault(&emu, "gzip", 1 << 20);
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    assert!(text.contains("content-encoding: gzip"), "{text}");
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let body = &bytes[end + 4..];
+    assert_eq!(&body[..2], &[0x1f, 0x8b]);
+    // Stored deflate: the JSON is inside as is (the 400 for the missing x-merchantid).
+    let inner = String::from_utf8_lossy(body);
+    assert!(inner.contains("\"x-merchantid\""), "{inner}");
+}
+
+#[tokio::test]
+async fn bodies_that_must_fail_closed() {
+    let emu = emu();
+    let bytes = faulted(&emu, "r", "invalid-utf8")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err());
+
+    let resp = faulted(&emu, "r", "empty-200").await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-length"], "0");
+    assert!(resp.bytes().await.unwrap().is_empty());
+
+    let text = faulted(&emu, "r", "duplicate-keys")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text.matches("\"status\":").count(), 2, "{text}");
+    assert_eq!(text.matches("\"amount\":").count(), 2, "{text}");
+
+    let text = faulted(&emu, "r", "huge-number")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("\"amount\":1e400"), "{text}");
+    let order = order(&client(), &emu, "x", "r")
+        .header("x-emulator-fault", "huge-number")
+        .send()
+        .await
+        .unwrap();
+    let text = order.text().await.unwrap();
+    assert!(text.contains("\"amount\":1e400") && text.contains("\"status\":\"CHARGED\""));
+}
+
+#[tokio::test]
+async fn deep_nesting_is_a_megabyte_of_brackets() {
+    let emu = emu();
+    let resp = faulted(&emu, "r", "deep-nesting").await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-length"], "1000000");
+    let bytes = resp.bytes().await.unwrap();
+    assert_eq!(bytes.len(), 1_000_000);
+    assert!(bytes.len() < 1 << 20, "within a 1 MiB limit");
+    assert!(bytes[..500_000].iter().all(|&b| b == b'['));
+    assert!(bytes[500_000..].iter().all(|&b| b == b']'));
+}

@@ -118,3 +118,134 @@ async fn orders_are_per_merchant() {
     assert_eq!(get("m1", "k1").await.unwrap().status(), 200);
     expect_not_found(get("m2", "k2").await.unwrap(), "shared").await;
 }
+
+#[tokio::test]
+async fn oldest_orders_are_forgotten_past_max_orders() {
+    use hypercheckout_emulator::{Emulator, EmulatorConfig};
+    let emu = Emulator::spawn(EmulatorConfig {
+        max_orders: 3,
+        ..Default::default()
+    })
+    .unwrap();
+    let c = client();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let body = create(&c, &emu, &valid_body(&format!("keep-{i}"))).await;
+        ids.push(body["id"].as_str().unwrap().to_string());
+        assert!(emu.order_count() <= 3);
+    }
+    assert_eq!(emu.order_count(), 3);
+    for (i, id) in ids.iter().enumerate().take(2) {
+        let resp = order(&c, &emu, &format!("keep-{i}"), "r")
+            .send()
+            .await
+            .unwrap();
+        expect_not_found(resp, &format!("keep-{i}")).await;
+        let resp = order(&c, &emu, id, "r").send().await.unwrap();
+        expect_not_found(resp, id).await;
+        let page = c
+            .get(format!("{}/orders/{id}/payment-page", emu.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 404);
+    }
+    for (i, id) in ids.iter().enumerate().skip(2) {
+        let resp = order(&c, &emu, &format!("keep-{i}"), "r")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let resp = order(&c, &emu, id, "r").send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    // A forgotten order id can be used again.
+    create(&c, &emu, &valid_body("keep-0")).await;
+    assert_eq!(emu.order_count(), 3);
+    assert!(Emulator::spawn(EmulatorConfig {
+        max_orders: 0,
+        ..Default::default()
+    })
+    .is_err());
+}
+
+#[test]
+fn dot_segments_and_huge_ids_are_refused_cleanly() {
+    let emu = emu();
+    let auth = basic(hypercheckout_emulator::DEFAULT_API_KEY);
+    let get = |path: &str| {
+        send_raw(
+            &emu,
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\
+                 x-merchantid: {}\r\nx-routing-id: r\r\n\r\n",
+                hypercheckout_emulator::DEFAULT_MERCHANT_ID
+            )
+            .as_bytes(),
+        )
+    };
+    for path in ["/orders/..", "/orders/.", "/orders/%2E%2E", "/orders/%2e"] {
+        let answer = get(path);
+        assert_eq!(answer.status, 400, "{path}");
+        assert_eq!(
+            answer.json()["error_info"]["fields"][0]["field_name"],
+            "order_id"
+        );
+    }
+    let long = "a".repeat(5_000);
+    let answer = get(&format!("/orders/{long}"));
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.len() < 1_000, "the id is not repeated");
+    let answer = get(&format!("/orders/{}", "a".repeat(255)));
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.json()["status"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_charged_order_has_the_fields_of_juspays_charged_bodies() {
+    let emu = emu();
+    let c = client();
+    let mut body = valid_body("charged-1");
+    body["amount"] = json!("1.00");
+    let created = create(&c, &emu, &body).await;
+    let id = created["id"].as_str().unwrap();
+    let resp = c
+        .post(format!("{}/orders/{id}/pay", emu.url()))
+        .form(&[("outcome", "success")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302);
+    let o: Value = order(&c, &emu, "charged-1", "r")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(o["status"], "CHARGED");
+    assert_eq!(o["amount"].to_string(), "1", "Juspay writes 1, not 1.0");
+    assert_eq!(o["effective_amount"].to_string(), "1");
+    for key in [
+        "auth_type",
+        "gateway_id",
+        "gateway_reference_id",
+        "txn_id",
+        "txn_uuid",
+        "txn_detail",
+        "payment_gateway_response",
+        "payment_method",
+        "payment_method_type",
+        "card",
+    ] {
+        assert!(o.get(key).is_some(), "{key}");
+    }
+    assert_eq!(o["gateway_reference_id"], "Merchant_test");
+    assert_eq!(o["refunded"], false);
+    assert_eq!(o["amount_refunded"], 0);
+    assert_eq!(o["refunds"], json!([]));
+    assert_eq!(o["card"]["card_brand"], "VISA");
+    assert_eq!(o["card"]["last_four_digits"], "1111");
+    assert_eq!(o["txn_detail"]["txn_uuid"], o["txn_uuid"]);
+    assert_eq!(o["txn_detail"]["txn_amount"].to_string(), "1");
+}

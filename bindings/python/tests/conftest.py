@@ -47,7 +47,7 @@ class Emulator:
 
     def __init__(self, *args: str) -> None:
         self.proc = subprocess.Popen(
-            [emulator_binary(), "--port", "0", *args],
+            [emulator_binary(), "--port", "0", "--strict", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -132,3 +132,72 @@ pub async fn expect_400(resp: reqwest::Response) -> (Value, Vec<String>) {
         .collect();
     (body, fields)
 }
+
+/// One HTTP/1.1 answer read off a raw socket.
+pub struct RawAnswer {
+    pub status: u16,
+    /// Lower-cased header names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+}
+
+/// Writes `request` as is to the emulator and reads one answer (head, then a
+/// Content-Length body). A 10 s read timeout bounds a broken test; nothing waits on it.
+pub fn send_raw(emu: &Emulator, request: &[u8]) -> RawAnswer {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    s.write_all(request).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&seen[..end]).into_owned();
+            let mut lines = head.split("\r\n");
+            let status = lines
+                .next()
+                .unwrap()
+                .split(' ')
+                .nth(1)
+                .unwrap()
+                .parse()
+                .unwrap();
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            let len: usize = headers
+                .iter()
+                .find(|(n, _)| n == "content-length")
+                .map(|(_, v)| v.parse().unwrap())
+                .unwrap_or(0);
+            while seen.len() < end + 4 + len {
+                let n = s.read(&mut buf).unwrap();
+                assert!(n > 0, "connection closed mid-body");
+                seen.extend_from_slice(&buf[..n]);
+            }
+            return RawAnswer {
+                status,
+                headers,
+                body: seen[end + 4..end + 4 + len].to_vec(),
+            };
+        }
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "connection closed before an answer");
+        seen.extend_from_slice(&buf[..n]);
+    }
+}

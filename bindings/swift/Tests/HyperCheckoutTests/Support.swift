@@ -40,7 +40,7 @@ final class Emulator: @unchecked Sendable {
         }
         let stdout = Pipe()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0"] + arguments
+        process.arguments = ["--port", "0", "--strict"] + arguments
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()

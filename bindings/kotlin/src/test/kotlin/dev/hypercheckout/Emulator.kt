@@ -18,7 +18,7 @@ class Emulator(vararg extraArgs: String) : AutoCloseable {
     val url: String
 
     init {
-        val command = listOf(binary().path, "--port", "0") + extraArgs
+        val command = listOf(binary().path, "--port", "0", "--strict") + extraArgs
         process = ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start()
