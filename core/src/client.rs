@@ -80,21 +80,19 @@ impl Client {
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
     /// order is paid (the redirect and webhooks only tell you to ask). `routing_id` is the
-    /// `x-routing-id`: pass the value the session was created with (`routing_id(request)`,
-    /// i.e. the customer id, or the order id for guest checkout) so both calls reach the
-    /// same place; `None` uses `order_id`. Sends the `version` header
-    /// `ORDER_STATUS_API_VERSION`. A read, so a 500 is retried too (see `retry.rs`).
-    #[uniffi::method(default(routing_id = None))]
+    /// `x-routing-id` the session was created with: `session.routing_id` (the customer id,
+    /// or the order id for a guest checkout, unless you chose one). It is required: Juspay
+    /// asks for the same value on every call of a customer's session, and no default could
+    /// know it. Sends the `version` header `ORDER_STATUS_API_VERSION`. A read, so a 500 is
+    /// retried too (see `retry.rs`).
     pub async fn get_order_status(
         &self,
         order_id: String,
-        routing_id: Option<String>,
+        routing_id: String,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
         let result = runtime::run(async move {
-            inner
-                .get_order_status(&order_id, routing_id.as_deref())
-                .await
+            inner.get_order_status(&order_id, &routing_id).await
         })
         .await;
         self.inner.scrubbed(result)
@@ -102,16 +100,14 @@ impl Client {
 
     /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
     /// inside an async runtime.
-    #[uniffi::method(default(routing_id = None))]
     pub fn get_order_status_blocking(
         &self,
         order_id: String,
-        routing_id: Option<String>,
+        routing_id: String,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let result = runtime::block_on(
             "get_order_status",
-            self.inner
-                .get_order_status(&order_id, routing_id.as_deref()),
+            self.inner.get_order_status(&order_id, &routing_id),
         );
         self.inner.scrubbed(result)
     }
@@ -134,7 +130,8 @@ impl Inner {
         let answer = self
             .send(reqwest::Method::POST, "/session", Some(body), routing_id)
             .await?;
-        let session = parse_session(&answer.borrow())?;
+        let mut session = parse_session(&answer.borrow())?;
+        session.routing_id = routing_id.to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
         Ok(session)
     }
@@ -142,9 +139,8 @@ impl Inner {
     async fn get_order_status(
         &self,
         order_id: &str,
-        routing_id: Option<&str>,
+        routing_id: &str,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let routing_id = routing_id.filter(|r| !r.is_empty()).unwrap_or(order_id);
         let violations = validate::validate_order_lookup(order_id, routing_id);
         if !violations.is_empty() {
             return Err(HyperCheckoutError::Validation { violations });

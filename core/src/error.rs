@@ -8,6 +8,7 @@
 
 use serde::Deserialize;
 
+use crate::lenient;
 use crate::validate::Violation;
 
 /// At most this much of an unexpected body is kept, so errors stay loggable.
@@ -33,6 +34,10 @@ pub enum HyperCheckoutError {
         error_message: Option<String>,
         user_message: Option<String>,
         request_id: Option<String>,
+        /// Juspay's `error_info`, when the body has one.
+        error_info: Option<ErrorInfo>,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
+        body_excerpt: String,
     },
 
     /// HTTP 400 (and other 4xx without a more specific kind): Juspay rejected the request.
@@ -47,6 +52,10 @@ pub enum HyperCheckoutError {
         error_message: Option<String>,
         user_message: Option<String>,
         request_id: Option<String>,
+        /// Juspay's `error_info`, when the body has one.
+        error_info: Option<ErrorInfo>,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
+        body_excerpt: String,
     },
 
     /// HTTP 404.
@@ -61,6 +70,10 @@ pub enum HyperCheckoutError {
         error_message: Option<String>,
         user_message: Option<String>,
         request_id: Option<String>,
+        /// Juspay's `error_info`, when the body has one.
+        error_info: Option<ErrorInfo>,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
+        body_excerpt: String,
     },
 
     /// HTTP 429, after the retries the policy allowed.
@@ -75,6 +88,10 @@ pub enum HyperCheckoutError {
         error_message: Option<String>,
         user_message: Option<String>,
         request_id: Option<String>,
+        /// Juspay's `error_info`, when the body has one.
+        error_info: Option<ErrorInfo>,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
+        body_excerpt: String,
         /// The server's `Retry-After`, in seconds, when it sent one.
         retry_after_seconds: Option<u64>,
     },
@@ -91,6 +108,10 @@ pub enum HyperCheckoutError {
         error_message: Option<String>,
         user_message: Option<String>,
         request_id: Option<String>,
+        /// Juspay's `error_info`, when the body has one.
+        error_info: Option<ErrorInfo>,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
+        body_excerpt: String,
     },
 
     /// No complete answer within the configured time. The request may have reached Juspay.
@@ -147,109 +168,58 @@ impl HyperCheckoutError {
     /// (the client removes echoes of the API key this way, `config.rs`).
     pub(crate) fn scrubbed(self, scrub: impl Fn(&str) -> String) -> Self {
         let opt = |text: Option<String>| text.map(|t| scrub(&t));
+        let info = |info: Option<ErrorInfo>| {
+            info.map(|i| ErrorInfo {
+                code: opt(i.code),
+                category: opt(i.category),
+                user_message: opt(i.user_message),
+                developer_message: opt(i.developer_message),
+                request_id: opt(i.request_id),
+                fields: i
+                    .fields
+                    .into_iter()
+                    .map(|f| ErrorField {
+                        field_name: opt(f.field_name),
+                        reason: opt(f.reason),
+                    })
+                    .collect(),
+            })
+        };
         use HyperCheckoutError as E;
+        macro_rules! api {
+            ($variant:ident { $($extra:ident),* } = $http_status:ident, $status:ident, $error_code:ident, $error_message:ident, $user_message:ident, $request_id:ident, $error_info:ident, $body_excerpt:ident) => {
+                E::$variant {
+                    $http_status,
+                    status: opt($status),
+                    error_code: opt($error_code),
+                    error_message: opt($error_message),
+                    user_message: opt($user_message),
+                    request_id: opt($request_id),
+                    error_info: info($error_info),
+                    body_excerpt: scrub(&$body_excerpt),
+                    $($extra),*
+                }
+            };
+        }
         match self {
             E::Validation { violations } => E::Validation { violations },
-            E::Authentication {
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-            } => E::Authentication {
-                http_status,
-                status: opt(status),
-                error_code: opt(error_code),
-                error_message: opt(error_message),
-                user_message: opt(user_message),
-                request_id: opt(request_id),
+            E::Authentication { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
+                api!(Authentication {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
+            E::InvalidRequest { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
+                api!(InvalidRequest {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
+            E::NotFound { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
+                api!(NotFound {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
+            E::RateLimited { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt, retry_after_seconds } =>
+                api!(RateLimited { retry_after_seconds } = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
+            E::Server { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
+                api!(Server {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
+            E::Timeout { reason } => E::Timeout { reason: scrub(&reason) },
+            E::Connection { reason } => E::Connection { reason: scrub(&reason) },
+            E::UnexpectedResponse { http_status, reason, body_excerpt, request_id } => E::UnexpectedResponse {
+                http_status, reason: scrub(&reason), body_excerpt: scrub(&body_excerpt), request_id: opt(request_id),
             },
-            E::InvalidRequest {
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-            } => E::InvalidRequest {
-                http_status,
-                status: opt(status),
-                error_code: opt(error_code),
-                error_message: opt(error_message),
-                user_message: opt(user_message),
-                request_id: opt(request_id),
-            },
-            E::NotFound {
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-            } => E::NotFound {
-                http_status,
-                status: opt(status),
-                error_code: opt(error_code),
-                error_message: opt(error_message),
-                user_message: opt(user_message),
-                request_id: opt(request_id),
-            },
-            E::RateLimited {
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-                retry_after_seconds,
-            } => E::RateLimited {
-                http_status,
-                status: opt(status),
-                error_code: opt(error_code),
-                error_message: opt(error_message),
-                user_message: opt(user_message),
-                request_id: opt(request_id),
-                retry_after_seconds,
-            },
-            E::Server {
-                http_status,
-                status,
-                error_code,
-                error_message,
-                user_message,
-                request_id,
-            } => E::Server {
-                http_status,
-                status: opt(status),
-                error_code: opt(error_code),
-                error_message: opt(error_message),
-                user_message: opt(user_message),
-                request_id: opt(request_id),
-            },
-            E::Timeout { reason } => E::Timeout {
-                reason: scrub(&reason),
-            },
-            E::Connection { reason } => E::Connection {
-                reason: scrub(&reason),
-            },
-            E::UnexpectedResponse {
-                http_status,
-                reason,
-                body_excerpt,
-                request_id,
-            } => E::UnexpectedResponse {
-                http_status,
-                reason: scrub(&reason),
-                body_excerpt: scrub(&body_excerpt),
-                request_id: opt(request_id),
-            },
-            E::Configuration { reason } => E::Configuration {
-                reason: scrub(&reason),
-            },
-            E::Internal { reason } => E::Internal {
-                reason: scrub(&reason),
-            },
+            E::Configuration { reason } => E::Configuration { reason: scrub(&reason) },
+            E::Internal { reason } => E::Internal { reason: scrub(&reason) },
         }
     }
 }
@@ -327,20 +297,61 @@ impl<'a> HttpAnswer<'a> {
 /// Where Juspay puts a request id when the body has none, in order of preference.
 pub(crate) const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-response-id"];
 
-/// Juspay's error body: `{status, error_code, error_message, user_message, error_info}`
-/// (reference "API Responses", `shared/notes/juspay-facts.md` "Error bodies").
-#[derive(Deserialize)]
-struct ErrorBody {
-    status: Option<String>,
-    error_code: Option<String>,
-    error_message: Option<String>,
-    user_message: Option<String>,
-    error_info: Option<ErrorInfo>,
+/// `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`, "Error shapes";
+/// 21 of the corpus's error bodies carry it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, uniffi::Record)]
+pub struct ErrorInfo {
+    /// e.g. `INVALID_INPUT`, `RESOURCE_NOT_FOUND`, `UNAUTHORIZED`, `DUPLICATE_REQUEST`.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub code: Option<String>,
+    /// e.g. `USER_ERROR`.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub category: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub user_message: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub developer_message: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub request_id: Option<String>,
+    /// The fields Juspay refused, with why.
+    #[serde(default, deserialize_with = "fields")]
+    pub fields: Vec<ErrorField>,
 }
 
+/// One entry of `error_info.fields`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
+pub struct ErrorField {
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub field_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub reason: Option<String>,
+}
+
+fn fields<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ErrorField>, D::Error> {
+    Ok(lenient::shaped(d)?.unwrap_or_default())
+}
+
+/// An error body of any of Juspay's shapes: `{status, error_code, error_message,
+/// user_message, error_info}`, `{session_id, code, type, message, user_message}` (mandate
+/// APIs), `{error, error_message, user_message}`. Top-level fields win; `code`/`message`
+/// stand in for `error_code`/`error_message`, and `error_info.user_message` for a missing
+/// `user_message`.
 #[derive(Deserialize)]
-struct ErrorInfo {
-    request_id: Option<String>,
+struct ErrorBody {
+    #[serde(default, deserialize_with = "lenient::text")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    error_code: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    error_message: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient::text")]
+    user_message: Option<String>,
+    #[serde(default, deserialize_with = "lenient::shaped")]
+    error_info: Option<ErrorInfo>,
 }
 
 /// Maps a non-2xx answer to the error the caller can act on.
@@ -355,78 +366,61 @@ pub(crate) fn from_error_answer(answer: &HttpAnswer<'_>) -> HyperCheckoutError {
     };
     let request_id = body
         .error_info
-        .and_then(|info| info.request_id)
+        .as_ref()
+        .and_then(|info| info.request_id.clone())
         .or_else(|| answer.request_id_header.clone());
-    let (status, error_code, error_message, user_message) = (
+    let user_message = body.user_message.or_else(|| {
+        body.error_info
+            .as_ref()
+            .and_then(|info| info.user_message.clone())
+    });
+    let (status, error_code, error_message, error_info) = (
         body.status,
-        body.error_code,
-        body.error_message,
-        body.user_message,
+        body.error_code.or(body.code),
+        body.error_message.or(body.message),
+        body.error_info,
     );
+    let body_excerpt = excerpt(answer.body);
+    macro_rules! api {
+        ($variant:ident $(, $extra:ident: $value:expr)*) => {
+            HyperCheckoutError::$variant {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+                $($extra: $value),*
+            }
+        };
+    }
     match http_status {
-        401 | 403 => HyperCheckoutError::Authentication {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
-        404 => HyperCheckoutError::NotFound {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
-        429 => HyperCheckoutError::RateLimited {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-            retry_after_seconds: answer.retry_after.map(|d| d.as_secs()),
-        },
+        401 | 403 => api!(Authentication),
+        404 => api!(NotFound),
+        429 => api!(RateLimited, retry_after_seconds: answer.retry_after.map(|d| d.as_secs())),
         // The Order Status API answers an unknown order with HTTP 400 and
         // `"status": "NOT_FOUND"` (its "Error Codes" section): that is a NotFound too.
-        400..=499 if status.as_deref() == Some("NOT_FOUND") => HyperCheckoutError::NotFound {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
-        400..=499 => HyperCheckoutError::InvalidRequest {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
-        500..=599 => HyperCheckoutError::Server {
-            http_status,
-            status,
-            error_code,
-            error_message,
-            user_message,
-            request_id,
-        },
+        400..=499 if status.as_deref() == Some("NOT_FOUND") => api!(NotFound),
+        400..=499 => api!(InvalidRequest),
+        500..=599 => api!(Server),
         _ => unexpected(answer, "HTTP status outside 2xx, 4xx and 5xx"),
     }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(BODY_EXCERPT_CHARS)
+        .collect()
 }
 
 pub(crate) fn unexpected(answer: &HttpAnswer<'_>, reason: &str) -> HyperCheckoutError {
     HyperCheckoutError::UnexpectedResponse {
         http_status: answer.status,
         reason: reason.to_owned(),
-        body_excerpt: String::from_utf8_lossy(answer.body)
-            .chars()
-            .take(BODY_EXCERPT_CHARS)
-            .collect(),
+        body_excerpt: excerpt(answer.body),
         request_id: answer.request_id_header.clone(),
     }
 }

@@ -46,6 +46,7 @@ mod client;
 mod config;
 mod error;
 mod exit;
+mod lenient;
 mod order;
 mod payment;
 mod request;
@@ -62,11 +63,15 @@ pub use config::{
     ClientConfig, Environment, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETRIES,
     DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
 };
-pub use error::{HyperCheckoutError, BODY_EXCERPT_CHARS};
+pub use error::{ErrorField, ErrorInfo, HyperCheckoutError, BODY_EXCERPT_CHARS};
 pub use exit::prepare_for_exit;
-pub use order::{parse_order_status_response, OrderState, OrderStatus, ORDER_STATUS_API_VERSION};
-pub use payment::{amounts_equal, check_payment, PaymentVerdict};
+pub use order::{
+    parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,
+    TxnDetail, ORDER_STATUS_API_VERSION,
+};
+pub use payment::{amounts_equal, check_order_payment, check_payment, PaymentVerdict};
 pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};
+pub use wire::WireValue;
 pub use response::{parse_session_response, SdkPayload, SdkPayloadDetails, Session};
 pub use retry::{
     delay_before_retry, is_retryable_status, is_retryable_status_for_read, parse_retry_after,

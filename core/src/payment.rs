@@ -28,6 +28,18 @@ pub enum PaymentVerdict {
     /// The Order Status API does not say CHARGED (yet: `PendingVbv`, `Authorizing` and the
     /// like can still become CHARGED; ask again later or wait for the webhook).
     NotCharged { status: OrderState },
+    /// `PARTIAL_CHARGED`: only part of the amount was collected. Do not fulfil as paid;
+    /// collect the rest or refund what was charged.
+    PartiallyCharged { charged_amount: Option<String> },
+    /// CHARGED, then refunded in full (a refunded order keeps status CHARGED). Do not
+    /// fulfil; if you already did, this is a return.
+    Refunded { amount_refunded: Option<String> },
+    /// CHARGED, then refunded in part (or a refund is in progress): `effective_amount` is what
+    /// the merchant keeps. Fulfil only what that covers, per your own rules.
+    PartiallyRefunded {
+        amount_refunded: Option<String>,
+        effective_amount: Option<String>,
+    },
     /// CHARGED, but for another amount than the merchant's order.
     AmountMismatch {
         expected_amount: String,
@@ -63,6 +75,19 @@ impl std::fmt::Display for PaymentVerdict {
                 "order ids disagree: expected {expected_order_id:?}, redirect {redirect_order_id:?}, order status {status_order_id:?}"
             ),
             PaymentVerdict::NotCharged { status } => write!(f, "order status is {status}, not CHARGED"),
+            PaymentVerdict::PartiallyCharged { charged_amount } => {
+                write!(f, "only part of the amount was charged ({charged_amount:?})")
+            }
+            PaymentVerdict::Refunded { amount_refunded } => {
+                write!(f, "charged, then refunded in full ({amount_refunded:?})")
+            }
+            PaymentVerdict::PartiallyRefunded {
+                amount_refunded,
+                effective_amount,
+            } => write!(
+                f,
+                "charged, then refunded in part ({amount_refunded:?} refunded, {effective_amount:?} kept)"
+            ),
             PaymentVerdict::AmountMismatch {
                 expected_amount,
                 charged_amount,
@@ -88,7 +113,9 @@ impl std::fmt::Display for PaymentVerdict {
 ///    `verify_return_url_signature`);
 /// 2. `expected_order_id` (the merchant's order), the redirect's `order_id` and the order
 ///    status's `order_id` are the same;
-/// 3. the order status (from `get_order_status`, fetched after the redirect) is CHARGED;
+/// 3. the order status (from `get_order_status`, fetched after the redirect) is CHARGED
+///    (`PARTIAL_CHARGED` is `PartiallyCharged`) and nothing was refunded (else `Refunded` or
+///    `PartiallyRefunded`, see `refund_verdict`);
 /// 4. its amount equals `expected_amount` as a decimal (`"100"`, `"100.0"` and `100.00`
 ///    are equal; see `amounts_equal`);
 /// 5. when `expected_currency` is given, the currency matches (case-insensitively).
@@ -108,19 +135,50 @@ pub fn check_payment(
         return PaymentVerdict::BadSignature { verdict };
     }
     let redirect_order_id = redirect_params.get("order_id");
-    if redirect_order_id.map(String::as_str) != Some(expected_order_id)
-        || order_status.order_id != expected_order_id
-    {
+    if redirect_order_id.map(String::as_str) != Some(expected_order_id) {
         return PaymentVerdict::OrderIdMismatch {
             expected_order_id: expected_order_id.to_owned(),
             redirect_order_id: redirect_order_id.cloned(),
             status_order_id: order_status.order_id.clone(),
         };
     }
+    check_order_payment(
+        order_status,
+        expected_order_id,
+        expected_amount,
+        expected_currency,
+    )
+}
+
+/// Steps 2-5 of `check_payment` without a redirect: for a webhook or a status poll, where
+/// the order status (fetched with `get_order_status`) is all there is. Same verdicts;
+/// `OrderIdMismatch` has no `redirect_order_id`.
+#[uniffi::export(default(expected_currency = None))]
+pub fn check_order_payment(
+    order_status: &OrderStatus,
+    expected_order_id: &str,
+    expected_amount: &str,
+    expected_currency: Option<String>,
+) -> PaymentVerdict {
+    if order_status.order_id != expected_order_id {
+        return PaymentVerdict::OrderIdMismatch {
+            expected_order_id: expected_order_id.to_owned(),
+            redirect_order_id: None,
+            status_order_id: order_status.order_id.clone(),
+        };
+    }
+    if order_status.status == OrderState::PartialCharged {
+        return PaymentVerdict::PartiallyCharged {
+            charged_amount: order_status.effective_amount.clone(),
+        };
+    }
     if order_status.status != OrderState::Charged {
         return PaymentVerdict::NotCharged {
             status: order_status.status.clone(),
         };
+    }
+    if let Some(verdict) = refund_verdict(order_status) {
+        return verdict;
     }
     let amount_ok = order_status
         .amount
@@ -145,6 +203,40 @@ pub fn check_payment(
         }
     }
     PaymentVerdict::Paid
+}
+
+/// For a CHARGED order: `Refunded` or `PartiallyRefunded` when money went back, else `None`.
+/// Refunded in full when nothing is left (`effective_amount` is zero) or the refunded amount
+/// equals the order amount; in part when some amount was refunded, `refunded` is true, or a
+/// refund that has not failed is listed (a PENDING refund is money on its way back).
+fn refund_verdict(order: &OrderStatus) -> Option<PaymentVerdict> {
+    let is_zero = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(Decimal::parse)
+            .is_some_and(|d| d.is_zero())
+    };
+    let refunded_some = order.amount_refunded.is_some() && !is_zero(&order.amount_refunded);
+    let live_refund = order
+        .refunds
+        .iter()
+        .any(|r| !matches!(r.status.as_deref(), Some("FAILURE" | "FAILED")));
+    if !(refunded_some || order.refunded == Some(true) || live_refund) {
+        return None;
+    }
+    let all_of_it = match (&order.amount_refunded, &order.amount) {
+        (Some(refunded), Some(amount)) => refunded_some && amounts_equal(refunded, amount),
+        _ => false,
+    };
+    if all_of_it || (order.effective_amount.is_some() && is_zero(&order.effective_amount)) {
+        Some(PaymentVerdict::Refunded {
+            amount_refunded: order.amount_refunded.clone(),
+        })
+    } else {
+        Some(PaymentVerdict::PartiallyRefunded {
+            amount_refunded: order.amount_refunded.clone(),
+            effective_amount: order.effective_amount.clone(),
+        })
+    }
 }
 
 /// Whether two decimal texts (JSON numbers or session-style amounts) are the same number,
@@ -212,6 +304,12 @@ impl Decimal {
             digits: significant.to_owned(),
             exponent,
         })
+    }
+}
+
+impl Decimal {
+    pub(crate) fn is_zero(&self) -> bool {
+        self.digits.is_empty()
     }
 }
 

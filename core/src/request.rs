@@ -22,9 +22,11 @@ use std::collections::HashMap;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct SessionRequest {
-    /// Unique order id: letters, digits, `-` and `_`, at most 20 characters.
+    /// Unique order id: letters, digits, `-` and `_`. Required unless `action` is
+    /// `PaymentManagement` (which opens no order); empty means not sent.
     pub order_id: String,
     /// Amount as a decimal string with at most two decimals, e.g. `"100"` or `"100.15"`.
+    /// Required unless `action` is `PaymentManagement`; empty means not sent.
     pub amount: String,
     /// The merchant's customer id; the empty string means guest checkout.
     #[uniffi(default)]
@@ -32,7 +34,8 @@ pub struct SessionRequest {
     /// The `payment_page_client_id` from Juspay's welcome e-mail.
     #[uniffi(default)]
     pub payment_page_client_id: String,
-    /// `paymentPage` (the default when `None`) or `paymentManagement`.
+    /// `paymentPage` (the default when `None`), `paymentManagement`, `quickPay`, `enach`, or
+    /// any other action Juspay documents (`Action::Other`).
     #[uniffi(default)]
     pub action: Option<Action>,
     #[uniffi(default)]
@@ -87,10 +90,24 @@ pub struct SessionRequest {
     /// guest checkout (empty `customer_id`), as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
+    /// `payment_filter`: which payment methods the page offers (payment locking), as the JSON
+    /// object Juspay documents, e.g.
+    /// `{"allowDefaultOptions":false,"options":[{"paymentMethodType":"UPI","enable":true}]}`;
+    /// sent as that object. Source: DEMO `payment-page-payment-locking/*` (20 samples).
+    #[uniffi(default)]
+    pub payment_filter: Option<String>,
+    /// `options.get_client_auth_token`: ask for a client auth token in the answer.
+    #[uniffi(default)]
+    pub get_client_auth_token: Option<bool>,
     /// Parameters documented elsewhere (`offer_code`, `theme`, ...), sent untouched as
     /// top-level string fields. Keys may not shadow a typed field.
     #[uniffi(default)]
     pub extra_fields: HashMap<String, String>,
+    /// Parameters whose value is not a string (`send_mail: true`, `insured_member_details:
+    /// [...]`, `simpl_additional_info: {...}`), each given as JSON text and sent as that
+    /// JSON, exactly. Keys may not shadow a typed field or an `extra_fields` key.
+    #[uniffi(default)]
+    pub extra_json: HashMap<String, String>,
 }
 
 impl SessionRequest {
@@ -121,7 +138,13 @@ impl SessionRequest {
 
     /// The action on the wire; Juspay requires one, and `paymentPage` is the common case.
     pub fn effective_action(&self) -> Action {
-        self.action.unwrap_or(Action::PaymentPage)
+        self.action.clone().unwrap_or(Action::PaymentPage)
+    }
+
+    /// Whether this request opens an order (every action but `paymentManagement`, which
+    /// manages saved instruments: DEMO `api-reference` `session/v1/paymentmanagement.sh`).
+    pub fn opens_order(&self) -> bool {
+        self.effective_action() != Action::PaymentManagement
     }
 
     pub(crate) fn udfs(&self) -> [(&'static str, &Option<String>); 10] {
@@ -156,13 +179,21 @@ impl SessionRequest {
     }
 }
 
-/// What the HyperCheckout screen opens for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+/// What the HyperCheckout screen opens for. An open set: the actions in Juspay's samples are
+/// named, any other is `Other` and sent as written (DEMO: `paymentPage` 53 samples,
+/// `paymentManagement` 2, `quickPay` 1, `enach` 1; `docs/juspay-evidence.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Action {
     /// Start the payment page.
     PaymentPage,
-    /// Manage saved cards and linked wallets.
+    /// Manage saved cards and linked wallets; opens no order (`order_id`/`amount` optional).
     PaymentManagement,
+    /// One-tap payment with the customer's last used instrument.
+    QuickPay,
+    /// e-NACH (bank-account mandate) registration.
+    Enach,
+    /// Any other action, exactly as Juspay spells it.
+    Other { name: String },
 }
 
 /// `options.create_mandate`.

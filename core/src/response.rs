@@ -27,6 +27,15 @@ pub struct Session {
     pub sdk_payload: SdkPayload,
     /// `sdk_payload` exactly as received: hand this to the frontend SDK.
     pub sdk_payload_json: String,
+    /// `payment_links.expiry`: when the payment link stops working (ISO-8601), if Juspay
+    /// said (DEMO `TPV/TPVResp.json`: `2024-12-18T05:20:34Z`).
+    pub payment_link_expiry: Option<String>,
+    /// `order_expiry`: when the order itself expires, if Juspay said.
+    pub order_expiry: Option<String>,
+    /// The `x-routing-id` the session was created with: pass it to `get_order_status` for
+    /// this order, so every call of the customer's session reaches the same place. Empty
+    /// when the answer was parsed outside a client (`parse_session_response`).
+    pub routing_id: String,
 }
 
 /// `sdk_payload`: the process call for the HyperCheckout SDK.
@@ -36,6 +45,9 @@ pub struct SdkPayload {
     pub request_id: String,
     pub service: String,
     pub payload: SdkPayloadDetails,
+    /// `sdk_payload.expiry`, when Juspay sends one (ISO-8601).
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    pub expiry: Option<String>,
 }
 
 /// `sdk_payload.payload`: the fields the reference documents; all optional because Juspay
@@ -71,11 +83,15 @@ struct WireSession<'a> {
     payment_links: WireLinks,
     #[serde(borrow)]
     sdk_payload: &'a RawValue,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    order_expiry: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct WireLinks {
     web: String,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
+    expiry: Option<String>,
 }
 
 /// Parses a 2xx body of `POST /session`.
@@ -91,6 +107,9 @@ pub(crate) fn parse_session(answer: &HttpAnswer<'_>) -> Result<Session, HyperChe
         payment_link: wire.payment_links.web,
         sdk_payload,
         sdk_payload_json: wire.sdk_payload.get().to_owned(),
+        payment_link_expiry: wire.payment_links.expiry,
+        order_expiry: wire.order_expiry,
+        routing_id: String::new(),
     })
 }
 

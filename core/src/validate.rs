@@ -56,11 +56,15 @@ pub mod codes {
     pub const INVALID_KEY: &str = "invalid_key";
     pub const INVALID_HEADER_VALUE: &str = "invalid_header_value";
     pub const DOT_SEGMENT: &str = "dot_segment";
+    pub const INVALID_JSON: &str = "invalid_json";
+    pub const DUPLICATE_KEY: &str = "duplicate_key";
 }
 
-/// "less than 21" characters (Session API, `order_id`). Other Juspay pages say 18; we follow
-/// the Session page, which is the API we call.
-pub const ORDER_ID_MAX: usize = 20;
+/// The Session page says "less than 21" characters, other Juspay pages 18; Juspay's own
+/// sample `merchantContainer/sessionapirequest` (DEMO @0822787) sends the 24-character
+/// `testing-order-2205241516`. Juspay's samples show what its server takes, so the bound is
+/// the longest id they send; beyond it nothing says Juspay accepts more.
+pub const ORDER_ID_MAX: usize = 24;
 /// `customer_id`, `customer_email`, `customer_phone`: "Max Length: 300".
 pub const CUSTOMER_FIELD_MAX: usize = 300;
 /// `return_url`, names, `description`, `metadata.*`, `udf*`: "Max Length: 255".
@@ -106,7 +110,9 @@ pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation>
             !c.is_control()
         });
     }
-    check_routing_id(&mut found, "routing_id", routing_id);
+    if found.required("routing_id", routing_id) {
+        check_routing_id(&mut found, "routing_id", routing_id);
+    }
     found.0
 }
 
@@ -133,8 +139,11 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
 
     // order_id: "Alphanumeric with character length less than 21". The reference's own
     // examples use `-` ("order-id-9876580") and Juspay's published signature vector uses `_`
-    // ("order_1727694028"), so both are accepted.
-    if found.required("order_id", &r.order_id) {
+    // ("order_1727694028"), so both are accepted. A `paymentManagement` session opens no
+    // order and needs neither order_id nor amount (DEMO `api-reference`
+    // `session/v1/paymentmanagement.sh`); when given, they are checked all the same.
+    let opens_order = r.opens_order();
+    if (opens_order && found.required("order_id", &r.order_id)) || !r.order_id.is_empty() {
         found.max_len("order_id", &r.order_id, ORDER_ID_MAX);
         found.charset(
             "order_id",
@@ -145,11 +154,22 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
     }
 
     // amount: "stringified double or integer values with upto two decimal places".
-    if found.required("amount", &r.amount) && !is_positive_decimal(&r.amount) {
+    if ((opens_order && found.required("amount", &r.amount)) || !r.amount.is_empty())
+        && !is_positive_decimal(&r.amount)
+    {
         found.push(
             "amount",
             codes::INVALID_AMOUNT,
             "must be a positive number with at most two decimals, e.g. \"100\" or \"100.15\"",
+        );
+    }
+
+    // Managing saved instruments needs the customer they belong to.
+    if !opens_order && r.customer_id.is_empty() {
+        found.push(
+            "customer_id",
+            codes::REQUIRED,
+            "is required for paymentManagement (the saved instruments are the customer's)",
         );
     }
 
@@ -234,20 +254,53 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
     }
 
     // udf1-5: "No special characters supported"; udf6-10: "Special characters supported".
-    // Both: "Max Length: 255".
+    // Both: "Max Length: 255". Juspay's own payment-link samples send `"udf1": "udf1-dummy"`
+    // (DEMO `add-ons/payment-links/request.sh`), so `-` is accepted in udf1-5 too.
     for (index, (field, value)) in r.udfs().into_iter().enumerate() {
         let Some(value) = value else { continue };
         found.max_len(field, value, TEXT_FIELD_MAX);
         if index < 5 {
-            found.charset(field, value, "letters, digits and spaces", |c| {
-                c.is_alphanumeric() || c == ' '
+            found.charset(field, value, "letters, digits, spaces and '-'", |c| {
+                c.is_alphanumeric() || c == ' ' || c == '-'
             });
+        }
+    }
+
+    // payment_filter: a JSON object (all 20 of Juspay's samples).
+    if let Some(filter) = &r.payment_filter {
+        let is_object = serde_json::from_str::<serde_json::Value>(filter)
+            .is_ok_and(|v| v.is_object());
+        if !is_object {
+            found.push(
+                wire::PAYMENT_FILTER_KEY,
+                codes::INVALID_JSON,
+                "must be a JSON object, e.g. {\"allowDefaultOptions\":true,\"options\":[...]}",
+            );
         }
     }
 
     check_mandate(r, &mut found);
 
-    for key in sorted(&r.extra_fields).map(|(key, _)| key) {
+    for (key, value) in sorted(&r.extra_json) {
+        if r.extra_fields.contains_key(key) {
+            found.push(
+                key,
+                codes::DUPLICATE_KEY,
+                "is in both extra_fields and extra_json; keep one",
+            );
+        } else if serde_json::from_str::<serde_json::Value>(value).is_err() {
+            found.push(
+                key,
+                codes::INVALID_JSON,
+                "extra_json values are JSON text (a string value needs quotes, or use extra_fields)",
+            );
+        }
+    }
+    let extra_keys = r.extra_fields.keys().chain(r.extra_json.keys());
+    let mut extra_keys: Vec<&String> = extra_keys.collect();
+    extra_keys.sort();
+    extra_keys.dedup();
+    for key in extra_keys {
         if key.is_empty() {
             found.push(
                 key,
@@ -316,7 +369,12 @@ fn check_mandate(r: &SessionRequest, found: &mut Violations) {
                 );
             }
         }
-        None if r.create_mandate.is_some() && *amount_rule != Some(AmountRule::Fixed) => {
+        // Juspay's mutual-fund and payment-link samples spell it `mandate_max_amount`
+        // (DEMO `api-reference/mandates/mutual_fund/session_mandate.sh`); that counts.
+        None if r.create_mandate.is_some()
+            && *amount_rule != Some(AmountRule::Fixed)
+            && !r.extra_fields.contains_key("mandate_max_amount") =>
+        {
             found.push(
                 "mandate.max_amount",
                 codes::MAX_AMOUNT_REQUIRED,
@@ -450,8 +508,10 @@ fn check_email(email: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// `return_url`: "fully qualified URL", "shouldn't contain any query parameters or Ip
-/// address", "valid HTTPS endpoint".
+/// `return_url`: "fully qualified URL", "shouldn't contain any ... Ip address", "valid HTTPS
+/// endpoint". (Query parameters: see the end.) An `http://` return_url appears in one
+/// third-party sample (DEMO `snapmint/sessionrequest`); it is still refused: the redirect
+/// carries the signed payment result, which must not travel in clear text.
 fn check_return_url(value: &str) -> Result<(), (&'static str, &'static str)> {
     // The URL parser would quietly repair these (trim, percent-encode, add `//`); Juspay
     // gets the text as written, so the text itself must already be a proper URL.
@@ -486,10 +546,9 @@ fn check_return_url(value: &str) -> Result<(), (&'static str, &'static str)> {
         }
         None => return Err((codes::INVALID_URL, "must name a host")),
     }
-    // `Url::query` is None for "https://a.b/?" too, so look at the raw text.
-    if value.contains('?') {
-        return Err((codes::HAS_QUERY, "must not contain a query string"));
-    }
+    // The reference says "shouldn't contain any query parameters", but Juspay signs and
+    // returns a merchant's own query parameters (its published signature vector carries
+    // `myQP`), so a query string is accepted; `has_query` is retired.
     Ok(())
 }
 
@@ -584,8 +643,7 @@ mod tests {
         assert!(check_return_url("https://shop.merchant.com/return/path").is_ok());
         let code = |u| check_return_url(u).unwrap_err().0;
         assert_eq!(code("http://shop.merchant.com"), codes::NOT_HTTPS);
-        assert_eq!(code("https://shop.merchant.com/?a=1"), codes::HAS_QUERY);
-        assert_eq!(code("https://shop.merchant.com/?"), codes::HAS_QUERY);
+        assert!(check_return_url("https://shop.merchant.com/return?cart=7").is_ok());
         assert_eq!(code("https://10.0.0.1/return"), codes::IP_ADDRESS_HOST);
         assert_eq!(code("https://[::1]/return"), codes::IP_ADDRESS_HOST);
         assert_eq!(code("shop.merchant.com/return"), codes::INVALID_URL);
@@ -599,7 +657,7 @@ mod tests {
         let request = SessionRequest {
             customer_email: Some("_bad@x.com".into()),
             first_name: Some("J0hn!".into()),
-            ..SessionRequest::new("way-too-long-order-id-123", "1e3", "", "")
+            ..SessionRequest::new("way-too-long-order-id-123456", "1e3", "", "")
         };
         let fields: Vec<_> = validate(&request).into_iter().map(|v| v.field).collect();
         assert_eq!(

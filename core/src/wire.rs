@@ -5,8 +5,11 @@
 //! as in the reference's samples, except the two documented Booleans
 //! (`mandate.revokable_by_customer`, `mandate.block_funds`).
 
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::error::HyperCheckoutError;
 use crate::request::{
@@ -16,6 +19,8 @@ use crate::validate::Violation;
 
 pub const METADATA_PREFIX: &str = "metadata.";
 pub const CREATE_MANDATE_KEY: &str = "options.create_mandate";
+pub const GET_CLIENT_AUTH_TOKEN_KEY: &str = "options.get_client_auth_token";
+pub const PAYMENT_FILTER_KEY: &str = "payment_filter";
 
 /// Keys owned by typed fields of `SessionRequest` (besides `metadata.*`).
 const TYPED_KEYS: &[&str] = &[
@@ -33,6 +38,8 @@ const TYPED_KEYS: &[&str] = &[
     "description",
     "language",
     CREATE_MANDATE_KEY,
+    GET_CLIENT_AUTH_TOKEN_KEY,
+    PAYMENT_FILTER_KEY,
     "mandate.max_amount",
     "mandate.start_date",
     "mandate.end_date",
@@ -59,11 +66,33 @@ pub fn is_typed_key(key: &str) -> bool {
 }
 
 impl Action {
-    pub fn wire_name(self) -> &'static str {
+    const NAMED: [(Action, &'static str); 4] = [
+        (Action::PaymentPage, "paymentPage"),
+        (Action::PaymentManagement, "paymentManagement"),
+        (Action::QuickPay, "quickPay"),
+        (Action::Enach, "enach"),
+    ];
+
+    pub fn wire_name(&self) -> &str {
         match self {
-            Action::PaymentPage => "paymentPage",
-            Action::PaymentManagement => "paymentManagement",
+            Action::Other { name } => name,
+            named => Self::NAMED
+                .iter()
+                .find(|(action, _)| action == named)
+                .map(|(_, name)| *name)
+                .unwrap_or_default(),
         }
+    }
+
+    /// The action for a wire name; names Juspay has not documented are `Other`.
+    pub fn from_wire_name(name: &str) -> Action {
+        Self::NAMED
+            .iter()
+            .find(|(_, wire)| *wire == name)
+            .map(|(action, _)| action.clone())
+            .unwrap_or_else(|| Action::Other {
+                name: name.to_owned(),
+            })
     }
 }
 
@@ -115,17 +144,38 @@ impl AmountRule {
     }
 }
 
+/// One value of the body: built here, or JSON text the merchant gave (`extra_json`,
+/// `payment_filter`), sent byte for byte.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum WireValue {
+    Value(Value),
+    Raw(Box<RawValue>),
+}
+
+impl From<Value> for WireValue {
+    fn from(value: Value) -> Self {
+        WireValue::Value(value)
+    }
+}
+
 /// The JSON object sent as the body of `POST /session`. Keys come out sorted, so the same
-/// request always produces the same bytes.
-pub fn to_wire(request: &SessionRequest) -> Map<String, Value> {
-    let mut body = Map::new();
-    let mut put = |key: &str, value: Value| {
+/// request always produces the same bytes. Empty `order_id`/`amount` are left out (a
+/// `paymentManagement` session has neither); JSON text that does not parse is left out too
+/// (`validate` reports it first).
+pub fn to_wire(request: &SessionRequest) -> BTreeMap<String, WireValue> {
+    let mut body = BTreeMap::new();
+    let mut put = |key: &str, value: WireValue| {
         body.insert(key.to_owned(), value);
     };
-    let text = |s: &str| Value::String(s.to_owned());
+    let text = |s: &str| WireValue::Value(Value::String(s.to_owned()));
+    let raw = |s: &str| RawValue::from_string(s.trim().to_owned()).ok().map(WireValue::Raw);
 
-    put("order_id", text(&request.order_id));
-    put("amount", text(&request.amount));
+    for (key, value) in [("order_id", &request.order_id), ("amount", &request.amount)] {
+        if !value.is_empty() {
+            put(key, text(value));
+        }
+    }
     put("customer_id", text(&request.customer_id));
     put(
         "payment_page_client_id",
@@ -152,6 +202,13 @@ pub fn to_wire(request: &SessionRequest) -> Map<String, Value> {
     }
     if let Some(create_mandate) = request.create_mandate {
         put(CREATE_MANDATE_KEY, text(create_mandate.wire_name()));
+    }
+    if let Some(get_token) = request.get_client_auth_token {
+        // A string, as in Juspay's samples (`"options.get_client_auth_token": "true"`).
+        put(GET_CLIENT_AUTH_TOKEN_KEY, text(bool_name(get_token)));
+    }
+    if let Some(filter) = request.payment_filter.as_deref().and_then(raw) {
+        put(PAYMENT_FILTER_KEY, filter);
     }
     if let Some(mandate) = &request.mandate {
         let strings = [
@@ -182,7 +239,7 @@ pub fn to_wire(request: &SessionRequest) -> Map<String, Value> {
         ];
         for (key, value) in flags {
             if let Some(value) = value {
-                put(key, Value::Bool(value));
+                put(key, Value::Bool(value).into());
             }
         }
     }
@@ -192,12 +249,19 @@ pub fn to_wire(request: &SessionRequest) -> Map<String, Value> {
             put(key, text(value));
         }
     }
+    for (key, value) in &request.extra_json {
+        if !is_typed_key(key) && !request.extra_fields.contains_key(key) {
+            if let Some(value) = raw(value) {
+                put(key, value);
+            }
+        }
+    }
     body
 }
 
 /// The body as compact JSON text.
 pub fn to_wire_json(request: &SessionRequest) -> String {
-    Value::Object(to_wire(request)).to_string()
+    serde_json::to_string(&to_wire(request)).unwrap_or_default()
 }
 
 /// Headers for a Juspay API call, in the order they are sent. The Authorization value is a
@@ -221,46 +285,51 @@ pub fn basic_auth(api_key: &str) -> String {
 /// request. Unknown keys land in `extra_fields`. Every problem is reported at once as
 /// `HyperCheckoutError::Validation`; `validate` is not run here.
 pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> {
-    let value: Value = serde_json::from_str(json).map_err(|e| {
-        invalid(vec![violation(
-            "",
-            "invalid_json",
-            format!("not valid JSON: {e}"),
-        )])
+    // Values stay raw: `extra_json` and `payment_filter` are sent exactly as written.
+    let object: BTreeMap<String, Box<RawValue>> = serde_json::from_str(json).map_err(|e| {
+        let message = if json.trim_start().starts_with('{') {
+            format!("not valid JSON: {e}")
+        } else {
+            "must be a JSON object".to_owned()
+        };
+        invalid(vec![violation("", "invalid_json", message)])
     })?;
-    let Value::Object(object) = value else {
-        return Err(invalid(vec![violation(
-            "",
-            "invalid_json",
-            "must be a JSON object",
-        )]));
-    };
 
     let mut problems = Vec::new();
     let mut request = SessionRequest::default();
     let mut mandate = Mandate::default();
-    for (key, value) in object {
-        let Some(text) = scalar_text(&value) else {
-            problems.push(violation(
-                &key,
-                "invalid_type",
-                "must be a string, number or boolean",
-            ));
+    for (key, raw) in object {
+        if key == PAYMENT_FILTER_KEY {
+            if raw.get().trim_start().starts_with('{') {
+                request.payment_filter = Some(raw.get().to_owned());
+            } else {
+                problems.push(violation(&key, "invalid_type", "must be a JSON object"));
+            }
+            continue;
+        }
+        let Some(text) = crate::lenient::raw_text(raw.get()) else {
+            if is_typed_key(&key) || request.udf_slot(&key).is_some() {
+                problems.push(violation(
+                    &key,
+                    "invalid_type",
+                    "must be a string, number or boolean",
+                ));
+            } else if raw.get() != "null" {
+                // Not a typed field: any JSON value is sent exactly as given.
+                request.extra_json.insert(key, raw.get().to_owned());
+            }
             continue;
         };
+        let is_string = raw.get().starts_with('"');
         match key.as_str() {
             "order_id" => request.order_id = text,
             "amount" => request.amount = text,
             "customer_id" => request.customer_id = text,
             "payment_page_client_id" => request.payment_page_client_id = text,
-            "action" => {
-                request.action = one_of(
-                    &mut problems,
-                    &key,
-                    &text,
-                    &[Action::PaymentPage, Action::PaymentManagement],
-                    Action::wire_name,
-                )
+            "action" => request.action = Some(Action::from_wire_name(&text)),
+            GET_CLIENT_AUTH_TOKEN_KEY => {
+                request.get_client_auth_token =
+                    one_of(&mut problems, &key, &text, &[true, false], bool_name)
             }
             "customer_email" => request.customer_email = Some(text),
             "customer_phone" => request.customer_phone = Some(text),
@@ -313,8 +382,11 @@ pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> 
                     request.metadata.insert(metadata_key.to_owned(), text);
                 } else if let Some(slot) = request.udf_slot(&key) {
                     *slot = Some(text);
-                } else {
+                } else if is_string {
                     request.extra_fields.insert(key, text);
+                } else {
+                    // `send_mail: true`, `quantity: 2`: kept as the JSON the merchant wrote.
+                    request.extra_json.insert(key, raw.get().to_owned());
                 }
             }
         }
@@ -326,16 +398,6 @@ pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> 
         Ok(request)
     } else {
         Err(invalid(problems))
-    }
-}
-
-/// JSON scalars as Juspay's string-typed fields: `1.0` stays `"1.0"` as written.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
     }
 }
 
