@@ -30,7 +30,7 @@ def build_request(client_id: str, order_id: Optional[str] = None) -> hc.SessionR
         amount="100.00",
         customer_id="customer-42",
         payment_page_client_id=client_id,
-        action=hc.Action.PAYMENT_PAGE,
+        action=hc.Action.PAYMENT_PAGE(),
         customer_email="test@mail.com",
         customer_phone="9876543210",
         first_name="John",
@@ -77,16 +77,20 @@ def main(argv: Optional[list[str]] = None) -> int:
         session = asyncio.run(create_async(client, args.client_id))
         print(f"asyncio:  {session.order_id} -> {session.id} {session.payment_link}")
         print(f"sdk_payload for the mobile SDK: {session.sdk_payload_json[:80]}...")
+        # Keep order id, amount and routing id with your order: every Order Status call of
+        # this session must send the same x-routing-id.
+        status = client.get_order_status_blocking(session.order_id, session.routing_id)
+        print(f"order status: {status.status.wire_name()} (routing id {session.routing_id})")
     except hc.HyperCheckoutError.Validation as e:
         for v in e.violations:
             print(f"invalid request: {v.field}: {v.message}", file=sys.stderr)
         return 2
     except hc.HyperCheckoutError as e:
-        print(
-            f"{type(e).__name__}: http_status={e.http_status} error_code={e.error_code} "
-            f"error_message={e.error_message} request_id={e.request_id}",
-            file=sys.stderr,
-        )
+        # str(e) is the reason as a sentence (Timeout and Connection have no HTTP fields).
+        print(f"{type(e).__name__}: {e}", file=sys.stderr)
+        if e.error_info is not None:
+            print(f"  Juspay says: {e.error_info.developer_message or e.error_info.user_message}",
+                  file=sys.stderr)
         return 1
     return 0
 

@@ -62,6 +62,20 @@ def pay_like_a_browser(link: str) -> None:
     urllib.request.urlopen(location, timeout=30).read()
 
 
+def create_session(client: hc.Client, args: argparse.Namespace, order_id: str) -> hc.Session:
+    return client.create_session_blocking(
+        hc.SessionRequest(
+            order_id=order_id,
+            amount=args.amount,
+            customer_id=CUSTOMER_ID,
+            payment_page_client_id=args.client_id,
+            currency="INR",
+            return_url=args.return_url,
+            description="Full flow example",
+        )
+    )
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -88,29 +102,26 @@ def main(argv: Optional[list[str]] = None) -> int:
         )
     )
 
-    # Step 0: the session. Keep order id, amount and routing id in your database.
+    # Step 0: the session. Keep order id, amount and routing id (session.routing_id) in your
+    # database: every Order Status call of this session must send the same x-routing-id.
     order_id = f"ffpy-{os.getpid()}"
-    session = client.create_session_blocking(
-        hc.SessionRequest(
-            order_id=order_id,
-            amount=args.amount,
-            customer_id=CUSTOMER_ID,
-            payment_page_client_id=args.client_id,
-            currency="INR",
-            return_url=args.return_url,
-            description="Full flow example",
-        )
-    )
+    try:
+        session = create_session(client, args, order_id)
+    except hc.HyperCheckoutError as error:
+        print(f"session failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    routing_id = session.routing_id
     outcome: dict[str, bool] = {}
+
 
     class ReturnHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             try:
                 self.handle_return()
-            except Exception:
-                outcome.setdefault("paid", False)  # never leave the customer hanging
+            except Exception as error:  # never leave the customer hanging
+                print(f"return handler failed: {type(error).__name__}: {error}", file=sys.stderr)
+                outcome.setdefault("paid", False)
                 self.reply(500, "internal error")
-                raise
 
         def handle_return(self) -> None:
             url = urllib.parse.urlsplit(self.path)
@@ -124,14 +135,17 @@ def main(argv: Optional[list[str]] = None) -> int:
             signature = hc.verify_return_url_signature(params, args.response_key)
             # Step 2: what does the Order Status API say about *our* order?
             try:
-                order = client.get_order_status_blocking(order_id, CUSTOMER_ID)
+                order = client.get_order_status_blocking(order_id, routing_id)
             except hc.HyperCheckoutError as error:
-                print(f"order status failed: {error}", file=sys.stderr)
+                print(f"order status failed: {type(error).__name__}: {error}", file=sys.stderr)
                 print(f"result: signature={signature.name} status=unknown check=error", flush=True)
                 self.reply(502, "could not confirm the order")
                 outcome["paid"] = False
                 return
-            # Step 3: every check at once: signature, ids, CHARGED, amount, currency.
+            # Step 3: every check at once: signature, ids, CHARGED, amount, currency, and
+            # refunds (a refunded order stays CHARGED; its verdict is REFUNDED or
+            # PARTIALLY_REFUNDED, never PAID). Without the redirect (a webhook, a
+            # reconciliation job) use hc.check_order_payment(order, order_id, amount, "INR").
             verdict = hc.check_payment(params, args.response_key, order, order_id, args.amount, "INR")
             paid = verdict.is_paid()
             check = "paid" if paid else repr(verdict)

@@ -159,7 +159,7 @@ def make_request(
         amount="10.00",
         customer_id=f"cust-{order_id}",
         payment_page_client_id="hypercheckout_test",
-        action=hc.Action.PAYMENT_PAGE,
+        action=hc.Action.PAYMENT_PAGE(),
         customer_email="test@mail.com",
         return_url="https://shop.merchant.com/return",
     )

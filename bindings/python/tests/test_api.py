@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import inspect
 import os
 import subprocess
@@ -46,7 +47,8 @@ def test_wheel_is_platform_specific_and_complete() -> None:
             n.rsplit("/", 1)[-1] in ("libhypercheckout.so", "libhypercheckout.dylib", "hypercheckout.dll")]
     assert libs, names
     for required in ("hypercheckout/__init__.py", "hypercheckout/py.typed",
-                     "hypercheckout/_errors.pyi", "hypercheckout/_native/hypercheckout.py"):
+                     "hypercheckout/_errors.pyi", "hypercheckout/_action.pyi",
+                     "hypercheckout/_native/hypercheckout.py"):
         assert required in names, names
 
 
@@ -95,6 +97,26 @@ def runtime_variants() -> Dict[str, List[str]]:
 def test_error_stub_matches_runtime() -> None:
     """_errors.pyi (for type checkers) declares exactly the generated error classes."""
     assert stub_variants() == runtime_variants()
+
+
+def test_action_stub_matches_runtime() -> None:
+    """_action.pyi declares exactly the generated variants of Action, with their fields."""
+    tree = ast.parse((PACKAGE_DIR / "_action.pyi").read_text())
+    (stub,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    declared: Dict[str, List[str]] = {}
+    for node in stub.body:
+        if isinstance(node, ast.ClassDef):
+            init = next(f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
+            declared[node.name] = [a.arg for a in init.args.args[1:]]
+    generated = {
+        name: list(inspect.signature(value.__init__).parameters)[1:]
+        for name, value in vars(hc.Action).items()
+        if isinstance(value, type) and issubclass(value, hc.Action)
+    }
+    assert declared == generated
+    for name, fields in generated.items():
+        variant = getattr(hc.Action, name)(*(["x"] * len(fields)))
+        assert isinstance(variant, hc.Action), name
 
 
 def test_mypy_accepts_typed_usage() -> None:
@@ -152,6 +174,19 @@ def test_fast_ffi_helpers_active() -> None:
     assert getattr(hc, "_FAST_FFI") is True
 
 
+def test_error_text_is_the_cores_sentence() -> None:
+    """`str(e)` is the core's Display (a sentence), `repr(e)` the kind and every field."""
+    assert getattr(hc, "_ERROR_TEXT") is True
+    e = hc.HyperCheckoutError.Timeout(reason="no answer within 30000 ms")
+    assert str(e) == "timed out: no answer within 30000 ms"
+    assert repr(e) == "HyperCheckoutError.Timeout(reason='no answer within 30000 ms')"
+    v = hc.HyperCheckoutError.Validation(
+        violations=[hc.Violation(field="amount", code="invalid_amount", message="must be positive")]
+    )
+    assert str(v).startswith("invalid session request: ") and "amount" in str(v)
+    assert f"{v}" == str(v) and "invalid_amount" in repr(v)
+
+
 def test_round_trip_through_the_ffi() -> None:
     """Every value type crosses the FFI both ways unchanged (strings with non-ASCII and empty
     values, maps, enums, nested optional records, booleans)."""
@@ -160,7 +195,7 @@ def test_round_trip_through_the_ffi() -> None:
         amount="1.00",
         customer_id="",
         payment_page_client_id="client \u00e9\u4e2d\U0001f600",
-        action=hc.Action.PAYMENT_MANAGEMENT,
+        action=hc.Action.PAYMENT_MANAGEMENT(),
         description="",
         metadata={"JUSPAY:gateway_reference_id": "x" * 255, "k\u00e9": ""},
         create_mandate=hc.CreateMandate.REQUIRED,
@@ -189,3 +224,65 @@ def test_reexports_the_whole_generated_surface() -> None:
     for name in native.__all__:
         if name != "HyperCheckoutError":
             assert getattr(hc, name) is getattr(native, name), name
+
+
+def test_open_action_and_json_extras() -> None:
+    """Issue 10: `action` is an open set, `payment_filter` and `extra_json` go on the wire as
+    the JSON they hold, a paymentManagement session needs no order."""
+    quick = hc.parse_session_request('{"order_id": "o-1", "amount": "1", "action": "quickPay"}')
+    assert quick.action == hc.Action.QUICK_PAY()
+    other = hc.parse_session_request('{"order_id": "o-1", "amount": "1", "action": "newThing"}')
+    assert other.action == hc.Action.OTHER(name="newThing")
+    assert json.loads(hc.session_request_to_json(other))["action"] == "newThing"
+
+    request = hc.SessionRequest(
+        order_id="o-2",
+        amount="1.00",
+        customer_id="c-1",
+        payment_page_client_id="client",
+        action=hc.Action.ENACH(),
+        payment_filter='{"allowDefaultOptions": false, "options": [{"paymentMethodType": "UPI", "enable": true}]}',
+        get_client_auth_token=True,
+        extra_json={"send_mail": "true", "gateway_id": "12", "split": '[{"a": 1}]'},
+    )
+    assert hc.validate(request) == []
+    body = json.loads(hc.session_request_to_json(request))
+    assert body["action"] == "enach"
+    assert body["payment_filter"] == {
+        "allowDefaultOptions": False,
+        "options": [{"paymentMethodType": "UPI", "enable": True}],
+    }
+    assert body["send_mail"] is True and body["gateway_id"] == 12 and body["split"] == [{"a": 1}]
+    assert body["options.get_client_auth_token"] == "true"  # a string, as Juspay's samples
+
+    manage = hc.SessionRequest(
+        order_id="", amount="", customer_id="c-1", payment_page_client_id="client",
+        action=hc.Action.PAYMENT_MANAGEMENT(),
+    )
+    assert hc.validate(manage) == []
+    body = json.loads(hc.session_request_to_json(manage))
+    assert "order_id" not in body and "amount" not in body
+
+
+def test_api_errors_keep_error_info_and_body() -> None:
+    body = (
+        '{"status": "invalid_request_error", "error_code": "INVALID_REQUEST", '
+        '"error_message": "Invalid Value", "error_info": {"code": "INVALID_INPUT", '
+        '"category": "USER_ERROR", "user_message": "Check the mandate", '
+        '"developer_message": "mandate.max_amount is invalid", "request_id": "req-9", '
+        '"fields": [{"field_name": "mandate.max_amount", "reason": "Invalid Value"}]}}'
+    )
+    with pytest.raises(hc.HyperCheckoutError.InvalidRequest) as info:
+        hc.parse_session_response(400, {}, body)
+    e = info.value
+    assert e.error_info == hc.ErrorInfo(
+        code="INVALID_INPUT", category="USER_ERROR", user_message="Check the mandate",
+        developer_message="mandate.max_amount is invalid", request_id="req-9",
+        fields=[hc.ErrorField(field_name="mandate.max_amount", reason="Invalid Value")],
+    )
+    assert e.user_message == "Check the mandate" and e.request_id == "req-9"
+    assert e.body_excerpt == body[:512]
+    assert "INVALID_REQUEST" in str(e) and "HTTP 400" in str(e)
+    # Kinds without an answer still have the uniform attributes.
+    timeout = hc.HyperCheckoutError.Timeout(reason="slow")
+    assert timeout.error_info is None and timeout.body_excerpt is None

@@ -28,12 +28,14 @@ def request() -> hc.SessionRequest:
         amount="10.00",
         customer_id="c-1",
         payment_page_client_id="client",
-        action=hc.Action.PAYMENT_PAGE,
+        action=hc.Action.PAYMENT_PAGE(),
         metadata={"JUSPAY:gateway_reference_id": "ref"},
         create_mandate=hc.CreateMandate.OPTIONAL,
         mandate=hc.Mandate(max_amount="100.00", frequency=hc.MandateFrequency.MONTHLY, rule_value="1"),
         udf1="x",
         extra_fields={"theme": "dark"},
+        payment_filter='{"allowDefaultOptions": true}',
+        extra_json={"send_mail": "true"},
     )
 
 
@@ -54,12 +56,28 @@ def sync_call(client: hc.Client) -> str:
         return e.reason
     except hc.HyperCheckoutError.UnexpectedResponse as e:
         return e.body_excerpt
+    except hc.HyperCheckoutError.InvalidRequest as e:
+        excerpt: str = e.body_excerpt
+        info: Optional[hc.ErrorInfo] = e.error_info
+        fields = [(f.field_name, f.reason) for f in info.fields] if info else []
+        return f"{excerpt} {info.developer_message if info else None} {fields}"
     except hc.HyperCheckoutError as e:
         code: Optional[str] = e.error_code
         maybe_status: Optional[int] = e.http_status
-        return f"{code} {maybe_status} {e.error_message} {e.request_id}"
+        return f"{code} {maybe_status} {e.error_message} {e.request_id} {e.body_excerpt} {e}"
     token: Optional[str] = session.sdk_payload.payload.client_auth_token
-    return session.payment_link + (token or "") + session.sdk_payload_json
+    expiry: Optional[str] = session.payment_link_expiry or session.sdk_payload.expiry
+    return session.payment_link + (token or "") + session.sdk_payload_json + (expiry or "")
+
+
+def order_check(client: hc.Client, session: hc.Session, amount: str) -> bool:
+    status: hc.OrderStatus = client.get_order_status_blocking(session.order_id, session.routing_id)
+    refunds: List[hc.Refund] = status.refunds
+    card: Optional[hc.CardSummary] = status.card
+    txn: Optional[hc.TxnDetail] = status.txn_detail
+    del refunds, card, txn
+    verdict: hc.PaymentVerdict = hc.check_order_payment(status, session.order_id, amount, "INR")
+    return verdict.is_paid()
 
 
 async def async_call(client: hc.Client) -> List[str]:

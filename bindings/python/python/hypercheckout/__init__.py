@@ -26,7 +26,16 @@ Example::
     except hc.HyperCheckoutError.Validation as e:
         print([(v.field, v.code) for v in e.violations])
     except hc.HyperCheckoutError as e:
-        print(type(e).__name__, e.http_status, e.error_code, e.error_message)
+        print(e)   # a sentence: kind, HTTP status, Juspay's code and message, request id
+        print(type(e).__name__, e.http_status, e.error_code, e.error_info, e.body_excerpt)
+
+After the payment, ask the Order Status API with the routing id the session was created
+with (``client.get_order_status_blocking(session.order_id, session.routing_id)``) and decide
+with ``check_order_payment(status, order_id, amount)`` (or ``check_payment`` with the signed
+redirect): refunded and partly charged orders get their own verdicts, never ``PAID``.
+
+``Action`` is an open set: ``hc.Action.PAYMENT_PAGE()``, ``hc.Action.QUICK_PAY()``, ...,
+``hc.Action.OTHER(name="...")`` (variants with data are classes: call them).
 
 ``Client`` is thread-safe and cheap to share; ``create_session_blocking`` releases the GIL
 while it waits, and ``create_session`` is a coroutine for asyncio. A client created before
@@ -42,28 +51,34 @@ from typing import TYPE_CHECKING, Any
 from . import _fastffi
 from ._native import hypercheckout as _native
 from ._native.hypercheckout import (
-    Action,
     AmountRule,
+    CardSummary,
     Client,
     ClientConfig,
     ClientProtocol,
     CreateMandate,
     Environment,
+    ErrorField,
+    ErrorInfo,
     InternalError,
     Mandate,
     MandateFrequency,
+    OrderMandate,
     OrderState,
     OrderStatus,
     PaymentVerdict,
+    Refund,
     SdkPayload,
     SdkPayloadDetails,
     Session,
     SessionRequest,
     SignatureVerdict,
+    TxnDetail,
     Violation,
     WebhookEvent,
     WebhookEventName,
     amounts_equal,
+    check_order_payment,
     check_payment,
     order_status_api_version,
     parse_order_status_response,
@@ -84,35 +99,46 @@ if TYPE_CHECKING:
     # The generated module builds the error classes dynamically, which type checkers cannot
     # follow; `_errors.pyi` declares the same classes (a test keeps the two in step).
     from ._errors import HyperCheckoutError as HyperCheckoutError
+
+    # Likewise `Action`'s variants (`_action.pyi`), so `action=hc.Action.PAYMENT_PAGE()` checks.
+    from ._action import Action as Action
 else:
     HyperCheckoutError = _native.HyperCheckoutError
+    Action = _native.Action
 
 __version__: str = sdk_version()
 
 __all__ = [
     "Action",
     "AmountRule",
+    "CardSummary",
     "Client",
     "ClientConfig",
     "ClientProtocol",
     "CreateMandate",
     "Environment",
+    "ErrorField",
+    "ErrorInfo",
     "HyperCheckoutError",
     "InternalError",
     "Mandate",
     "MandateFrequency",
+    "OrderMandate",
     "OrderState",
     "OrderStatus",
     "PaymentVerdict",
+    "Refund",
     "SdkPayload",
     "SdkPayloadDetails",
     "Session",
     "SessionRequest",
     "SignatureVerdict",
+    "TxnDetail",
     "Violation",
     "WebhookEvent",
     "WebhookEventName",
     "amounts_equal",
+    "check_order_payment",
     "check_payment",
     "order_status_api_version",
     "parse_order_status_response",
@@ -217,12 +243,48 @@ del _record
 _base = _native.HyperCheckoutError
 _base.__doc__ = (
     "Every failure the client reports. Catch a kind (``HyperCheckoutError.Timeout``) or the base. "
-    "``http_status``, ``error_code``, ``error_message``, ``request_id`` are None and "
+    "``str(e)`` is a sentence saying what happened. "
+    "``http_status``, ``error_code``, ``error_message``, ``request_id``, ``error_info`` "
+    "(Juspay's structured detail) and ``body_excerpt`` (the start of the body) are None and "
     "``violations`` is empty where a kind has no such field."
 )
+# `str(e)` is the core's sentence (its `Display`, exported through uniffi but not wired to
+# `__str__` by uniffi's Python generator): "request rejected (HTTP 400): INVALID_REQUEST:
+# ...". `repr(e)` keeps the generated field-by-field form. `_ERROR_TEXT` says the hook is in
+# use (tests/test_api.py checks it; a uniffi upgrade that renames these fails loudly there).
+_display = getattr(_native._UniffiLib, "uniffi_hypercheckout_fn_method_hypercheckouterror_uniffi_trait_display", None)
+_error_converter = getattr(_native, "_UniffiFfiConverterTypeHyperCheckoutError", None)
+_string_converter = getattr(_native, "_UniffiFfiConverterString", None)
+_rust_call = getattr(_native, "_uniffi_rust_call_with_error", None)
+_ERROR_TEXT: bool = None not in (_display, _error_converter, _string_converter, _rust_call)
+
+
+def _error_str(self: BaseException) -> str:
+    try:
+        lowered = _error_converter.lower(self)  # type: ignore[union-attr]
+        text = _rust_call(None, _display, lowered)  # type: ignore[misc]
+        return _string_converter.lift(text)  # type: ignore[union-attr,no-any-return]
+    except Exception:  # never let printing an error raise; fall back to the field list
+        return Exception.__str__(self)
+
+
+def _error_repr(self: BaseException) -> str:
+    return "HyperCheckoutError.{}({})".format(type(self).__name__, Exception.__str__(self))
+
+
+if _ERROR_TEXT:
+    for _kind in vars(_base).values():
+        if isinstance(_kind, type) and issubclass(_kind, _base):
+            setattr(_kind, "__str__", _error_str)
+            setattr(_kind, "__repr__", _error_repr)
+    del _kind
+
 # Uniform attributes so `except HyperCheckoutError as e: e.http_status` works for any kind;
 # the variants set their own values in __init__.
-for _name in ("http_status", "status", "error_code", "error_message", "user_message", "request_id"):
+for _name in (
+    "http_status", "status", "error_code", "error_message", "user_message", "request_id",
+    "error_info", "body_excerpt",
+):
     setattr(_base, _name, None)
 setattr(_base, "violations", [])
 del _base, _name

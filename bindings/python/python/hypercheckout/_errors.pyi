@@ -3,7 +3,7 @@
 # `HyperCheckoutError` (core/src/error.rs) by tests/test_api.py::test_error_stub_matches_runtime.
 from typing import List, Optional
 
-from ._native.hypercheckout import Violation
+from ._native.hypercheckout import ErrorInfo, Violation
 
 class HyperCheckoutError(Exception):
     """Every failure the client reports; catch a kind or this base."""
@@ -14,6 +14,10 @@ class HyperCheckoutError(Exception):
     error_message: Optional[str]
     user_message: Optional[str]
     request_id: Optional[str]
+    error_info: Optional[ErrorInfo]
+    """Juspay's structured `error_info` (code, category, messages, fields), API errors only."""
+    body_excerpt: Optional[str]
+    """The start of the answer's body (at most 512 characters), for API and unexpected answers."""
     violations: List[Violation]
 
     class Validation(HyperCheckoutError):
@@ -25,6 +29,7 @@ class HyperCheckoutError(Exception):
         """HTTP 401/403: the API key or merchant id was refused."""
 
         http_status: int
+        body_excerpt: str
         def __init__(
             self,
             http_status: int,
@@ -33,12 +38,15 @@ class HyperCheckoutError(Exception):
             error_message: Optional[str],
             user_message: Optional[str],
             request_id: Optional[str],
+            error_info: Optional[ErrorInfo],
+            body_excerpt: str,
         ) -> None: ...
 
     class InvalidRequest(HyperCheckoutError):
         """HTTP 400 (and other 4xx without a more specific kind): Juspay rejected the request."""
 
         http_status: int
+        body_excerpt: str
         def __init__(
             self,
             http_status: int,
@@ -47,12 +55,15 @@ class HyperCheckoutError(Exception):
             error_message: Optional[str],
             user_message: Optional[str],
             request_id: Optional[str],
+            error_info: Optional[ErrorInfo],
+            body_excerpt: str,
         ) -> None: ...
 
     class NotFound(HyperCheckoutError):
         """HTTP 404."""
 
         http_status: int
+        body_excerpt: str
         def __init__(
             self,
             http_status: int,
@@ -61,12 +72,15 @@ class HyperCheckoutError(Exception):
             error_message: Optional[str],
             user_message: Optional[str],
             request_id: Optional[str],
+            error_info: Optional[ErrorInfo],
+            body_excerpt: str,
         ) -> None: ...
 
     class RateLimited(HyperCheckoutError):
         """HTTP 429, after the retries the policy allowed."""
 
         http_status: int
+        body_excerpt: str
         retry_after_seconds: Optional[int]
         def __init__(
             self,
@@ -76,6 +90,8 @@ class HyperCheckoutError(Exception):
             error_message: Optional[str],
             user_message: Optional[str],
             request_id: Optional[str],
+            error_info: Optional[ErrorInfo],
+            body_excerpt: str,
             retry_after_seconds: Optional[int],
         ) -> None: ...
 
@@ -83,6 +99,7 @@ class HyperCheckoutError(Exception):
         """HTTP 5xx, after the retries the policy allowed."""
 
         http_status: int
+        body_excerpt: str
         def __init__(
             self,
             http_status: int,
@@ -91,6 +108,8 @@ class HyperCheckoutError(Exception):
             error_message: Optional[str],
             user_message: Optional[str],
             request_id: Optional[str],
+            error_info: Optional[ErrorInfo],
+            body_excerpt: str,
         ) -> None: ...
 
     class Timeout(HyperCheckoutError):
