@@ -93,7 +93,7 @@ pub struct SessionRequest {
     /// `payment_filter`: which payment methods the page offers (payment locking), as the JSON
     /// object Juspay documents, e.g.
     /// `{"allowDefaultOptions":false,"options":[{"paymentMethodType":"UPI","enable":true}]}`;
-    /// sent as that object. Source: DEMO `payment-page-payment-locking/*` (20 samples).
+    /// sent as that object. Source: DEMO the 20 samples under `payment-page-payment-locking/`.
     #[uniffi(default)]
     pub payment_filter: Option<String>,
     /// `options.get_client_auth_token`: ask for a client auth token in the answer.
