@@ -91,10 +91,8 @@ impl Client {
         routing_id: String,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let inner = Arc::clone(&self.inner);
-        let result = runtime::run(async move {
-            inner.get_order_status(&order_id, &routing_id).await
-        })
-        .await;
+        let result =
+            runtime::run(async move { inner.get_order_status(&order_id, &routing_id).await }).await;
         self.inner.scrubbed(result)
     }
 

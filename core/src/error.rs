@@ -203,23 +203,127 @@ impl HyperCheckoutError {
         }
         match self {
             E::Validation { violations } => E::Validation { violations },
-            E::Authentication { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
-                api!(Authentication {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
-            E::InvalidRequest { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
-                api!(InvalidRequest {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
-            E::NotFound { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
-                api!(NotFound {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
-            E::RateLimited { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt, retry_after_seconds } =>
-                api!(RateLimited { retry_after_seconds } = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
-            E::Server { http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt } =>
-                api!(Server {} = http_status, status, error_code, error_message, user_message, request_id, error_info, body_excerpt),
-            E::Timeout { reason } => E::Timeout { reason: scrub(&reason) },
-            E::Connection { reason } => E::Connection { reason: scrub(&reason) },
-            E::UnexpectedResponse { http_status, reason, body_excerpt, request_id } => E::UnexpectedResponse {
-                http_status, reason: scrub(&reason), body_excerpt: scrub(&body_excerpt), request_id: opt(request_id),
+            E::Authentication {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+            } => api!(
+                Authentication {} = http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt
+            ),
+            E::InvalidRequest {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+            } => api!(
+                InvalidRequest {} = http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt
+            ),
+            E::NotFound {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+            } => api!(
+                NotFound {} = http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt
+            ),
+            E::RateLimited {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+                retry_after_seconds,
+            } => api!(
+                RateLimited {
+                    retry_after_seconds
+                } = http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt
+            ),
+            E::Server {
+                http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt,
+            } => api!(
+                Server {} = http_status,
+                status,
+                error_code,
+                error_message,
+                user_message,
+                request_id,
+                error_info,
+                body_excerpt
+            ),
+            E::Timeout { reason } => E::Timeout {
+                reason: scrub(&reason),
             },
-            E::Configuration { reason } => E::Configuration { reason: scrub(&reason) },
-            E::Internal { reason } => E::Internal { reason: scrub(&reason) },
+            E::Connection { reason } => E::Connection {
+                reason: scrub(&reason),
+            },
+            E::UnexpectedResponse {
+                http_status,
+                reason,
+                body_excerpt,
+                request_id,
+            } => E::UnexpectedResponse {
+                http_status,
+                reason: scrub(&reason),
+                body_excerpt: scrub(&body_excerpt),
+                request_id: opt(request_id),
+            },
+            E::Configuration { reason } => E::Configuration {
+                reason: scrub(&reason),
+            },
+            E::Internal { reason } => E::Internal {
+                reason: scrub(&reason),
+            },
         }
     }
 }

@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn numbers_and_strings_read_alike() {
-        let p = probe(r#"{"t": 123456789012345678901234567890, "d": 100.10, "f": "true", "i": "21"}"#);
+        let p =
+            probe(r#"{"t": 123456789012345678901234567890, "d": 100.10, "f": "true", "i": "21"}"#);
         assert_eq!(p.t.as_deref(), Some("123456789012345678901234567890"));
         assert_eq!(p.d.as_deref(), Some("100.10"));
         assert_eq!(p.f, Some(true));

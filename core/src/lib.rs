@@ -71,7 +71,6 @@ pub use order::{
 };
 pub use payment::{amounts_equal, check_order_payment, check_payment, PaymentVerdict};
 pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};
-pub use wire::WireValue;
 pub use response::{parse_session_response, SdkPayload, SdkPayloadDetails, Session};
 pub use retry::{
     delay_before_retry, is_retryable_status, is_retryable_status_for_read, parse_retry_after,
@@ -82,6 +81,7 @@ pub use signature::{
 };
 pub use validate::{validate, Violation};
 pub use webhook::{parse_webhook, verify_webhook_auth, WebhookEvent, WebhookEventName};
+pub use wire::WireValue;
 
 uniffi::setup_scaffolding!();
 

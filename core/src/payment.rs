@@ -223,8 +223,16 @@ fn refund_verdict(order: &OrderStatus) -> Option<PaymentVerdict> {
     if !(refunded_some || order.refunded == Some(true) || live_refund) {
         return None;
     }
+    // At least the whole amount: Juspay's samples refund surcharges too (`amount` 10,
+    // `amount_refunded` 10.8: DEMO `surcharge/order-status-response.json`).
     let all_of_it = match (&order.amount_refunded, &order.amount) {
-        (Some(refunded), Some(amount)) => refunded_some && amounts_equal(refunded, amount),
+        (Some(refunded), Some(amount)) => {
+            refunded_some
+                && matches!(
+                    (Decimal::parse(refunded), Decimal::parse(amount)),
+                    (Some(r), Some(a)) if r.at_least(&a)
+                )
+        }
         _ => false,
     };
     if all_of_it || (order.effective_amount.is_some() && is_zero(&order.effective_amount)) {
@@ -311,6 +319,38 @@ impl Decimal {
     pub(crate) fn is_zero(&self) -> bool {
         self.digits.is_empty()
     }
+
+    /// `self >= other`, exactly (both normalized; signs first, then magnitude).
+    pub(crate) fn at_least(&self, other: &Decimal) -> bool {
+        match (self.negative, other.negative) {
+            (false, true) => return true,
+            (true, false) => return false,
+            _ => {}
+        }
+        let magnitude = self.magnitude_cmp(other);
+        if self.negative {
+            magnitude.is_le()
+        } else {
+            magnitude.is_ge()
+        }
+    }
+
+    fn magnitude_cmp(&self, other: &Decimal) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (self.is_zero(), other.is_zero()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            _ => {}
+        }
+        // Position of the leading digit, then the digits themselves left-aligned.
+        let lead = |d: &Decimal| d.digits.len() as i64 + d.exponent;
+        lead(self).cmp(&lead(other)).then_with(|| {
+            let width = self.digits.len().max(other.digits.len());
+            let pad = |d: &Decimal| format!("{:0<width$}", d.digits);
+            pad(self).cmp(&pad(other))
+        })
+    }
 }
 
 fn all_digits(text: &str) -> bool {
@@ -346,6 +386,20 @@ mod tests {
             ("0.1", "0.10000000000000001"),
         ] {
             assert!(!amounts_equal(a, b), "{a} != {b}");
+        }
+        let d = |t: &str| Decimal::parse(t).unwrap();
+        for (a, b) in [
+            ("10.8", "10"),
+            ("10", "10.00"),
+            ("9200", "9000"),
+            ("1.01", "1"),
+            ("0", "-1"),
+            ("1e3", "999.99"),
+        ] {
+            assert!(d(a).at_least(&d(b)), "{a} >= {b}");
+        }
+        for (a, b) in [("9.99", "10"), ("-2", "-1"), ("0", "0.01"), ("99", "100")] {
+            assert!(!d(a).at_least(&d(b)), "{a} < {b}");
         }
     }
 }

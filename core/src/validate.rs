@@ -11,7 +11,7 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization as _;
 
-use crate::request::{AmountRule, Mandate, MandateFrequency, SessionRequest};
+use crate::request::{Action, AmountRule, Mandate, MandateFrequency, SessionRequest};
 use crate::wire;
 
 /// One broken rule: the wire name of the field, a stable machine code, and a sentence for
@@ -57,6 +57,7 @@ pub mod codes {
     pub const INVALID_HEADER_VALUE: &str = "invalid_header_value";
     pub const DOT_SEGMENT: &str = "dot_segment";
     pub const INVALID_JSON: &str = "invalid_json";
+    pub const INVALID_VALUE: &str = "invalid_value";
     pub const DUPLICATE_KEY: &str = "duplicate_key";
 }
 
@@ -164,6 +165,32 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
         );
     }
 
+    // action: an open set, but an empty name or a mis-spelling of a documented one
+    // (`PAYMENTPAGE`, `payment_page`) is a typo Juspay would refuse, not a new action.
+    if let Some(Action::Other { name }) = &r.action {
+        let squashed = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
+        let near = [
+            Action::PaymentPage,
+            Action::PaymentManagement,
+            Action::QuickPay,
+            Action::Enach,
+        ]
+        .into_iter()
+        .find(|named| squashed(named.wire_name()) == squashed(name));
+        if name.trim().is_empty() {
+            found.push("action", codes::INVALID_VALUE, "must not be empty");
+        } else if let Some(named) = near {
+            found.push(
+                "action",
+                codes::INVALID_VALUE,
+                format!(
+                    "is not a Juspay action; did you mean {}?",
+                    named.wire_name()
+                ),
+            );
+        }
+    }
+
     // Managing saved instruments needs the customer they belong to.
     if !opens_order && r.customer_id.is_empty() {
         found.push(
@@ -268,8 +295,8 @@ pub fn validate(request: &SessionRequest) -> Vec<Violation> {
 
     // payment_filter: a JSON object (all 20 of Juspay's samples).
     if let Some(filter) = &r.payment_filter {
-        let is_object = serde_json::from_str::<serde_json::Value>(filter)
-            .is_ok_and(|v| v.is_object());
+        let is_object =
+            serde_json::from_str::<serde_json::Value>(filter).is_ok_and(|v| v.is_object());
         if !is_object {
             found.push(
                 wire::PAYMENT_FILTER_KEY,
@@ -336,8 +363,10 @@ fn is_name(value: &str) -> bool {
 /// Mandate rules: "Mandate Parameters" in the reference.
 fn check_mandate(r: &SessionRequest, found: &mut Violations) {
     let mandate = r.mandate.clone().unwrap_or_default();
-    // "options.create_mandate ... Required to create a Mandate."
-    if !mandate.is_empty() && r.create_mandate.is_none() {
+    // "options.create_mandate ... Required to create a Mandate." An `enach` session is a
+    // mandate registration by definition: Juspay's sample sends `mandate.*` without it
+    // (DEMO `enach_session_api_request` @86393dfe).
+    if !mandate.is_empty() && r.create_mandate.is_none() && r.effective_action() != Action::Enach {
         found.push(
             "options.create_mandate",
             codes::CREATE_MANDATE_REQUIRED,

@@ -101,8 +101,10 @@ impl WebhookEventName {
 /// A parsed webhook body.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct WebhookEvent {
-    /// The event's id (`evt_...`); the same event delivered twice has the same id.
-    pub id: String,
+    /// The event's id (`evt_...`); the same event delivered twice has the same id. Absent in
+    /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
+    /// order's id and state.
+    pub id: Option<String>,
     pub event_name: WebhookEventName,
     /// As sent, e.g. `2024-09-30T11:00:28Z`.
     pub date_created: Option<String>,
@@ -147,9 +149,9 @@ pub fn parse_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
         )
     })?;
     let id = match wire.id {
-        Some(Value::String(id)) if !id.is_empty() => id,
-        Some(Value::Number(id)) => id.to_string(),
-        _ => return Err(invalid("id", "required", "is required".into())),
+        Some(Value::String(id)) if !id.is_empty() => Some(id),
+        Some(Value::Number(id)) => Some(id.to_string()),
+        _ => None,
     };
     let Some(event_name) = wire.event_name.filter(|n| !n.is_empty()) else {
         return Err(invalid("event_name", "required", "is required".into()));

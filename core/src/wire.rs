@@ -169,13 +169,19 @@ pub fn to_wire(request: &SessionRequest) -> BTreeMap<String, WireValue> {
         body.insert(key.to_owned(), value);
     };
     let text = |s: &str| WireValue::Value(Value::String(s.to_owned()));
-    let raw = |s: &str| RawValue::from_string(s.trim().to_owned()).ok().map(WireValue::Raw);
+    let raw = |s: &str| {
+        RawValue::from_string(s.trim().to_owned())
+            .ok()
+            .map(WireValue::Raw)
+    };
 
     for (key, value) in [("order_id", &request.order_id), ("amount", &request.amount)] {
         if !value.is_empty() {
             put(key, text(value));
         }
     }
+    // Always sent, "" for a guest checkout: the Session API marks it required (two of
+    // Juspay's samples leave it out; the documented form is the safe one).
     put("customer_id", text(&request.customer_id));
     put(
         "payment_page_client_id",
@@ -308,7 +314,9 @@ pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> 
             continue;
         }
         let Some(text) = crate::lenient::raw_text(raw.get()) else {
-            if is_typed_key(&key) || request.udf_slot(&key).is_some() {
+            // `"mandate": {...}` and the like: Juspay's body is flat (`mandate.max_amount`).
+            let nested_family = matches!(key.as_str(), "mandate" | "metadata" | "options");
+            if nested_family || is_typed_key(&key) || request.udf_slot(&key).is_some() {
                 problems.push(violation(
                     &key,
                     "invalid_type",

@@ -355,7 +355,7 @@ fn check_body(
             format!("session_request_to_json is not JSON ({e}): {exported_text}"),
         ),
     }
-    let direct = Value::Object(wire::to_wire(request));
+    let direct = serde_json::to_value(wire::to_wire(request)).expect("the body is JSON");
     if &direct != expected {
         report.fail(
             name,

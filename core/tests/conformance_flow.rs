@@ -250,7 +250,7 @@ fn webhooks() {
                 }
                 for (key, want) in expected {
                     let got = match key.as_str() {
-                        "id" => Value::String(event.id.clone()),
+                        "id" => serde_json::json!(event.id),
                         "event_name" => Value::String(event.event_name.wire_name()),
                         "known_event" => Value::Bool(!matches!(
                             event.event_name,

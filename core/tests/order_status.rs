@@ -74,31 +74,31 @@ fn every_documented_status_is_typed() {
     let client = client_for(&emulator);
     let session = create(&client, "cust-1");
     let fresh = client
-        .get_order_status_blocking(session.order_id.clone(), Some("cust-1".into()))
+        .get_order_status_blocking(session.order_id.clone(), "cust-1".into())
         .unwrap();
     assert_eq!(fresh.status, OrderState::New);
     assert_eq!(fresh.status_id, Some(10));
 
     let states: Vec<OrderState> = OrderState::documented().collect();
-    assert_eq!(states.len(), 18);
+    assert_eq!(states.len(), 19);
     for state in states {
         set_status(&emulator, &session.id, &state.wire_name());
         let order = client
-            .get_order_status_blocking(session.order_id.clone(), Some("cust-1".into()))
+            .get_order_status_blocking(session.order_id.clone(), "cust-1".into())
             .unwrap();
         assert_eq!(order.status, state);
         assert_eq!(order.status_id, state.documented_id(), "{state}");
         assert_eq!(order.status.is_paid(), state == OrderState::Charged);
     }
 
-    set_status(&emulator, &session.id, "PARTIAL_CHARGED;99");
+    set_status(&emulator, &session.id, "SETTLEMENT_HELD;99");
     let order = client
-        .get_order_status_blocking(session.order_id.clone(), Some("cust-1".into()))
+        .get_order_status_blocking(session.order_id.clone(), "cust-1".into())
         .unwrap();
     assert_eq!(
         order.status,
         OrderState::Unknown {
-            name: "PARTIAL_CHARGED".into()
+            name: "SETTLEMENT_HELD".into()
         }
     );
     assert_eq!(order.status_id, Some(99));
@@ -118,7 +118,7 @@ async fn fields_of_a_new_order() {
     };
     let session = client.create_session(request).await.unwrap();
     let order = client
-        .get_order_status(session.order_id.clone(), Some("cust-7".into()))
+        .get_order_status(session.order_id.clone(), "cust-7".into())
         .await
         .unwrap();
     assert_eq!(order.order_id, session.order_id);
@@ -136,19 +136,21 @@ async fn fields_of_a_new_order() {
 }
 
 #[test]
-fn routing_id_defaults_to_the_order_id() {
+fn the_session_routing_id_travels_to_order_status() {
     let emulator = emulator(None);
     let client = client_for(&emulator);
     let session = create(&client, "cust-2");
+    assert_eq!(session.routing_id, "cust-2");
     client
-        .get_order_status_blocking(session.order_id.clone(), None)
+        .get_order_status_blocking(session.order_id.clone(), session.routing_id.clone())
         .unwrap();
-    assert_eq!(emulator.request_count(&session.order_id), 1);
-    client
-        .get_order_status_blocking(session.order_id.clone(), Some("cust-2".into()))
-        .unwrap();
-    // The session and this call.
+    // The session and this call, both under the customer's routing id.
     assert_eq!(emulator.request_count("cust-2"), 2);
+    assert_eq!(emulator.request_count(&session.order_id), 0);
+    let missing = client
+        .get_order_status_blocking(session.order_id.clone(), String::new())
+        .unwrap_err();
+    assert_eq!(missing.violations()[0].field, "routing_id");
 }
 
 #[test]
@@ -156,20 +158,23 @@ fn unknown_order_is_not_found() {
     let emulator = emulator(None);
     let client = client_for(&emulator);
     let error = client
-        .get_order_status_blocking("no-such-order".into(), None)
+        .get_order_status_blocking("no-such-order".into(), "cust-default".into())
         .unwrap_err();
     assert!(
         matches!(
             error,
             HyperCheckoutError::NotFound {
-                http_status: 404,
+                http_status: 400,
+                ref status,
+                ref user_message,
                 ..
-            }
+            } if status.as_deref() == Some("NOT_FOUND")
+                && user_message.as_deref() == Some("Order Not Found")
         ),
         "{error:?}"
     );
     let error = client
-        .get_order_status_blocking(String::new(), None)
+        .get_order_status_blocking(String::new(), "cust-default".into())
         .unwrap_err();
     assert_eq!(error.violations()[0].field, "order_id");
 }
@@ -183,7 +188,7 @@ fn wrong_key_is_an_authentication_error() {
     })
     .unwrap();
     let error = client
-        .get_order_status_blocking("any".into(), None)
+        .get_order_status_blocking("any".into(), "cust-default".into())
         .unwrap_err();
     assert!(
         matches!(error, HyperCheckoutError::Authentication { .. }),
@@ -205,7 +210,7 @@ fn a_500_is_retried_for_reads() {
     assert!(matches!(first, HyperCheckoutError::Server { .. }));
     let session = client.create_session_blocking(request).unwrap();
     let order = client
-        .get_order_status_blocking(session.order_id.clone(), Some("read-route".into()))
+        .get_order_status_blocking(session.order_id.clone(), "read-route".into())
         .unwrap();
     assert_eq!(order.status, OrderState::New);
     assert_eq!(emulator.request_count("read-route"), 2);
@@ -216,7 +221,7 @@ fn retries_stop_at_the_limit_for_reads() {
     let emulator = emulator(Some("503;retry-after=0"));
     let client = client_for(&emulator);
     let error = client
-        .get_order_status_blocking("o-1".into(), Some("limit".into()))
+        .get_order_status_blocking("o-1".into(), "limit".into())
         .unwrap_err();
     assert!(matches!(
         error,
@@ -233,7 +238,7 @@ async fn blocking_inside_a_runtime_is_refused() {
     let emulator = emulator(None);
     let client = client_for(&emulator);
     let error = client
-        .get_order_status_blocking("o".into(), None)
+        .get_order_status_blocking("o".into(), "cust-default".into())
         .unwrap_err();
     assert!(matches!(error, HyperCheckoutError::Configuration { .. }));
 }
@@ -251,7 +256,7 @@ fn sends_the_documented_request() {
     })
     .unwrap();
     let order = client
-        .get_order_status_blocking("a/b c".into(), Some("cust-9".into()))
+        .get_order_status_blocking("a/b c".into(), "cust-9".into())
         .unwrap();
     assert_eq!(order.amount.as_deref(), Some("1.10"));
     let seen = server.join().unwrap();

@@ -76,7 +76,7 @@ fn no_secret_appears_in_output() {
         answer.headers()["location"].to_str().unwrap().to_owned()
     });
     let order = client
-        .get_order_status_blocking(session.order_id.clone(), None)
+        .get_order_status_blocking(session.order_id.clone(), "cust-default".into())
         .unwrap();
     printed.push(format!("{order:?}"));
     let redirect: HashMap<String, String> = url::Url::parse(&location)
@@ -112,7 +112,7 @@ fn no_secret_appears_in_output() {
             ..ClientConfig::new(MERCHANT, CANARY_API_KEY, Environment::Sandbox)
         })
         .unwrap()
-        .get_order_status_blocking("o".into(), None)
+        .get_order_status_blocking("o".into(), "cust-default".into())
         .unwrap_err(),
     );
     for fault in [
@@ -126,13 +126,13 @@ fn no_secret_appears_in_output() {
         let faulty = emulator(Some(fault), CANARY_API_KEY);
         errors.push(
             client_for(&faulty)
-                .get_order_status_blocking("o".into(), None)
+                .get_order_status_blocking("o".into(), "cust-default".into())
                 .unwrap_err(),
         );
     }
     errors.push(
         client
-            .get_order_status_blocking("none".into(), None)
+            .get_order_status_blocking("none".into(), "cust-default".into())
             .unwrap_err(),
     );
 

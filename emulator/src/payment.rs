@@ -226,7 +226,7 @@ fn rebase(return_url: &str, base: Option<&url::Url>) -> String {
 
 /// Statuses a test may give an order through `POST /__emulator/orders/{id}/status`: the
 /// Order Status API's documented names and ids (Juspay's "Transaction Status" page).
-const SETTABLE_STATUSES: [(&str, u32); 18] = [
+const SETTABLE_STATUSES: [(&str, u32); 19] = [
     ("NEW", 10),
     ("STARTED", 20),
     ("CHARGED", 21),
@@ -244,6 +244,8 @@ const SETTABLE_STATUSES: [(&str, u32); 18] = [
     ("CAPTURE_FAILED", 34),
     ("VOID_FAILED", 35),
     ("AUTO_REFUNDED", 36),
+    // DEMO `simpl/api/order-status-partial-charged.json` @032dc746.
+    ("PARTIAL_CHARGED", 37),
     ("NOT_FOUND", 40),
 ];
 

@@ -212,7 +212,7 @@ impl Merchant<'_> {
         // routing id the session used.)
         let (status, verdict) = match self
             .client
-            .get_order_status_blocking(self.order_id.to_owned(), Some(self.routing_id.into()))
+            .get_order_status_blocking(self.order_id.to_owned(), self.routing_id.into())
         {
             Ok(order) => {
                 // Step 3: all checks at once: signature, ids, CHARGED, amount, currency.

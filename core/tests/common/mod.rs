@@ -127,6 +127,8 @@ pub fn error_fields(
             error_message,
             user_message,
             request_id,
+            error_info,
+            body_excerpt,
         }
         | E::InvalidRequest {
             http_status,
@@ -135,6 +137,8 @@ pub fn error_fields(
             error_message,
             user_message,
             request_id,
+            error_info,
+            body_excerpt,
         }
         | E::NotFound {
             http_status,
@@ -143,6 +147,8 @@ pub fn error_fields(
             error_message,
             user_message,
             request_id,
+            error_info,
+            body_excerpt,
         }
         | E::Server {
             http_status,
@@ -151,10 +157,16 @@ pub fn error_fields(
             error_message,
             user_message,
             request_id,
-        } => json!({
-            "http_status": http_status, "status": status, "error_code": error_code,
-            "error_message": error_message, "user_message": user_message, "request_id": request_id,
-        }),
+            error_info,
+            body_excerpt,
+        } => api_fields(
+            json!({
+                "http_status": http_status, "status": status, "error_code": error_code,
+                "error_message": error_message, "user_message": user_message, "request_id": request_id,
+                "body_excerpt": body_excerpt,
+            }),
+            error_info,
+        ),
         E::RateLimited {
             http_status,
             status,
@@ -163,11 +175,16 @@ pub fn error_fields(
             user_message,
             request_id,
             retry_after_seconds,
-        } => json!({
-            "http_status": http_status, "status": status, "error_code": error_code,
-            "error_message": error_message, "user_message": user_message, "request_id": request_id,
-            "retry_after_seconds": retry_after_seconds,
-        }),
+            error_info,
+            body_excerpt,
+        } => api_fields(
+            json!({
+                "http_status": http_status, "status": status, "error_code": error_code,
+                "error_message": error_message, "user_message": user_message, "request_id": request_id,
+                "retry_after_seconds": retry_after_seconds, "body_excerpt": body_excerpt,
+            }),
+            error_info,
+        ),
         E::UnexpectedResponse {
             http_status,
             reason,
@@ -192,4 +209,30 @@ pub fn error_fields(
         serde_json::Value::Object(map) => map,
         _ => unreachable!("json! of an object literal"),
     }
+}
+
+/// `error_info` under the corpus's names (`testdata/juspay/errors.json`).
+fn api_fields(
+    mut fields: serde_json::Value,
+    info: &Option<hypercheckout::ErrorInfo>,
+) -> serde_json::Value {
+    use serde_json::json;
+    let info = info.clone().unwrap_or_default();
+    let map = fields.as_object_mut().expect("an object");
+    map.insert("error_info_code".into(), json!(info.code));
+    map.insert("error_info_category".into(), json!(info.category));
+    map.insert("developer_message".into(), json!(info.developer_message));
+    map.insert("error_info_request_id".into(), json!(info.request_id));
+    let listed: Vec<_> = info
+        .fields
+        .iter()
+        .map(|f| json!({"field_name": f.field_name, "reason": f.reason}))
+        .collect();
+    let listed = if listed.is_empty() {
+        json!(null)
+    } else {
+        json!(listed)
+    };
+    map.insert("fields".into(), listed);
+    fields
 }
