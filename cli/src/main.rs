@@ -33,10 +33,14 @@ enum Command {
         #[command(subcommand)]
         command: SessionCommand,
     },
-    /// Check a Juspay-format JSON request offline and list every violation.
+    /// Check a Juspay-format JSON request offline and list every problem at once (reading
+    /// and rules alike). Exit 0 when valid, 2 when not.
     Validate {
         /// The request body, as in Juspay's docs (`-` for standard input).
         file: PathBuf,
+        /// Print `{"file", "valid", "violations": [{"field", "code", "message"}]}` on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Run the local Juspay emulator until interrupted.
     Emulator(EmulatorArgs),
@@ -117,7 +121,7 @@ fn main() -> ExitCode {
         Command::Session {
             command: SessionCommand::Create(args),
         } => create_session(args),
-        Command::Validate { file } => validate_file(&file),
+        Command::Validate { file, json } => validate_file(&file, json),
         Command::Emulator(args) => hypercheckout_emulator::run_blocking(args),
     }
 }
@@ -231,34 +235,59 @@ fn fresh_order_id() -> String {
     format!("order-{millis}")
 }
 
-fn read_request(path: &PathBuf) -> Result<SessionRequest, ExitCode> {
+fn read_text(path: &PathBuf) -> Result<String, ExitCode> {
     let text = if path.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())
     } else {
         std::fs::read_to_string(path)
     };
-    let text = text.map_err(|e| {
+    text.map_err(|e| {
         eprintln!("error: cannot read {}: {e}", path.display());
         ExitCode::from(EXIT_INVALID_INPUT)
-    })?;
+    })
+}
+
+fn read_request(path: &PathBuf) -> Result<SessionRequest, ExitCode> {
+    let text = read_text(path)?;
     hypercheckout::parse_session_request(text).map_err(|error| report(&error))
 }
 
-fn validate_file(path: &PathBuf) -> ExitCode {
-    let request = match read_request(path) {
-        Ok(request) => request,
+fn validate_file(path: &PathBuf, json: bool) -> ExitCode {
+    let text = match read_text(path) {
+        Ok(text) => text,
         Err(code) => return code,
     };
-    let violations = hypercheckout::validate(&request);
-    if violations.is_empty() {
+    // Reading problems (`"amount": [1]`, an unknown mandate frequency) and rule violations
+    // together: one problem must not hide the others.
+    let violations = hypercheckout::validate_session_json(text);
+    if json {
+        let listed: Vec<_> = violations
+            .iter()
+            .map(|v| serde_json::json!({"field": v.field, "code": v.code, "message": v.message}))
+            .collect();
+        let value = serde_json::json!({
+            "file": path.display().to_string(),
+            "valid": violations.is_empty(),
+            "violations": listed,
+        });
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    } else if violations.is_empty() {
         let _ = writeln!(std::io::stdout(), "{}: valid", path.display());
-        return ExitCode::SUCCESS;
+    } else {
+        eprintln!("{}: {} violation(s)", path.display(), violations.len());
+        for v in &violations {
+            eprintln!("  {:<32} {:<28} {}", v.field, v.code, v.message);
+        }
     }
-    eprintln!("{}: {} violation(s)", path.display(), violations.len());
-    for v in &violations {
-        eprintln!("  {:<32} {:<28} {}", v.field, v.code, v.message);
+    if violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID_INPUT)
     }
-    ExitCode::from(EXIT_INVALID_INPUT)
 }
 
 /// The payment link first: it is what a person at a terminal wants to open.
@@ -276,9 +305,16 @@ fn session_summary(session: &Session) -> String {
         let currency = payload.currency.as_deref().unwrap_or("");
         lines.push(format!("Amount:        {amount} {currency}"));
     }
+    if let Some(expiry) = &session.payment_link_expiry {
+        lines.push(format!("Link expires:  {expiry}"));
+    }
     if let Some(expiry) = &payload.client_auth_token_expiry {
         lines.push(format!("SDK token expires: {expiry}"));
     }
+    lines.push(format!(
+        "Routing id:    {} (pass it to order-status calls)",
+        session.routing_id
+    ));
     lines.push("(use --json for the full response, including sdk_payload)".into());
     lines.join("\n")
 }
@@ -291,8 +327,11 @@ fn session_json(session: &Session) -> String {
         "status": session.status,
         "id": session.id,
         "order_id": session.order_id,
-        "payment_links": {"web": session.payment_link},
+        "payment_links": {"web": session.payment_link, "expiry": session.payment_link_expiry},
+        "order_expiry": session.order_expiry,
         "sdk_payload": sdk_payload,
+        // Not Juspay's: the x-routing-id to pass to order-status calls for this order.
+        "routing_id": session.routing_id,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

@@ -93,6 +93,51 @@ fn validate_checks_a_file_offline() {
     for field in ["amount", "return_url", "payment_page_client_id"] {
         assert!(stderr.contains(field), "{field} missing from {stderr}");
     }
+
+    // A reading problem (an unknown frequency, an array where text belongs) no longer hides
+    // the rule violations, and --json lists them all on stdout.
+    let mixed = dir.join("mixed.json");
+    std::fs::write(
+        &mixed,
+        r#"{"order_id":"o#1","amount":"-1","payment_page_client_id":"x","action":"pay","mandate.frequency":"HOURLY","udf1":[1]}"#,
+    )
+    .unwrap();
+    let out = hypercheckout(&["validate", "--json", mixed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(report["valid"], false);
+    let mut found: Vec<String> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            format!(
+                "{}:{}",
+                v["field"].as_str().unwrap(),
+                v["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "amount:invalid_amount",
+            "mandate.frequency:invalid_value",
+            "order_id:invalid_characters",
+            "udf1:invalid_type"
+        ]
+    );
+    // A JSON number amount is read as its text, as Juspay's samples send it and the
+    // emulator's default mode accepts it.
+    let number = dir.join("number.json");
+    std::fs::write(
+        &number,
+        r#"{"order_id":"o1","amount":100,"customer_id":"c","payment_page_client_id":"x"}"#,
+    )
+    .unwrap();
+    let out = hypercheckout(&["validate", "--json", number.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 #[test]

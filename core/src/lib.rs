@@ -95,7 +95,14 @@ pub fn validate_request(request: SessionRequest) -> Vec<Violation> {
 /// request. Does not validate it: call `validate` for that.
 #[uniffi::export]
 pub fn parse_session_request(json: String) -> Result<SessionRequest, HyperCheckoutError> {
-    wire::from_wire_json(&json)
+    runtime::catch_panic(|| wire::from_wire_json(&json))
+}
+
+/// Every problem with a Juspay-format JSON body at once: what `parse_session_request` refuses
+/// and every `validate` rule on the rest. Empty means valid. (`hypercheckout validate`.)
+#[uniffi::export]
+pub fn validate_session_json(json: String) -> Vec<Violation> {
+    wire::validate_wire_json(&json)
 }
 
 /// The exact JSON body `create_session` would send for `request`.
@@ -119,7 +126,7 @@ pub fn parse_session_answer(
     headers: HashMap<String, String>,
     body: String,
 ) -> Result<Session, HyperCheckoutError> {
-    response::parse_session_response(http_status, &headers, &body)
+    runtime::catch_panic(|| response::parse_session_response(http_status, &headers, &body))
 }
 
 /// Interprets a `GET /orders/{order_id}` answer exactly as `get_order_status` does: an
@@ -131,7 +138,7 @@ pub fn parse_order_status_answer(
     headers: HashMap<String, String>,
     body: String,
 ) -> Result<OrderStatus, HyperCheckoutError> {
-    order::parse_order_status_response(http_status, &headers, &body)
+    runtime::catch_panic(|| order::parse_order_status_response(http_status, &headers, &body))
 }
 
 /// The `version` header `get_order_status` sends.

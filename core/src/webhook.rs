@@ -134,6 +134,10 @@ struct WireContent<'a> {
 /// Juspay's. Problems are reported as `Validation` with the JSON path as the field.
 #[uniffi::export]
 pub fn parse_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
+    crate::runtime::catch_panic(|| read_webhook(body))
+}
+
+fn read_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
     let invalid = |field: &str, code: &str, message: String| HyperCheckoutError::Validation {
         violations: vec![Violation {
             field: field.to_owned(),

@@ -291,15 +291,41 @@ pub fn basic_auth(api_key: &str) -> String {
 /// request. Unknown keys land in `extra_fields`. Every problem is reported at once as
 /// `HyperCheckoutError::Validation`; `validate` is not run here.
 pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> {
+    let (request, problems) = read_wire_json(json);
+    if problems.is_empty() {
+        Ok(request)
+    } else {
+        Err(invalid(problems))
+    }
+}
+
+/// Everything wrong with a Juspay-format JSON body, at once: what `from_wire_json` refuses
+/// (not JSON, wrong types, unknown enum values) and then every rule of `validate` on what
+/// could be read. Empty means the body would be sent as is. (`hypercheckout validate`.)
+pub fn validate_wire_json(json: &str) -> Vec<Violation> {
+    let (request, mut problems) = read_wire_json(json);
+    let unreadable = problems.iter().any(|p| p.field.is_empty());
+    if !unreadable {
+        problems.extend(crate::validate::validate(&request));
+    }
+    problems
+}
+
+/// The request as far as it could be read, and the problems found reading it.
+fn read_wire_json(json: &str) -> (SessionRequest, Vec<Violation>) {
     // Values stay raw: `extra_json` and `payment_filter` are sent exactly as written.
-    let object: BTreeMap<String, Box<RawValue>> = serde_json::from_str(json).map_err(|e| {
-        let message = if json.trim_start().starts_with('{') {
-            format!("not valid JSON: {e}")
-        } else {
-            "must be a JSON object".to_owned()
-        };
-        invalid(vec![violation("", "invalid_json", message)])
-    })?;
+    let object: BTreeMap<String, Box<RawValue>> = match serde_json::from_str(json) {
+        Ok(object) => object,
+        Err(e) => {
+            let message = if json.trim_start().starts_with('{') {
+                format!("not valid JSON: {e}")
+            } else {
+                "must be a JSON object".to_owned()
+            };
+            let problem = violation("", "invalid_json", message);
+            return (SessionRequest::default(), vec![problem]);
+        }
+    };
 
     let mut problems = Vec::new();
     let mut request = SessionRequest::default();
@@ -402,11 +428,7 @@ pub fn from_wire_json(json: &str) -> Result<SessionRequest, HyperCheckoutError> 
     if !mandate.is_empty() {
         request.mandate = Some(mandate);
     }
-    if problems.is_empty() {
-        Ok(request)
-    } else {
-        Err(invalid(problems))
-    }
+    (request, problems)
 }
 
 fn bool_name(value: bool) -> &'static str {

@@ -6,7 +6,8 @@
 //! `Client` (per-attempt 1 s, overall 1.5 s, 2 retries) runs `create_session_blocking` with a
 //! valid request. Properties: it returns (Ok or Err) without panicking, within the overall
 //! deadline plus slack; at most 1 + max_retries requests are sent; an answer that is not
-//! retryable ends the call after one request; a first 200 with a session body is `Ok`.
+//! retryable, or a connection closed after the request was read, ends the call after one
+//! request; a redirect is not followed; a first 200 with a session body is `Ok`.
 #![no_main]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -68,6 +69,8 @@ enum Body {
     Empty,
     Bytes(Vec<u8>),
     TooLarge,
+    /// No answer at all: the server reads the request and closes the connection.
+    Hangup,
 }
 
 impl Status {
@@ -223,6 +226,7 @@ fn serve(stream: TcpStream, script: &Mutex<Script>) -> std::io::Result<()> {
         None => (400, None, Body::Error),
     };
     let body: Vec<u8> = match body {
+        Body::Hangup => return Ok(()),
         Body::Session => SESSION_BODY.as_bytes().to_vec(),
         Body::Error => ERROR_BODY.as_bytes().to_vec(),
         Body::Empty => Vec::new(),
@@ -283,12 +287,16 @@ fuzz_target!(|answers: Vec<Answer>| {
     // Under load an attempt may time out; that is an answer too.
     let timed_out = matches!(result, Err(HyperCheckoutError::Timeout { .. }));
     if let Some(first) = answers.first() {
-        if !retryable(first.status) && !timed_out {
-            assert_eq!(
-                served,
-                1,
-                "a {} was retried: {result:?}",
-                first.status.code()
+        // A POST that reached the server is never repeated unless the answer says so.
+        if (first.body == Body::Hangup || !retryable(first.status)) && !timed_out {
+            assert_eq!(served, 1, "{first:?} was retried: {result:?}");
+        }
+        // Redirects are never followed (the Location is a closed port: following it would
+        // end in a connection error).
+        if first.status == Status::S302 && first.body != Body::Hangup {
+            assert!(
+                !matches!(result, Err(HyperCheckoutError::Connection { .. })),
+                "a redirect was followed: {result:?}"
             );
         }
         if first.status == Status::S200 && first.body == Body::Session && !timed_out {
