@@ -89,11 +89,16 @@ executed=$(printf '%s' "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
 failures=$(printf '%s' "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
 [ "$executed" -gt 0 ] || die "XCTest ran no tests"
 [ "$failures" -eq 0 ] || die "$failures XCTest failure(s)"
+# Issue 10: Juspay's corpus (testdata/juspay) and issue 11: the exit test must have run too.
 # Issue 6: the merchant flow (every signature / order-status / webhook vector, and a session
 # paid on the emulator, its signed redirect verified, its order status read) must have run.
 for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConformanceTests.testOrderStatusVectors \
          MerchantFlowConformanceTests.testWebhookVectors MerchantFlowTests.testPaidOrderEndToEnd \
-         MerchantFlowTests.testFailedPaymentIsNotCharged MerchantFlowTests.testUnknownOrderIsNotFound; do
+         MerchantFlowTests.testFailedPaymentIsNotCharged MerchantFlowTests.testUnknownOrderIsNotFound \
+         JuspayCorpusTests.testSessionRequestsBuildValidateAndGoOutAsPublished \
+         JuspayCorpusTests.testSessionAnswersExposeTheirExpiries JuspayCorpusTests.testOrderStatusesTypeWhatAMerchantActsOn \
+         JuspayCorpusTests.testErrorBodiesKeepEverythingJuspaySaid JuspayCorpusTests.testWebhooksOfEveryEventParse \
+         ExitTests.testPrepareForExitIsRegisteredAtLoad ExitTests.testExitWithCallsInFlightNeverCrashes; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 
@@ -114,7 +119,7 @@ done
 example_out="$work/example.out"
 (cd "$example" && HYPERCHECKOUT_BASE_URL="$url" bash "$repo/scripts/swift.sh" run --skip-build CreateSession) \
   | tee "$example_out" || die "the example failed"
-grep -q '^async: ' "$example_out" && grep -q '^blocking: ' "$example_out" \
+grep -q '^async: ' "$example_out" && grep -q '^blocking: ' "$example_out" && grep -q '^order status: ' "$example_out" \
   || die "the example did not create both sessions"
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true

@@ -34,15 +34,27 @@ let package = Package(
         // C declarations of the Rust library's exported functions; the module map carries
         // `link "hypercheckout"`, so importing it links libhypercheckout.a.
         .systemLibrary(name: "HyperCheckoutFFI", path: "Sources/HyperCheckoutFFI"),
+        // Registers the core's prepare_for_exit() with atexit() at load time (exit_hook.c).
+        .target(
+            name: "HyperCheckoutExitHook",
+            path: "Sources/HyperCheckoutExitHook",
+            cSettings: [.headerSearchPath("../HyperCheckoutFFI")]
+        ),
         .target(
             name: "HyperCheckout",
-            dependencies: ["HyperCheckoutFFI"],
+            dependencies: ["HyperCheckoutFFI", "HyperCheckoutExitHook"],
             path: "Sources/HyperCheckout",
             linkerSettings: [.unsafeFlags(["-L\(nativeLibDir)"])]
         ),
+        // Tests/HyperCheckoutTests/ExitTests.swift runs it: ends the process with calls in flight.
+        .executableTarget(
+            name: "HyperCheckoutExitProbe",
+            dependencies: ["HyperCheckout"],
+            path: "Sources/HyperCheckoutExitProbe"
+        ),
         .testTarget(
             name: "HyperCheckoutTests",
-            dependencies: ["HyperCheckout"],
+            dependencies: ["HyperCheckout", "HyperCheckoutExitHook"],
             path: "Tests/HyperCheckoutTests"
         ),
     ]

@@ -42,28 +42,54 @@ extension ClientConfig: CustomReflectable {
 }
 
 extension HyperCheckoutError {
-    /// The HTTP status of an error that came from an HTTP answer, else `nil`.
-    public var httpStatus: UInt16? {
+    /// The fields every API error (`.Authentication`, `.InvalidRequest`, `.NotFound`,
+    /// `.RateLimited`, `.Server`) carries, else `nil`.
+    private var apiFields: (
+        httpStatus: UInt16, status: String?, errorCode: String?, errorMessage: String?,
+        userMessage: String?, requestId: String?, errorInfo: ErrorInfo?, bodyExcerpt: String
+    )? {
         switch self {
-        case .Authentication(let status, _, _, _, _, _), .InvalidRequest(let status, _, _, _, _, _),
-            .NotFound(let status, _, _, _, _, _), .RateLimited(let status, _, _, _, _, _, _),
-            .Server(let status, _, _, _, _, _), .UnexpectedResponse(let status, _, _, _):
-            return status
-        case .Validation, .Timeout, .Connection, .Configuration, .Internal:
+        case .Authentication(let s, let st, let c, let m, let u, let r, let i, let b),
+            .InvalidRequest(let s, let st, let c, let m, let u, let r, let i, let b),
+            .NotFound(let s, let st, let c, let m, let u, let r, let i, let b),
+            .Server(let s, let st, let c, let m, let u, let r, let i, let b),
+            .RateLimited(let s, let st, let c, let m, let u, let r, let i, let b, _):
+            return (s, st, c, m, u, r, i, b)
+        case .Validation, .Timeout, .Connection, .UnexpectedResponse, .Configuration, .Internal:
             return nil
         }
     }
 
+    /// The HTTP status of an error that came from an HTTP answer, else `nil`.
+    public var httpStatus: UInt16? {
+        if case .UnexpectedResponse(let status, _, _, _) = self { return status }
+        return apiFields?.httpStatus
+    }
+
     /// Juspay's `x-request-id` / `error_info.request_id` for support tickets, when known.
     public var requestId: String? {
-        switch self {
-        case .Authentication(_, _, _, _, _, let id), .InvalidRequest(_, _, _, _, _, let id),
-            .NotFound(_, _, _, _, _, let id), .RateLimited(_, _, _, _, _, let id, _),
-            .Server(_, _, _, _, _, let id), .UnexpectedResponse(_, _, _, let id):
-            return id
-        case .Validation, .Timeout, .Connection, .Configuration, .Internal:
-            return nil
-        }
+        if case .UnexpectedResponse(_, _, _, let id) = self { return id }
+        return apiFields?.requestId
+    }
+
+    /// Juspay's error code (`error_code`, or `code` in bodies of other shapes) of an API error.
+    public var errorCode: String? { apiFields?.errorCode }
+
+    /// Juspay's `error_message` (or `message`) of an API error.
+    public var errorMessage: String? { apiFields?.errorMessage }
+
+    /// The text Juspay suggests showing the customer (`user_message`, else
+    /// `error_info.user_message`) of an API error.
+    public var userMessage: String? { apiFields?.userMessage }
+
+    /// Juspay's `error_info` (code, category, messages, per-field reasons) of an API error.
+    public var errorInfo: ErrorInfo? { apiFields?.errorInfo }
+
+    /// The start of the body as received (at most 512 characters), for API errors and
+    /// `.UnexpectedResponse`, else `nil`.
+    public var bodyExcerpt: String? {
+        if case .UnexpectedResponse(_, _, let excerpt, _) = self { return excerpt }
+        return apiFields?.bodyExcerpt
     }
 
     /// The violations of a `.Validation` error, else an empty array.
@@ -72,3 +98,4 @@ extension HyperCheckoutError {
         return []
     }
 }
+

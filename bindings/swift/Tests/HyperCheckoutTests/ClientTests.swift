@@ -113,13 +113,17 @@ final class ClientTests: EmulatorTestCase {
     func testAuthenticationErrorWithWrongKey() async throws {
         let client = try client(apiKey: "wrong_key")
         let error = await expectError { try await client.createSession(request: makeRequest()) }
-        guard case .Authentication(let status, _, let code, let message, _, _)? = error else {
+        guard case .Authentication(let status, _, let code, let message, _, _, _, let excerpt)? = error else {
             return XCTFail("\(String(describing: error))")
         }
         XCTAssertEqual(status, 401)
         XCTAssertEqual(code, "access_denied")
         XCTAssertFalse(message?.isEmpty ?? true)
         XCTAssertEqual(error?.httpStatus, 401)
+        XCTAssertEqual(error?.errorCode, code)
+        XCTAssertEqual(error?.errorMessage, message)
+        XCTAssertFalse(excerpt.isEmpty)
+        XCTAssertEqual(error?.bodyExcerpt, excerpt)
     }
 
     func testInvalidRequestDuplicateOrder() async throws {
@@ -128,7 +132,7 @@ final class ClientTests: EmulatorTestCase {
         _ = try await client.createSession(request: request)
         request.amount = "11.00"
         let error = await expectError { try await client.createSession(request: request) }
-        guard case .InvalidRequest(let status, _, let code, let message, _, let requestId)? = error else {
+        guard case .InvalidRequest(let status, _, let code, let message, _, let requestId, _, _)? = error else {
             return XCTFail("\(String(describing: error))")
         }
         XCTAssertEqual(status, 400)
@@ -141,7 +145,7 @@ final class ClientTests: EmulatorTestCase {
     func testNotFound() async throws {
         let client = try Client(config: .emulator(baseUrl: emulator.url + "/no/such/prefix"))
         let error = await expectError { try await client.createSession(request: makeRequest()) }
-        guard case .NotFound(let status, _, let code, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        guard case .NotFound(let status, _, let code, _, _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertEqual(status, 404)
         XCTAssertEqual(code, "not_found")
     }
@@ -149,7 +153,7 @@ final class ClientTests: EmulatorTestCase {
     func testRateLimitedAfterRetries() async throws {
         let request = makeRequest(fault: "429;retry-after=0")
         let error = await expectError { try await self.client().createSession(request: request) }
-        guard case .RateLimited(let status, _, let code, _, _, _, let retryAfter)? = error else {
+        guard case .RateLimited(let status, _, let code, _, _, _, _, _, let retryAfter)? = error else {
             return XCTFail("\(String(describing: error))")
         }
         XCTAssertEqual(status, 429)
@@ -162,7 +166,7 @@ final class ClientTests: EmulatorTestCase {
     func testServerError500NotRetried() async throws {
         let request = makeRequest(fault: "500")
         let error = await expectError { try await self.client().createSession(request: request) }
-        guard case .Server(let status, _, let code, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+        guard case .Server(let status, _, let code, _, _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertEqual(status, 500)
         XCTAssertEqual(code, "Internal server Error")
         let count = try await emulator.count(routingId: routingId(request: request))
@@ -174,7 +178,7 @@ final class ClientTests: EmulatorTestCase {
         for status in [502, 503, 504] {
             let request = makeRequest(fault: "\(status);retry-after=0")
             let error = await expectError { try await client.createSession(request: request) }
-            guard case .Server(let got, _, _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
+            guard case .Server(let got, _, _, _, _, _, _, _)? = error else { return XCTFail("\(String(describing: error))") }
             XCTAssertEqual(Int(got), status)
             let count = try await emulator.count(routingId: routingId(request: request))
             XCTAssertEqual(count, 2, "\(status)")
@@ -341,10 +345,26 @@ final class ClientTests: EmulatorTestCase {
                 httpStatus: 401, headers: ["x-request-id": "abc"],
                 body: #"{"status":"error","error_code":"access_denied","error_message":"no"}"#)
         }
-        guard case .Authentication(401, "error", "access_denied", "no", nil, let requestId)? = error else {
+        guard case .Authentication(401, "error", "access_denied", "no", nil, let requestId, nil, let excerpt)? = error else {
             return XCTFail("\(String(describing: error))")
         }
         XCTAssertEqual(requestId, "abc")
+        XCTAssertEqual(excerpt, #"{"status":"error","error_code":"access_denied","error_message":"no"}"#)
+
+        // Juspay's error_info: typed, and its user_message is the fallback for the top level.
+        let withInfo = expectError {
+            try parseSessionResponse(
+                httpStatus: 400, headers: [:],
+                body: #"{"status":"invalid_request_error","error_code":"INVALID_REQUEST","#
+                    + #""error_info":{"code":"INVALID_INPUT","user_message":"Invalid input data","#
+                    + #""developer_message":"amount too high","fields":[{"field_name":"amount","reason":"too high"}]}}"#)
+        }
+        guard case .InvalidRequest? = withInfo else { return XCTFail("\(String(describing: withInfo))") }
+        XCTAssertEqual(withInfo?.errorCode, "INVALID_REQUEST")
+        XCTAssertEqual(withInfo?.userMessage, "Invalid input data")
+        XCTAssertEqual(withInfo?.errorInfo?.code, "INVALID_INPUT")
+        XCTAssertEqual(withInfo?.errorInfo?.developerMessage, "amount too high")
+        XCTAssertEqual(withInfo?.errorInfo?.fields, [ErrorField(fieldName: "amount", reason: "too high")])
     }
 
     // MARK: helpers

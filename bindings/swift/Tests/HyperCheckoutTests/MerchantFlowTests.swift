@@ -106,6 +106,7 @@ final class MerchantFlowTests: EmulatorTestCase {
         let routing = routingId(request: request)
         let session = try await client.createSession(request: request)
         XCTAssertEqual(session.orderId, request.orderId)
+        XCTAssertEqual(session.routingId, routing, "the session carries the x-routing-id it was created with")
 
         let (_, location) = try await pay(session, outcome: "success")
         XCTAssertTrue(location.hasPrefix("https://shop.merchant.com/return?"), location)
@@ -127,8 +128,8 @@ final class MerchantFlowTests: EmulatorTestCase {
         XCTAssertEqual(verifyReturnUrlSignature(params: tamperedParams, responseKey: emulatorResponseKey), .invalid)
 
         // 2. The Order Status API, async and blocking.
-        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: routing)
-        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: routing)
+        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: session.routingId)
+        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: session.routingId)
         for o in [order, blocking] {
             XCTAssertEqual(o.orderId, request.orderId)
             XCTAssertEqual(o.id, session.id)
@@ -139,7 +140,11 @@ final class MerchantFlowTests: EmulatorTestCase {
             XCTAssertEqual(o.statusId, 21)
             XCTAssertTrue(amountsEqual(a: o.amount ?? "", b: request.amount), "amount \(o.amount ?? "nil")")
             XCTAssertTrue(o.rawJson.contains("\"txn_detail\""), o.rawJson)
+            XCTAssertNotNil(o.txnDetail, "txn_detail is typed")
+            XCTAssertEqual(o.refunds, [])
         }
+        XCTAssertEqual(
+            checkOrderPayment(orderStatus: order, expectedOrderId: request.orderId, expectedAmount: request.amount), .paid)
         XCTAssertFalse(amountsEqual(a: order.amount ?? "", b: "100.11"))
 
         // 3. The decision.
@@ -177,11 +182,11 @@ final class MerchantFlowTests: EmulatorTestCase {
         let params = queryParameters(location)
         XCTAssertEqual(params["status"], "AUTHORIZATION_FAILED")
 
-        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: routingId(request: request))
+        let order = try await client.getOrderStatus(orderId: request.orderId, routingId: session.routingId)
         XCTAssertEqual(order.status, .authorizationFailed)
         XCTAssertNotEqual(order.status, .charged)
         XCTAssertFalse(order.status.isPaid())
-        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: routingId(request: request))
+        let blocking = try client.getOrderStatusBlocking(orderId: request.orderId, routingId: session.routingId)
         XCTAssertEqual(blocking.status, .authorizationFailed)
         XCTAssertEqual(
             checkPayment(
@@ -193,11 +198,38 @@ final class MerchantFlowTests: EmulatorTestCase {
     func testUnknownOrderIsNotFound() async throws {
         let client = try Client(config: emulator.config())
         let orderId = uniqueOrderId("none")
-        let error = await expectError { try await client.getOrderStatus(orderId: orderId, routingId: nil) }
+        let routing = "cust-\(orderId)"
+        let error = await expectError { try await client.getOrderStatus(orderId: orderId, routingId: routing) }
         guard case .NotFound = error else { return XCTFail("unknown order gave \(String(describing: error))") }
-        XCTAssertEqual(error?.httpStatus, 404)
-        let blockingError = expectError { try client.getOrderStatusBlocking(orderId: orderId, routingId: nil) }
+        let blockingError = expectError { try client.getOrderStatusBlocking(orderId: orderId, routingId: routing) }
         guard case .NotFound = blockingError else { return XCTFail("unknown order gave \(String(describing: blockingError))") }
-        XCTAssertEqual(blockingError?.httpStatus, 404)
+        XCTAssertEqual(blockingError?.httpStatus, error?.httpStatus)
+        XCTAssertFalse(error?.bodyExcerpt?.isEmpty ?? true)
+    }
+
+    /// Order ids that would reach another endpoint ("." and ".." collapse in a URL path), that
+    /// are too long, or hold control characters, and routing ids that cannot be a header, are
+    /// `.Validation` errors; nothing is sent (issue 11, items 3, 4, 6).
+    func testUnsafeOrderLookupsAreRefusedBeforeSending() async throws {
+        let client = try Client(config: emulator.config())
+        let before = try await emulator.stats(routingId: "").total
+        let cases: [(String, String)] = [
+            (".", "c1"), ("..", "c1"), (String(repeating: "a", count: 129), "c1"), ("bad\nid", "c1"),
+            ("ok-order", "jos\u{e9}"), ("ok-order", "a\r\nb"),
+        ]
+        for (orderId, routing) in cases {
+            let error = await expectError { try await client.getOrderStatus(orderId: orderId, routingId: routing) }
+            guard case .Validation(let violations)? = error, !violations.isEmpty else {
+                XCTFail("\(orderId.prefix(10)) / \(routing): \(String(describing: error))")
+                continue
+            }
+            let blocking = expectError { try client.getOrderStatusBlocking(orderId: orderId, routingId: routing) }
+            guard case .Validation? = blocking else {
+                XCTFail("blocking \(orderId.prefix(10)) / \(routing): \(String(describing: blocking))")
+                continue
+            }
+        }
+        let after = try await emulator.stats(routingId: "").total
+        XCTAssertEqual(after, before, "a refused lookup reached the emulator")
     }
 }

@@ -41,7 +41,7 @@ final class ReadmeExampleTests: XCTestCase {
             created = session
         } catch HyperCheckoutError.Validation(let violations) {
             print(violations.map { "\($0.field): \($0.code)" })
-        } catch HyperCheckoutError.RateLimited(let status, _, let code, _, _, let requestId, let retryAfter) {
+        } catch HyperCheckoutError.RateLimited(let status, _, let code, _, _, let requestId, _, _, let retryAfter) {
             print(status, code ?? "-", requestId ?? "-", retryAfter ?? 0)
         } catch HyperCheckoutError.Timeout(let reason) {
             print("no complete answer in time (the request may have reached Juspay): \(reason)")

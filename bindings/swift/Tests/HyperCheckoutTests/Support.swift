@@ -21,7 +21,8 @@ struct TestSetupError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// One `hypercheckout-emulator` process on a free port (`--port 0`).
+/// One `hypercheckout-emulator` process on a free port (`--port 0`), in strict mode (the
+/// documented contract) unless `strict: false` asks for the faithful default mode.
 final class Emulator: @unchecked Sendable {
     let process = Process()
     let url: String
@@ -31,7 +32,7 @@ final class Emulator: @unchecked Sendable {
             ?? repoRoot.appendingPathComponent("target/debug/hypercheckout-emulator").path
     }
 
-    init(_ arguments: [String] = []) throws {
+    init(_ arguments: [String] = [], strict: Bool = true) throws {
         let path = Emulator.binaryPath
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw TestSetupError(
@@ -40,7 +41,7 @@ final class Emulator: @unchecked Sendable {
         }
         let stdout = Pipe()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0", "--strict"] + arguments
+        process.arguments = ["--port", "0"] + (strict ? ["--strict"] : []) + arguments
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -217,17 +218,19 @@ func kind(_ error: HyperCheckoutError) -> String {
 /// The fields of an error, keyed as in testdata/responses.json (snake_case); absent = nil.
 func fields(_ error: HyperCheckoutError) -> [String: Any?] {
     switch error {
-    case .Authentication(let s, let st, let c, let m, let u, let r), .InvalidRequest(let s, let st, let c, let m, let u, let r),
-        .NotFound(let s, let st, let c, let m, let u, let r), .Server(let s, let st, let c, let m, let u, let r):
+    case .Authentication(let s, let st, let c, let m, let u, let r, let info, let excerpt),
+        .InvalidRequest(let s, let st, let c, let m, let u, let r, let info, let excerpt),
+        .NotFound(let s, let st, let c, let m, let u, let r, let info, let excerpt),
+        .Server(let s, let st, let c, let m, let u, let r, let info, let excerpt):
         return [
             "http_status": Int(s), "status": st, "error_code": c, "error_message": m, "user_message": u,
-            "request_id": r,
-        ]
-    case .RateLimited(let s, let st, let c, let m, let u, let r, let retry):
+            "request_id": r, "body_excerpt": excerpt,
+        ].merging(errorInfoFields(info)) { a, _ in a }
+    case .RateLimited(let s, let st, let c, let m, let u, let r, let info, let excerpt, let retry):
         return [
             "http_status": Int(s), "status": st, "error_code": c, "error_message": m, "user_message": u,
-            "request_id": r, "retry_after_seconds": retry.map { Int($0) },
-        ]
+            "request_id": r, "body_excerpt": excerpt, "retry_after_seconds": retry.map { Int($0) },
+        ].merging(errorInfoFields(info)) { a, _ in a }
     case .UnexpectedResponse(let s, let reason, let excerpt, let r):
         return ["http_status": Int(s), "reason": reason, "body_excerpt": excerpt, "request_id": r]
     case .Timeout(let reason), .Connection(let reason), .Configuration(let reason), .Internal(let reason):
@@ -235,6 +238,17 @@ func fields(_ error: HyperCheckoutError) -> [String: Any?] {
     case .Validation(let violations):
         return ["violations": pairs(violations)]
     }
+}
+
+/// `error_info` under testdata/juspay/errors.json's names; `fields` is nil when there are none
+/// (as in the Rust suite's `error_fields`).
+func errorInfoFields(_ info: ErrorInfo?) -> [String: Any?] {
+    let listed = (info?.fields ?? []).map { ["field_name": $0.fieldName, "reason": $0.reason] as [String: Any?] }
+    return [
+        "error_info_code": info?.code, "error_info_category": info?.category,
+        "developer_message": info?.developerMessage, "error_info_request_id": info?.requestId,
+        "fields": listed.isEmpty ? nil : listed,
+    ]
 }
 
 /// JSON equality (key order irrelevant; booleans distinct from numbers).

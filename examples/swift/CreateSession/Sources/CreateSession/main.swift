@@ -65,6 +65,12 @@ struct CreateSession {
             let blocking = try client.createSessionBlocking(request: buildRequest(clientId: clientId))
             print("blocking: \(blocking.orderId) -> \(blocking.id) \(blocking.paymentLink)")
             print("sdk_payload for the mobile SDK: \(session.sdkPayloadJson.prefix(80))...")
+
+            // After the customer pays: read the order with the routing id the session was
+            // created with, and decide. Unpaid here, so the verdict is "not charged".
+            let order = try await client.getOrderStatus(orderId: session.orderId, routingId: session.routingId)
+            let verdict = checkOrderPayment(orderStatus: order, expectedOrderId: session.orderId, expectedAmount: "100.00")
+            print("order status: \(order.status.wireName()) refunds: \(order.refunds.count) verdict: \(verdict)")
         } catch HyperCheckoutError.Validation(let violations) {
             for v in violations { print("invalid: \(v.field): \(v.code): \(v.message)") }
             exit(1)
