@@ -370,7 +370,15 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The TLS error behind `error`, when the server's certificate was refused.
 fn certificate_problem(error: &reqwest::Error) -> Option<String> {
     let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
+    while let Some(mut cause) = source {
+        // rustls's error arrives as an `io::Error` inside an `io::Error`, and `io::Error`
+        // does not list what it wraps as its `source()`: unwrap with `get_ref`.
+        while let Some(inner) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            cause = inner;
+        }
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
             return matches!(
                 tls,

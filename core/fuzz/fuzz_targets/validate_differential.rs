@@ -2,13 +2,15 @@
 //!
 //! The input, read with `arbitrary`, edits a flat Juspay body: it starts from a valid request
 //! (or from nothing) and sets or removes keys, mostly documented ones, to strings (often
-//! typical or boundary values), numbers, booleans or null. Then:
+//! typical or boundary values), numbers, booleans or null. The SDK (`parse_session_request` +
+//! `validate`) sits between the emulator's two modes (`hypercheckout_emulator::session_body_problems`):
+//! strict is the Session API page alone, faithful also what Juspay's own SDKs send. So:
 //!
-//! 1. the SDK (`parse_session_request` + `validate`) and the emulator
-//!    (`hypercheckout_emulator::session_body_problems`) agree on valid vs invalid, and, when
-//!    the SDK could parse the body, on the set of fields at fault;
-//! 2. whatever the SDK calls valid, the emulator accepts as sent: the SDK's wire JSON
-//!    (`session_request_to_json`) has no problems ("nothing invalid is sent").
+//! 1. what the SDK refuses, strict refuses too, at least in the same fields (so whatever
+//!    strict accepts, the SDK accepts); a body the SDK cannot read, strict refuses, at least
+//!    in the fields the SDK could not read;
+//! 2. what the SDK accepts, faithful accepts, both as given and as the SDK would send it
+//!    (its wire JSON from `session_request_to_json`): nothing Juspay refuses is sent.
 //!
 //! Known, deliberate differences (docs/fuzzing.md, "Known differences") are skipped or
 //! filtered explicitly below; anything else that disagrees is a finding.
@@ -18,7 +20,7 @@ use std::collections::BTreeSet;
 
 use arbitrary::Arbitrary;
 use hypercheckout::{parse_session_request, session_request_to_json, validate, HyperCheckoutError};
-use hypercheckout_emulator::session_body_problems;
+use hypercheckout_emulator::{session_body_problems, Mode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 
@@ -128,6 +130,15 @@ const TYPICAL: &[&str] = &[
     "a\r\nb",
     "a\u{0}b",
     "\u{7f}",
+    "quickPay",
+    "enach",
+    "PAYMENTPAGE",
+    "payment_page",
+    "udf1-dummy",
+    "order-id-12345678901",
+    "order_id_12345678901234",
+    "order_id_123456789012345",
+    "https://shop.merchant.com/return?a=1",
 ];
 
 #[derive(Arbitrary, Debug)]
@@ -221,15 +232,7 @@ fuzz_target!(|input: Input| {
     }
     let text = Value::Object(body.clone()).to_string();
 
-    // Known difference 1: the SDK reads numbers and booleans in string fields as their text
-    // (`"amount": 100` is "100"); the emulator wants JSON strings there. Not comparable.
-    if body
-        .iter()
-        .any(|(k, v)| emulator_wants_string(k) && (v.is_number() || v.is_boolean()))
-    {
-        return;
-    }
-    // Known difference 2: null in an undocumented key: the SDK refuses it (`invalid_type`,
+    // Known difference 1: null in an undocumented key: the SDK refuses it (`invalid_type`,
     // extra fields are strings), the emulator lets unknown keys carry anything.
     if body
         .iter()
@@ -237,7 +240,7 @@ fuzz_target!(|input: Input| {
     {
         return;
     }
-    // Known difference 3: empty keys. The SDK refuses an empty extra-field name and an empty
+    // Known difference 2: empty keys. The SDK refuses an empty extra-field name and an empty
     // metadata key (`invalid_key`); the emulator has no such rule.
     if body.keys().any(|k| k.is_empty() || k == "metadata.") {
         return;
@@ -247,17 +250,11 @@ fuzz_target!(|input: Input| {
         let violations = validate(&request);
         (request, violations)
     });
-    let mut emulator = session_body_problems(&body);
-    // Known difference 4: `action` and `customer_id` may be left out for the SDK (it sends
-    // paymentPage and guest checkout); the emulator requires both keys in the body.
-    emulator.retain(|(field, _)| {
-        !((field == "action" || field == "customer_id") && !body.contains_key(field.as_str()))
-    });
-
-    let emulator_fields: BTreeSet<&str> = emulator.iter().map(|(f, _)| f.as_str()).collect();
+    let strict = session_body_problems(&body, Mode::Strict);
+    let strict_fields: BTreeSet<&str> = strict.iter().map(|(f, _)| f.as_str()).collect();
     match &sdk {
         Ok((request, violations)) => {
-            // Known difference 5: the SDK checks the routing id (customer_id, or order_id for
+            // Known difference 3: the SDK checks the routing id (customer_id, or order_id for
             // guest checkout) as the x-routing-id header value it becomes; the emulator checks
             // that header at the HTTP layer, not in the body, so this target cannot compare it.
             let sdk_fields: BTreeSet<&str> = violations
@@ -265,19 +262,24 @@ fuzz_target!(|input: Input| {
                 .filter(|v| v.code != "invalid_header_value")
                 .map(|v| v.field.as_str())
                 .collect();
-            assert_eq!(
-                sdk_fields, emulator_fields,
-                "SDK and emulator flag different fields\nbody: {text}\nSDK: {violations:?}\nemulator: {emulator:?}"
+            assert!(
+                sdk_fields.is_subset(&strict_fields),
+                "the SDK refuses what strict mode accepts\nbody: {text}\nSDK: {violations:?}\nstrict: {strict:?}"
             );
             if violations.is_empty() {
+                let faithful = session_body_problems(&body, Mode::Faithful);
+                assert!(
+                    faithful.is_empty(),
+                    "the SDK accepts what faithful mode refuses\nbody: {text}\nfaithful: {faithful:?}"
+                );
                 let wire = session_request_to_json(request.clone());
                 let Value::Object(sent) = serde_json::from_str(&wire).unwrap() else {
                     panic!("wire JSON is not an object: {wire}");
                 };
-                let problems = session_body_problems(&sent);
+                let problems = session_body_problems(&sent, Mode::Faithful);
                 assert!(
                     problems.is_empty(),
-                    "the SDK would send a body the emulator refuses\nbody: {text}\nsent: {wire}\nemulator: {problems:?}"
+                    "the SDK would send a body faithful mode refuses\nbody: {text}\nsent: {wire}\nfaithful: {problems:?}"
                 );
             }
         }
@@ -285,8 +287,8 @@ fuzz_target!(|input: Input| {
             let parse_fields: BTreeSet<&str> =
                 violations.iter().map(|v| v.field.as_str()).collect();
             assert!(
-                !emulator.is_empty() && parse_fields.is_subset(&emulator_fields),
-                "the SDK cannot read a body the emulator judges differently\nbody: {text}\nSDK: {violations:?}\nemulator: {emulator:?}"
+                !strict.is_empty() && parse_fields.is_subset(&strict_fields),
+                "the SDK cannot read a body strict mode judges otherwise\nbody: {text}\nSDK: {violations:?}\nstrict: {strict:?}"
             );
         }
         Err(other) => panic!("parse_session_request failed with a non-Validation error: {other:?}"),
