@@ -10,6 +10,7 @@ import dev.hypercheckout.Client
 import dev.hypercheckout.ClientConfig
 import dev.hypercheckout.Environment
 import dev.hypercheckout.HyperCheckoutException
+import dev.hypercheckout.HyperCheckoutExit
 import dev.hypercheckout.Session
 import dev.hypercheckout.SessionRequest
 import dev.hypercheckout.sdkVersion
@@ -18,6 +19,8 @@ import kotlinx.coroutines.runBlocking
 import kotlin.system.exitProcess
 
 fun main(args: Array<String>) {
+    // Once at start-up: exiting the JVM with coroutine calls in flight stays safe.
+    HyperCheckoutExit.install()
     val baseUrl = args.firstOrNull() ?: System.getenv("HYPERCHECKOUT_BASE_URL")
     val config = ClientConfig(
         merchantId = System.getenv("HYPERCHECKOUT_MERCHANT_ID") ?: "emulator_merchant",
@@ -49,6 +52,10 @@ fun main(args: Array<String>) {
             val again = client.createSessionBlocking(request.copy(orderId = "ex-kt-$stamp-b")) // blocking API
             show("blocking", again)
 
+            // Later (after the payment page): the order's status, with the session's routing id.
+            val order = client.getOrderStatusBlocking(session.orderId, session.routingId)
+            println("order ${order.orderId}: ${order.status.wireName()} amount ${order.amount}, ${order.refunds.size} refund(s)")
+
             // Errors are typed: fix the input, back off, or retry later.
             try {
                 client.createSessionBlocking(request.copy(orderId = "ex-kt-$stamp-c", amount = "1.005"))
@@ -59,7 +66,8 @@ fun main(args: Array<String>) {
         } catch (e: HyperCheckoutException) {
             when (e) {
                 is HyperCheckoutException.Authentication -> println("check the API key (HTTP ${e.httpStatus}, ${e.errorCode})")
-                is HyperCheckoutException.InvalidRequest -> println("Juspay rejected it: ${e.errorCode} ${e.errorMessage}")
+                is HyperCheckoutException.InvalidRequest ->
+                    println("Juspay rejected it: ${e.errorCode} ${e.errorMessage} ${e.errorInfo?.developerMessage ?: ""}")
                 is HyperCheckoutException.RateLimited -> println("slow down; retry after ${e.retryAfterSeconds} s")
                 is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection, is HyperCheckoutException.Server ->
                     println("temporary failure, try again later: ${e.message}")
@@ -73,6 +81,6 @@ fun main(args: Array<String>) {
 
 private fun show(how: String, session: Session) {
     println("[$how] order ${session.orderId} -> ${session.id} (${session.status})")
-    println("[$how]   payment page: ${session.paymentLink}")
+    println("[$how]   payment page: ${session.paymentLink} (expires ${session.paymentLinkExpiry ?: "-"})")
     println("[$how]   sdk_payload for the app: ${session.sdkPayloadJson.take(80)}...")
 }

@@ -6,7 +6,8 @@ import kotlinx.coroutines.future.future
 import java.util.concurrent.CompletableFuture
 
 /**
- * Entry points for Java (and other non-Kotlin JVM languages). The generated top-level
+ * Entry points for Java (and other non-Kotlin JVM languages). Using any of them registers the
+ * exit-safety shutdown hook ([HyperCheckoutExit]). The generated top-level
  * functions (`validate`, `parseSessionRequest`, `sessionRequestToJson`, `routingId`,
  * `parseSessionResponse`, `sdkVersion`) are static methods of `HypercheckoutKt`.
  *
@@ -26,6 +27,10 @@ import java.util.concurrent.CompletableFuture
  * ```
  */
 object HyperCheckoutJava {
+    init {
+        HyperCheckoutExit.install()
+    }
+
     /**
      * A [ClientConfig] with the core's default timeouts and retries. [baseUrl] overrides the
      * environment's URL (e.g. the local emulator; plain `http` only for loopback hosts).
@@ -72,6 +77,15 @@ object HyperCheckoutJava {
     @OptIn(DelicateCoroutinesApi::class)
     fun createSessionAsync(client: Client, request: SessionRequest): CompletableFuture<Session> =
         GlobalScope.future { client.createSession(request) }
+
+    /**
+     * [Client.getOrderStatus] as a [CompletableFuture]; pass the session's `getRoutingId()`.
+     * Cancelling the future cancels the call.
+     */
+    @JvmStatic
+    @OptIn(DelicateCoroutinesApi::class)
+    fun getOrderStatusAsync(client: Client, orderId: String, routingId: String): CompletableFuture<OrderStatus> =
+        GlobalScope.future { client.getOrderStatus(orderId, routingId) }
 
     /** The HTTP status of an error that came from an HTTP answer, else `null`. */
     @JvmStatic

@@ -5,6 +5,10 @@ import com.sun.jna.Native
 
 /** Optional JVM-side tuning of the native binding. Nothing here changes behaviour. */
 object HyperCheckoutTuning {
+    init {
+        HyperCheckoutExit.install()
+    }
+
     @Volatile
     private var attached = false
 

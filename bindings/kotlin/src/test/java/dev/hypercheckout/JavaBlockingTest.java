@@ -49,7 +49,13 @@ class JavaBlockingTest {
             assertEquals("Duke", session.getSdkPayload().getPayload().getFirstName());
             assertTrue(session.getPaymentLink().startsWith("http"));
             assertFalse(session.getSdkPayloadJson().isEmpty());
+            assertEquals("java-customer", session.getRoutingId());
+            OrderStatus status = client.getOrderStatusBlocking(request.getOrderId(), session.getRoutingId());
+            assertEquals(request.getOrderId(), status.getOrderId());
+            assertEquals("NEW", status.getStatus().wireName());
         }
+        // Using HyperCheckoutJava registered the exit-safety shutdown hook.
+        assertTrue(HyperCheckoutExit.isInstalled());
     }
 
     @Test
@@ -58,6 +64,9 @@ class JavaBlockingTest {
             SessionRequest request = request(Emulator.Companion.orderId("jfut"));
             Session session = HyperCheckoutJava.createSessionAsync(client, request).get(30, TimeUnit.SECONDS);
             assertEquals(request.getOrderId(), session.getOrderId());
+            OrderStatus status = HyperCheckoutJava.getOrderStatusAsync(client, session.getOrderId(), session.getRoutingId())
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(session.getId(), status.getId());
         }
     }
 

@@ -56,6 +56,7 @@ class ClientTest {
         assertEquals("NEW", session.status)
         assertTrue(session.id.startsWith("ordeh_"), session.id)
         assertEquals(request.orderId, session.orderId)
+        assertEquals(routingId(request), session.routingId, "the session keeps its x-routing-id")
         assertTrue(session.paymentLink.startsWith(emulator.url.substringBefore("://")), session.paymentLink)
         assertEquals("in.juspay.hyperpay", session.sdkPayload.service)
         val payload = session.sdkPayload.payload

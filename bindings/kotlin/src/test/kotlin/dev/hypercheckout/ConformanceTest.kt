@@ -273,18 +273,22 @@ class ConformanceTest {
     companion object {
         private val pairOrder = compareBy<Pair<String, String>>({ it.first }, { it.second })
 
-        /** The error's fields under their snake_case (Rust and testdata) names. */
+        /**
+         * The error's fields under their snake_case (Rust and testdata) names; an API error's
+         * `error_info` under the corpus's names (`error_info_code`, `developer_message`, ...,
+         * `fields` null when Juspay listed none), as `core/tests/common` does.
+         */
         fun errorFields(e: HyperCheckoutException): Map<String, Any?> = when (e) {
             is HyperCheckoutException.Authentication ->
-                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId)
+                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId, e.errorInfo, e.bodyExcerpt)
             is HyperCheckoutException.InvalidRequest ->
-                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId)
+                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId, e.errorInfo, e.bodyExcerpt)
             is HyperCheckoutException.NotFound ->
-                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId)
+                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId, e.errorInfo, e.bodyExcerpt)
             is HyperCheckoutException.Server ->
-                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId)
+                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId, e.errorInfo, e.bodyExcerpt)
             is HyperCheckoutException.RateLimited ->
-                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId) +
+                api(e.httpStatus, e.status, e.errorCode, e.errorMessage, e.userMessage, e.requestId, e.errorInfo, e.bodyExcerpt) +
                     ("retry_after_seconds" to e.retryAfterSeconds?.toLong())
             is HyperCheckoutException.UnexpectedResponse -> mapOf(
                 "http_status" to e.httpStatus.toInt(), "reason" to e.reason,
@@ -299,10 +303,15 @@ class ConformanceTest {
 
         private fun api(
             httpStatus: UShort, status: String?, errorCode: String?, errorMessage: String?,
-            userMessage: String?, requestId: String?,
+            userMessage: String?, requestId: String?, info: ErrorInfo?, bodyExcerpt: String,
         ) = mapOf(
             "http_status" to httpStatus.toInt(), "status" to status, "error_code" to errorCode,
             "error_message" to errorMessage, "user_message" to userMessage, "request_id" to requestId,
+            "body_excerpt" to bodyExcerpt,
+            "error_info_code" to info?.code, "error_info_category" to info?.category,
+            "developer_message" to info?.developerMessage, "error_info_request_id" to info?.requestId,
+            "fields" to info?.fields?.takeIf { it.isNotEmpty() }
+                ?.map { mapOf("field_name" to it.fieldName, "reason" to it.reason) },
         )
     }
 }
