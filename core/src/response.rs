@@ -17,11 +17,11 @@ use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError
 pub struct Session {
     /// Order status, `NEW` for a fresh order.
     pub status: String,
-    /// Juspay's order id (`ordeh_...`).
+    /// Juspay's order id (`ordeh_...`); "" for a `paymentManagement` session (no order).
     pub id: String,
-    /// The merchant's order id, as sent.
+    /// The merchant's order id, as sent ("" for `paymentManagement`).
     pub order_id: String,
-    /// `payment_links.web`: the hosted payment page.
+    /// `payment_links.web`: the hosted payment page ("" when Juspay sent none).
     pub payment_link: String,
     /// The typed view of `sdk_payload`.
     pub sdk_payload: SdkPayload,
@@ -75,12 +75,17 @@ pub struct SdkPayloadDetails {
     pub description: Option<String>,
 }
 
+/// A `paymentManagement` session opens no order, so its answer may have no `id`,
+/// `order_id` or payment link: those read as "" (Juspay publishes no such answer; the
+/// emulator's has none of the three). An answer with an order must have its payment link.
 #[derive(Deserialize)]
 struct WireSession<'a> {
     status: String,
+    #[serde(default)]
     id: String,
+    #[serde(default)]
     order_id: String,
-    payment_links: WireLinks,
+    payment_links: Option<WireLinks>,
     #[serde(borrow)]
     sdk_payload: &'a RawValue,
     #[serde(default, deserialize_with = "crate::lenient::text")]
@@ -98,16 +103,26 @@ struct WireLinks {
 pub(crate) fn parse_session(answer: &HttpAnswer<'_>) -> Result<Session, HyperCheckoutError> {
     let wire: WireSession = serde_json::from_slice(answer.body)
         .map_err(|e| unexpected(answer, &format!("not a session: {e}")))?;
+    let links = match (wire.payment_links, wire.order_id.is_empty()) {
+        (Some(links), _) => Some(links),
+        (None, true) => None,
+        (None, false) => {
+            return Err(unexpected(
+                answer,
+                "not a session: missing field `payment_links`",
+            ))
+        }
+    };
     let sdk_payload: SdkPayload = serde_json::from_str(wire.sdk_payload.get())
         .map_err(|e| unexpected(answer, &format!("sdk_payload has the wrong shape: {e}")))?;
     Ok(Session {
         status: wire.status,
         id: wire.id,
         order_id: wire.order_id,
-        payment_link: wire.payment_links.web,
+        payment_link: links.as_ref().map(|l| l.web.clone()).unwrap_or_default(),
         sdk_payload,
         sdk_payload_json: wire.sdk_payload.get().to_owned(),
-        payment_link_expiry: wire.payment_links.expiry,
+        payment_link_expiry: links.and_then(|l| l.expiry),
         order_expiry: wire.order_expiry,
         routing_id: String::new(),
     })

@@ -306,7 +306,11 @@ pub fn validate_wire_json(json: &str) -> Vec<Violation> {
     let (request, mut problems) = read_wire_json(json);
     let unreadable = problems.iter().any(|p| p.field.is_empty());
     if !unreadable {
-        problems.extend(crate::validate::validate(&request));
+        // A field that could not be read is reported once, for that reason, not again as
+        // missing (`"options.create_mandate": "MAYBE"` is not also `create_mandate_required`).
+        let rules = crate::validate::validate(&request);
+        let unread: Vec<String> = problems.iter().map(|p| p.field.clone()).collect();
+        problems.extend(rules.into_iter().filter(|v| !unread.contains(&v.field)));
     }
     problems
 }

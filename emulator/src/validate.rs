@@ -187,7 +187,17 @@ pub fn validate_session_in(body: &Map<String, Value>, mode: Mode) -> Vec<Problem
         }
     };
 
-    check("order_id", &order_id_problem);
+    check("order_id", &|v| {
+        // Juspay's own sample merchantContainer/sessionapirequest (juspay-sdk-integration-demo
+        // @0822787) sends a 24-character id; the page says fewer than 21.
+        let longest = if faithful { 24 } else { 20 };
+        if v.chars().count() > longest {
+            Some(format!("must be at most {longest} characters long"))
+        } else {
+            // The character rules, on the part the length rule of `order_id_problem` allows.
+            order_id_problem(&v.chars().take(20).collect::<String>())
+        }
+    });
     check("amount", &amount_problem);
     check("customer_id", &|v| max_len(v, 300));
     check("payment_page_client_id", &|v| {
