@@ -93,14 +93,9 @@ VALID_CASES = [c for c in VALIDATION["cases"] if not c["violations"]]
 # Valid for the client, refused or mis-answered by the emulator (both modes): disagreements
 # between the core and the referee, reported to their owners; listed here so that any *other*
 # disagreement still fails. Remove an entry once the two agree (the test warns when one does).
-KNOWN_EMULATOR_DISAGREEMENTS = {
-    "reference_java_snippet_order_id_is_21_chars": "core accepts order ids up to 24, emulator up to 20",
-    "order_id_21_chars_accepted": "core accepts order ids up to 24, emulator up to 20",
-    "order_id_24_chars_accepted": "core accepts order ids up to 24, emulator up to 20",
-    "payment_management_without_order": (
-        "emulator answers without id/order_id/payment_links; parse_session_response requires id"
-    ),
-}
+# Empty since the emulator's faithful mode takes 24-character order ids and the core reads
+# order-less paymentManagement answers.
+KNOWN_EMULATOR_DISAGREEMENTS: Dict[str, str] = {}
 INVALID_CASES = [c for c in VALIDATION["cases"] if c["violations"]]
 
 

@@ -157,13 +157,7 @@ final class ConformanceTests: XCTestCase {
     /// Valid for the client, refused or mis-answered by the emulator: disagreements between the
     /// core and the referee, reported to their owners (the same list as the Python suite's), so
     /// that any *other* disagreement still fails. Remove an entry once the two agree.
-    static let knownEmulatorDisagreements = [
-        "reference_java_snippet_order_id_is_21_chars": "core accepts order ids up to 24, emulator up to 20",
-        "order_id_21_chars_accepted": "core accepts order ids up to 24, emulator up to 20",
-        "order_id_24_chars_accepted": "core accepts order ids up to 24, emulator up to 20",
-        "payment_management_without_order":
-            "emulator answers without id/order_id/payment_links; parseSessionResponse requires id",
-    ]
+    static let knownEmulatorDisagreements: [String: String] = [:]
 
     func testValidVectorsAcceptedByEmulator() async throws {
         let valid = try loadCases("validation.json").filter { ($0["violations"] as? [Any])?.isEmpty ?? false }
