@@ -24,7 +24,7 @@ targets=()
 for arg in "$@"; do
   case $arg in
     --smoke) seconds=10 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "unknown option $arg" >&2; exit 2 ;;
     *) targets+=("$arg") ;;
   esac

@@ -479,13 +479,18 @@ impl Signals {
 }
 
 /// Fuzzing aid (`core/fuzz`, target `validate_differential`), not a stable API: the problems
-/// the emulator finds in a `POST /session` body, as `(field, reason)`; empty means valid.
+/// the emulator finds in a `POST /session` body in `mode`, exactly as `create_session` judges
+/// it, as `(field, reason)`; empty means valid.
 #[doc(hidden)]
 pub fn session_body_problems(
     body: &serde_json::Map<String, serde_json::Value>,
+    mode: Mode,
 ) -> Vec<(String, String)> {
-    validate::validate_session(body)
-        .into_iter()
-        .map(|p| (p.field, p.reason))
-        .collect()
+    let problems = match mode {
+        Mode::Strict => validate::validate_session(body),
+        Mode::Faithful => {
+            validate::validate_session_in(&validate::normalize_body(body, mode), mode)
+        }
+    };
+    problems.into_iter().map(|p| (p.field, p.reason)).collect()
 }
