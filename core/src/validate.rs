@@ -41,6 +41,8 @@ pub mod codes {
     pub const INVALID_EMAIL: &str = "invalid_email";
     pub const INVALID_URL: &str = "invalid_url";
     pub const NOT_HTTPS: &str = "not_https";
+    /// Retired: a return_url may carry a query string (see `check_return_url`). Kept so the
+    /// code is never reused with another meaning.
     pub const HAS_QUERY: &str = "has_query";
     pub const IP_ADDRESS_HOST: &str = "ip_address_host";
     pub const INVALID_CURRENCY: &str = "invalid_currency";
