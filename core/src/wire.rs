@@ -62,8 +62,12 @@ const TYPED_KEYS: &[&str] = &[
 
 /// Whether `key` belongs to a typed field, so `extra_fields` may not carry it.
 pub fn is_typed_key(key: &str) -> bool {
-    TYPED_KEYS.contains(&key) || key.starts_with(METADATA_PREFIX)
+    TYPED_KEYS.contains(&key) || key.starts_with(METADATA_PREFIX) || key.starts_with(MANDATE_PREFIX)
 }
+
+/// Every `mandate.*` key is a mandate parameter to Juspay (it then wants
+/// `options.create_mandate`); only the documented ones are typed, so no other is sent.
+pub const MANDATE_PREFIX: &str = "mandate.";
 
 impl Action {
     const NAMED: [(Action, &'static str); 4] = [
@@ -418,6 +422,14 @@ fn read_wire_json(json: &str) -> (SessionRequest, Vec<Violation>) {
             _ => {
                 if let Some(metadata_key) = key.strip_prefix(METADATA_PREFIX) {
                     request.metadata.insert(metadata_key.to_owned(), text);
+                } else if key.starts_with(MANDATE_PREFIX) {
+                    problems.push(violation(
+                        &key,
+                        "invalid_key",
+                        "is not a documented mandate parameter (mandate.max_amount, start_date, \
+                         end_date, frequency, rule_value, amount_rule, revokable_by_customer, \
+                         block_funds)",
+                    ));
                 } else if let Some(slot) = request.udf_slot(&key) {
                     *slot = Some(text);
                 } else if is_string {

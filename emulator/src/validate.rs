@@ -167,6 +167,21 @@ pub fn validate_session_in(body: &Map<String, Value>, mode: Mode) -> Vec<Problem
         }
     }
 
+    // Managing saved payment methods needs the customer they belong to (every
+    // paymentManagement sample sends a customer_id); both modes.
+    let customer = body
+        .get("customer_id")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if body.get("action").and_then(Value::as_str) == Some("paymentManagement")
+        && customer.is_empty()
+    {
+        problems.push(Problem::invalid(
+            "customer_id",
+            "is required for paymentManagement (saved payment methods belong to a customer)",
+        ));
+    }
+
     // Type checks (map iteration is sorted, so the order is stable).
     for (key, value) in body {
         if must_be_string(key) && !value.is_string() {

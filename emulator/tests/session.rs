@@ -137,7 +137,7 @@ async fn minimal_guest_request_omits_absent_keys() {
         "amount": "100",
         "customer_id": "",
         "payment_page_client_id": "cid",
-        "action": "paymentManagement",
+        "action": "paymentPage",
         "currency": "AED",
         "offer_code": "X",
         "theme": {"any": "thing"},
@@ -148,7 +148,7 @@ async fn minimal_guest_request_omits_absent_keys() {
     let p = v["sdk_payload"]["payload"].as_object().unwrap();
     assert_eq!(p["customerId"], "");
     assert_eq!(p["currency"], "AED");
-    assert_eq!(p["action"], "paymentManagement");
+    assert_eq!(p["action"], "paymentPage");
     for absent in [
         "lastName",
         "firstName",
