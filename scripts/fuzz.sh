@@ -7,6 +7,7 @@
 #   TARGET...      only these targets (default: all of core/fuzz/fuzz_targets/)
 # Environment:
 #   FUZZ_SECONDS       seconds per target without --smoke (default 180)
+#   FUZZ_SEED          libFuzzer seed for --smoke (default 1: the same inputs every run)
 #   FUZZ_TARGET_DIR    cargo target dir for the fuzz build (default target/fuzz; it is kept
 #                      apart from the main target dir: different flags, no lock contention)
 #   FUZZ_SANITIZER     none (default: the core is safe Rust; ~2x faster) or address
@@ -20,11 +21,12 @@ cd "$repo"
 fuzz_dir=core/fuzz
 
 seconds=${FUZZ_SECONDS:-180}
+smoke=false
 targets=()
 for arg in "$@"; do
   case $arg in
-    --smoke) seconds=10 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    --smoke) seconds=10; smoke=true ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "unknown option $arg" >&2; exit 2 ;;
     *) targets+=("$arg") ;;
   esac
@@ -142,6 +144,9 @@ run_target() {
   # A few hundred runs a second at best (real sockets, real backoff): let inputs be as long
   # as four scripted answers need from the start instead of growing the limit slowly.
   [ "$target" = retry_loop ] && extra=(-len_control=0 -max_len=512)
+  # The smoke run in the test command follows one fixed mutation sequence, so a red run is
+  # reproducible (`FUZZ_SEED`); long runs take a fresh seed each time to explore.
+  $smoke && extra+=(-seed="${FUZZ_SEED:-1}")
   mkdir -p "$fuzz_dir/corpus/$target" "$fuzz_dir/artifacts/$target"
   "$bin_dir/$target" "$fuzz_dir/corpus/$target" \
     -artifact_prefix="$fuzz_dir/artifacts/$target/" \
