@@ -456,6 +456,26 @@ fn mandate_problems(body: &Map<String, Value>, problems: &mut Vec<Problem>) {
     let any_mandate = body.keys().any(|k| k.starts_with("mandate."));
     let create_present = body.contains_key("options.create_mandate");
 
+    // Juspay's documented mandate parameters (Session API, "Mandate Parameters"); any other
+    // `mandate.*` key is refused by name rather than passed on.
+    const DOCUMENTED: [&str; 8] = [
+        "mandate.max_amount",
+        "mandate.start_date",
+        "mandate.end_date",
+        "mandate.frequency",
+        "mandate.rule_value",
+        "mandate.amount_rule",
+        "mandate.revokable_by_customer",
+        "mandate.block_funds",
+    ];
+    for key in body.keys() {
+        if key.starts_with("mandate.") && !DOCUMENTED.contains(&key.as_str()) {
+            problems.push(Problem::invalid(
+                key,
+                "is not a documented mandate parameter",
+            ));
+        }
+    }
     if any_mandate && !create_present {
         problems.push(Problem::missing(
             "options.create_mandate",
