@@ -15,9 +15,10 @@ Against the local emulator (start it so that it sends the customer back to this 
 without it, open the printed link and click "Pay". Prints ``payment link: URL``, then
 ``result: signature=VALID status=CHARGED check=paid``; exits 0 only if the order is paid.
 
-Configuration: arguments or HYPERCHECKOUT_BASE_URL, HYPERCHECKOUT_MERCHANT_ID,
-HYPERCHECKOUT_API_KEY, HYPERCHECKOUT_RESPONSE_KEY, HYPERCHECKOUT_CLIENT_ID. Against Juspay,
-pass ``--return-url https://...`` that reaches this server (a proxy or tunnel).
+Credentials: JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (then Juspay's sandbox; pass
+``--return-url https://...`` that reaches this server, a proxy or tunnel, and
+HYPERCHECKOUT_RESPONSE_KEY). Without them it starts the local emulator itself, sending the
+customer back to this server; ``--base-url`` points it at one already running.
 """
 
 from __future__ import annotations
@@ -31,16 +32,18 @@ import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Optional
+from typing import IO, Optional
 
 import hypercheckout as hc
+from example_config import add_arguments, client_config
 
 CUSTOMER_ID = "customer-1"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401
-        return None
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: object, newurl: str) -> None:
+        return None  # let the 302 surface: its Location is the return_url
 
 
 def pay_like_a_browser(link: str) -> None:
@@ -79,9 +82,7 @@ def create_session(client: hc.Client, args: argparse.Namespace, order_id: str) -
 def main(argv: Optional[list[str]] = None) -> int:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--base-url", default=env("HYPERCHECKOUT_BASE_URL"))
-    parser.add_argument("--merchant-id", default=env("HYPERCHECKOUT_MERCHANT_ID", "emulator_merchant"))
-    parser.add_argument("--api-key", default=env("HYPERCHECKOUT_API_KEY", "emulator_api_key"))
+    add_arguments(parser)
     parser.add_argument("--response-key", default=env("HYPERCHECKOUT_RESPONSE_KEY", "emulator_response_key"))
     parser.add_argument("--client-id", default=env("HYPERCHECKOUT_CLIENT_ID", "your_client_id"))
     parser.add_argument("--return-url", default="https://shop.merchant.com/return")
@@ -91,16 +92,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args(argv)
 
-    client = hc.Client(
-        hc.ClientConfig(
-            merchant_id=args.merchant_id,
-            api_key=args.api_key,
-            environment=hc.Environment.SANDBOX,
-            base_url=args.base_url,
-            app_name="full-flow-example",
-            app_version=hc.sdk_version(),
-        )
-    )
+    emulator_args = ["--redirect-base", f"http://127.0.0.1:{args.port}"]
+    client = hc.Client(client_config(args, "full-flow-example", emulator_args))
 
     # Step 0: the session. Keep order id, amount and routing id (session.routing_id) in your
     # database: every Order Status call of this session must send the same x-routing-id.

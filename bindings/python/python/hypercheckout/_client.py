@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import warnings
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import TYPE_CHECKING, Any, Optional, Type
 
 from ._native import hypercheckout as _native
+
+if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
+    from ._api import ClientConfig, OrderStatus, Session, SessionRequest
 
 _NativeClient = _native.Client
 
@@ -68,7 +71,7 @@ class Client:
 
     __slots__ = ("_native", "_merchant_id", "_base_url", "__weakref__")
 
-    def __init__(self, config: _native.ClientConfig) -> None:
+    def __init__(self, config: ClientConfig) -> None:
         """Checks ``config`` and prepares the connection pool; raises
         ``HyperCheckoutError.Configuration`` for an unusable configuration."""
         _check_config_text(config)
@@ -84,7 +87,7 @@ class Client:
 
     # --- sessions ---------------------------------------------------------------------
 
-    def create_session(self, request: _native.SessionRequest) -> _native.Session:
+    def create_session(self, request: SessionRequest) -> Session:
         """Validates ``request`` and creates the session (``POST /session``), blocking.
 
         Every documented rule is checked first: an invalid request raises
@@ -96,7 +99,7 @@ class Client:
         _refuse_in_event_loop("create_session")
         return self._live().create_session_blocking(request)  # type: ignore[no-any-return]
 
-    async def create_session_async(self, request: _native.SessionRequest) -> _native.Session:
+    async def create_session_async(self, request: SessionRequest) -> Session:
         """The coroutine form of ``create_session``, for asyncio: the call runs on the SDK's
         own I/O threads and never blocks the event loop. Cancelling the task cancels the
         call."""
@@ -104,7 +107,7 @@ class Client:
 
     # --- orders -----------------------------------------------------------------------
 
-    def get_order_status(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
         """The Order Status API (``GET /orders/{order_id}``), blocking: the authoritative word
         on whether an order is paid (the redirect and webhooks only tell you to ask).
 
@@ -116,13 +119,13 @@ class Client:
         _refuse_in_event_loop("get_order_status")
         return self._live().get_order_status_blocking(order_id, routing_id)  # type: ignore[no-any-return]
 
-    async def get_order_status_async(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    async def get_order_status_async(self, order_id: str, routing_id: str) -> OrderStatus:
         """The coroutine form of ``get_order_status``."""
         return await self._live().get_order_status(order_id, routing_id)  # type: ignore[no-any-return]
 
     # --- deprecated 0.1 names -----------------------------------------------------------
 
-    def create_session_blocking(self, request: _native.SessionRequest) -> _native.Session:
+    def create_session_blocking(self, request: SessionRequest) -> Session:
         """Deprecated since 0.2: use ``create_session`` (the same blocking call)."""
         warnings.warn(
             "Client.create_session_blocking() is deprecated: use Client.create_session()",
@@ -131,7 +134,7 @@ class Client:
         )
         return self.create_session(request)
 
-    def get_order_status_blocking(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
         """Deprecated since 0.2: use ``get_order_status`` (the same blocking call)."""
         warnings.warn(
             "Client.get_order_status_blocking() is deprecated: use Client.get_order_status()",
