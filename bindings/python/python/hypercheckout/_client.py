@@ -20,6 +20,8 @@ from ._native import hypercheckout as _native
 
 if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
     from ._api import ClientConfig, OrderStatus, Session, SessionRequest
+else:  # the same classes at runtime (pdoc and typing.get_type_hints resolve these)
+    from ._native.hypercheckout import ClientConfig, OrderStatus, Session, SessionRequest
 
 _NativeClient = _native.Client
 
