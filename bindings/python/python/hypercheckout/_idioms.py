@@ -124,6 +124,22 @@ def _checker(hint: Any) -> _Check:
     return lambda v: (True, v)  # an annotation this layer does not understand: Rust checks
 
 
+def _exact_types(hint: Any) -> frozenset:
+    """Types whose values pass unchanged (the constructor's fast path): ``str`` for ``str``,
+    ``{str, NoneType}`` for ``Optional[str]``, the class for a record or plain enum. Empty when
+    a value needs a deeper look (lists, dicts, enums with data)."""
+    args = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
+    out = set()
+    for arg in args:
+        if arg is type(None) or arg in (str, bool, int, float):
+            out.add(arg)
+        elif isinstance(arg, type) and not _is_data_enum(arg) and typing.get_origin(arg) is None:
+            out.add(arg)
+        else:
+            return frozenset()
+    return frozenset(out)
+
+
 def _amount_checker(optional: bool) -> _Check:
     def amount(v: Any) -> Tuple[bool, Any]:
         if isinstance(v, str) or (optional and v is None):
@@ -214,6 +230,7 @@ def _honest_dataclass(cls: type, params: List[inspect.Parameter]) -> None:
 def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, Any], default: Any) -> None:
     generated = cls.__init__
     checks: Dict[str, Tuple[_Check, str]] = {}
+    exact: Dict[str, frozenset] = {}
     shown: List[inspect.Parameter] = []
     for p in params:
         hint = hints.get(p.name, Any)
@@ -228,6 +245,7 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
             )
         else:
             checks[p.name] = (_checker(hint), _describe(hint))
+            exact[p.name] = _exact_types(hint)
             annotation = p.annotation
             holds = _data_enum_of(hint)
             if holds is not None:  # a data-less variant may be given by its bare name
@@ -244,6 +262,8 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
             raise TypeError(f"{owner}() takes keyword arguments only (got {len(args)} positional)")
         wrong = []
         for name, value in kwargs.items():
+            if type(value) in exact.get(name, ()):
+                continue  # the common case: exactly the declared type
             entry = checks.get(name)
             if entry is None:
                 continue  # the generated __init__ names unknown arguments
@@ -262,6 +282,7 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
     )
     __init__.__doc__ = f"Builds a {owner}; every argument is type-checked here, by name."
     __init__.__qualname__ = f"{owner}.__init__"
+    __init__.__module__ = cls.__module__  # where pdoc resolves the annotation text
     cls.__init__ = __init__  # type: ignore[misc]
 
 
