@@ -57,11 +57,19 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum WebhookEventName {
+    /// `ORDER_SUCCEEDED`: the order was paid.
     OrderSucceeded,
+    /// `ORDER_FAILED`: the payment failed.
     OrderFailed,
+    /// `ORDER_REFUNDED`: a refund of the order settled.
     OrderRefunded,
+    /// `TXN_CREATED`: a payment attempt started.
     TxnCreated,
-    Unknown { name: String },
+    /// An event this SDK does not know yet, exactly as Juspay named it.
+    Unknown {
+        /// The event name exactly as received.
+        name: String,
+    },
 }
 
 const EVENT_NAMES: [(WebhookEventName, &str); 4] = [
@@ -72,6 +80,7 @@ const EVENT_NAMES: [(WebhookEventName, &str); 4] = [
 ];
 
 impl WebhookEventName {
+    /// The event for a wire name; unknown names are `Unknown`.
     pub fn from_name(name: &str) -> WebhookEventName {
         EVENT_NAMES
             .iter()
@@ -105,6 +114,7 @@ pub struct WebhookEvent {
     /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
     /// order's id and state.
     pub id: Option<String>,
+    /// The event (`event_name`), typed.
     pub event_name: WebhookEventName,
     /// As sent, e.g. `2024-09-30T11:00:28Z`.
     pub date_created: Option<String>,
