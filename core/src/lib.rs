@@ -44,6 +44,7 @@
 // The error enum crosses the FFI as a flat record of optional fields; boxing it to please
 // this lint would make every binding's error type worse.
 #![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
 use std::collections::HashMap;
 

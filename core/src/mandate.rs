@@ -4,14 +4,14 @@
 //! (`request.rs`, `request::Mandate`); Juspay then hands out a `mandate_id` (in the order's
 //! `mandate` block and the `MANDATE_*` webhooks). These are the calls a merchant makes with
 //! it. Sources (evidence table: `docs/refunds-and-mandates.md`):
-//! - Mandate Status Check API, https://docs.juspay.io/hyper-checkout/web/mandates-subscriptions/mandate-status-check-api:
+//! - Mandate Status Check API, <https://docs.juspay.io/hyper-checkout/web/mandates-subscriptions/mandate-status-check-api>:
 //!   `POST /mandates/{mandate_id}`, form body `command=check_status`; headers
 //!   Authorization, `x-merchantid`, `Content-Type: application/x-www-form-urlencoded`,
 //!   `x-routing-id`. Answer: the mandate object (DEMO `mandates/check-status/active.json`).
-//! - Revoke Mandate API, https://juspay.io/in/docs/hyper-checkout/capacitor/mandates/mandate-revoke-api:
+//! - Revoke Mandate API, <https://juspay.io/in/docs/hyper-checkout/capacitor/mandates/mandate-revoke-api>:
 //!   `POST /mandates/{mandate_id}`, `command=revoke`, same headers; answer
 //!   `{"mandate_status": "REVOKED", "mandate_id": ...}` (DEMO `mandates/revoke/*.json`).
-//! - Mandate Execution API, https://juspay.io/in/docs/hyper-checkout/android/mandates-subscriptions/mandate-execution-api:
+//! - Mandate Execution API, <https://juspay.io/in/docs/hyper-checkout/android/mandates-subscriptions/mandate-execution-api>:
 //!   `POST /txns`, form body `order.order_id`, `order.amount`, `order.customer_id`,
 //!   `merchant_id`, `mandate_id`, optional `mandate.execution_date` (UNIX epoch seconds),
 //!   `format=json` (DEMO `mandates/execution/request-session.sh`); answer

@@ -3,14 +3,14 @@
 //!
 //! Sources (all in `docs/refunds-and-mandates.md`, with the rest of the evidence):
 //! - Juspay's Refund Order API page
-//!   (https://docs.juspay.io/payment-page-enterprise/web/base-sdk-integration/refund-order-api,
-//!   and the same text on https://juspay.io/in/docs/api-reference/docs/express-checkout/refund-order-api):
+//!   (<https://docs.juspay.io/payment-page-enterprise/web/base-sdk-integration/refund-order-api>,
+//!   and the same text on <https://juspay.io/in/docs/api-reference/docs/express-checkout/refund-order-api>):
 //!   headers `version` (a date), `Content-Type: application/x-www-form-urlencoded`,
 //!   `x-merchantid`, `x-routing-id`; body `unique_request_id` ("You cannot reuse the value for
 //!   two different refund requests ... should be less than 21 characters") and optional
 //!   `amount` ("If this parameter is not passed, then the order is refunded entirely"); the
 //!   answer is the order status object with its `refunds` block.
-//! - Its error table (https://developer.juspay.in/reference/refund-order): 400 `duplicate.call`
+//! - Its error table (<https://developer.juspay.in/reference/refund-order>): 400 `duplicate.call`
 //!   (the same `unique_request_id` again, or the same amount again within 5 seconds), 400
 //!   `invalid.amount.exceeded`, 400 "Mandatory fields are missing", 400 `invalid amount`
 //!   (amount 0), 400 `"status": "NOT_FOUND"` (unknown order), 400

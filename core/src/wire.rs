@@ -17,9 +17,13 @@ use crate::request::{
 };
 use crate::validate::Violation;
 
+/// Prefix of the `metadata.*` keys.
 pub const METADATA_PREFIX: &str = "metadata.";
+/// Wire key of `SessionRequest::create_mandate`.
 pub const CREATE_MANDATE_KEY: &str = "options.create_mandate";
+/// Wire key of `SessionRequest::get_client_auth_token`.
 pub const GET_CLIENT_AUTH_TOKEN_KEY: &str = "options.get_client_auth_token";
+/// Wire key of `SessionRequest::payment_filter`.
 pub const PAYMENT_FILTER_KEY: &str = "payment_filter";
 
 /// Keys owned by typed fields of `SessionRequest` (besides `metadata.*`).
@@ -77,6 +81,7 @@ impl Action {
         (Action::Enach, "enach"),
     ];
 
+    /// The name Juspay uses on the wire.
     pub fn wire_name(&self) -> &str {
         match self {
             Action::Other { name } => name,
@@ -101,6 +106,7 @@ impl Action {
 }
 
 impl CreateMandate {
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             CreateMandate::Required => "REQUIRED",
@@ -110,6 +116,7 @@ impl CreateMandate {
 }
 
 impl MandateFrequency {
+    /// Every frequency, in Juspay's documented order.
     pub const ALL: [MandateFrequency; 10] = [
         MandateFrequency::Onetime,
         MandateFrequency::Daily,
@@ -123,6 +130,7 @@ impl MandateFrequency {
         MandateFrequency::AsPresented,
     ];
 
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             MandateFrequency::Onetime => "ONETIME",
@@ -140,6 +148,7 @@ impl MandateFrequency {
 }
 
 impl AmountRule {
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             AmountRule::Fixed => "FIXED",
@@ -153,7 +162,9 @@ impl AmountRule {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum WireValue {
+    /// A value built by the SDK.
     Value(Value),
+    /// JSON text from the merchant, sent byte for byte.
     Raw(Box<RawValue>),
 }
 
