@@ -198,6 +198,32 @@ impl HyperCheckoutError {
         }
     }
 
+    /// Juspay's `error_code` (or `code`), for errors that come from an API answer: e.g.
+    /// `duplicate.call`, `invalid.amount.exceeded` on a refund.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            HyperCheckoutError::Authentication { error_code, .. }
+            | HyperCheckoutError::InvalidRequest { error_code, .. }
+            | HyperCheckoutError::NotFound { error_code, .. }
+            | HyperCheckoutError::RateLimited { error_code, .. }
+            | HyperCheckoutError::Server { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Juspay's top-level `status` text of an error answer (e.g. `NOT_FOUND`,
+    /// `DUPLICATE_ORDER_ID`, `ERROR`).
+    pub fn api_status(&self) -> Option<&str> {
+        match self {
+            HyperCheckoutError::Authentication { status, .. }
+            | HyperCheckoutError::InvalidRequest { status, .. }
+            | HyperCheckoutError::NotFound { status, .. }
+            | HyperCheckoutError::RateLimited { status, .. }
+            | HyperCheckoutError::Server { status, .. } => status.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, for errors that come from an HTTP answer.
     pub fn http_status(&self) -> Option<u16> {
         match self {

@@ -145,7 +145,7 @@ pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation>
 
 /// The effective routing id travels as the `x-routing-id` header; `field` names where it
 /// came from (`routing_id`, or `customer_id` when it defaulted to that).
-fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
+pub(crate) fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
     if routing_id.chars().count() > CUSTOMER_FIELD_MAX {
         found.max_len(field, routing_id, CUSTOMER_FIELD_MAX);
     } else if !is_header_safe(routing_id) {
@@ -510,7 +510,11 @@ fn rule_value_range(frequency: MandateFrequency) -> Option<std::ops::RangeInclus
     }
 }
 
-fn epoch_seconds(found: &mut Violations, field: &str, value: &Option<String>) -> Option<u64> {
+pub(crate) fn epoch_seconds(
+    found: &mut Violations,
+    field: &str,
+    value: &Option<String>,
+) -> Option<u64> {
     let value = value.as_deref()?;
     let valid = !value.is_empty()
         && value.len() <= EPOCH_SECONDS_MAX
@@ -617,10 +621,10 @@ fn sorted(
 
 /// Collects violations in the order the fields appear in the reference.
 #[derive(Default)]
-struct Violations(Vec<Violation>);
+pub(crate) struct Violations(pub(crate) Vec<Violation>);
 
 impl Violations {
-    fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.0.push(Violation {
             field: field.to_owned(),
             code: code.to_owned(),
@@ -629,14 +633,14 @@ impl Violations {
     }
 
     /// Records `required` for an empty value; returns whether there is a value to check.
-    fn required(&mut self, field: &str, value: &str) -> bool {
+    pub(crate) fn required(&mut self, field: &str, value: &str) -> bool {
         if value.is_empty() {
             self.push(field, codes::REQUIRED, "is required");
         }
         !value.is_empty()
     }
 
-    fn max_len(&mut self, field: &str, value: &str, max: usize) {
+    pub(crate) fn max_len(&mut self, field: &str, value: &str, max: usize) {
         let len = value.chars().count();
         if len > max {
             self.push(
@@ -647,7 +651,13 @@ impl Violations {
         }
     }
 
-    fn charset(&mut self, field: &str, value: &str, allowed: &str, ok: impl Fn(char) -> bool) {
+    pub(crate) fn charset(
+        &mut self,
+        field: &str,
+        value: &str,
+        allowed: &str,
+        ok: impl Fn(char) -> bool,
+    ) {
         if !value.chars().all(ok) {
             self.push(
                 field,

@@ -497,3 +497,38 @@ fn violation(field: &str, code: &str, message: impl Into<String>) -> Violation {
 fn invalid(violations: Vec<Violation>) -> HyperCheckoutError {
     HyperCheckoutError::Validation { violations }
 }
+
+/// `Content-Type` of the session call.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+/// `Content-Type` of the refund and mandate calls: their pages' header tables say
+/// `application/x-www-form-urlencoded`, and Juspay's SDKs send that (`docs/refunds-and-mandates.md`).
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// One API call as it goes on the wire, all but the credentials (`authorization`,
+/// `x-merchantid`, which the client adds): what the wire vectors in `testdata/` pin, and
+/// exactly what the client sends.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WireCall {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path after the base URL, ids percent-encoded, e.g. `/orders/o-1/refunds`.
+    pub path: String,
+    /// The `content-type` header; `None` for a call without a body.
+    pub content_type: Option<String>,
+    /// The `version` header, when the API asks for one.
+    pub version: Option<String>,
+    /// The `x-routing-id` header.
+    pub routing_id: String,
+    /// The body exactly as sent; `None` for none.
+    pub body: Option<String>,
+}
+
+/// `application/x-www-form-urlencoded` text of `fields`, in the order given (the WHATWG
+/// form encoding: space as `+`, everything but `*-._` and alphanumerics escaped).
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in fields {
+        form.append_pair(key, value);
+    }
+    form.finish()
+}
