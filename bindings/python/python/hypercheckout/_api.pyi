@@ -38,6 +38,83 @@ class AmountRule(enum.Enum):
     FIXED = 0
     VARIABLE = 1
 
+class MandateState:
+    """A mandate's `status` (`mandate_status` in some answers). Names: the states of Juspay's
+    mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
+    `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
+    """
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+    class CREATED(MandateState):
+        """Registered, not yet approved by the customer."""
+        def __init__(self) -> None: ...
+    class ACTIVE(MandateState):
+        """Approved: can be debited with `execute_mandate`."""
+        def __init__(self) -> None: ...
+    class PAUSED(MandateState):
+        """Paused by the merchant or customer until a date."""
+        def __init__(self) -> None: ...
+    class REVOKED(MandateState):
+        """Cancelled for good (`revoke_mandate`, or by the customer)."""
+        def __init__(self) -> None: ...
+    class FAILURE(MandateState):
+        """Registration failed."""
+        def __init__(self) -> None: ...
+    class EXPIRED(MandateState):
+        """Past its `end_date`."""
+        def __init__(self) -> None: ...
+    @dataclasses.dataclass(init=False, eq=False)
+    class OTHER(MandateState):
+        """MandateState.OTHER(name: 'str')"""
+        name: str
+        def __init__(self, name: str) -> None: ...
+        def __eq__(self, other: object) -> bool: ...
+    def is_CREATED(self) -> bool:
+        """Whether this value is ``MandateState.CREATED``."""
+        ...
+    def is_created(self) -> bool:
+        """Whether this value is ``MandateState.CREATED``."""
+        ...
+    def is_ACTIVE(self) -> bool:
+        """Whether this value is ``MandateState.ACTIVE``."""
+        ...
+    def is_active(self) -> bool:
+        """Whether this value is ``MandateState.ACTIVE``."""
+        ...
+    def is_PAUSED(self) -> bool:
+        """Whether this value is ``MandateState.PAUSED``."""
+        ...
+    def is_paused(self) -> bool:
+        """Whether this value is ``MandateState.PAUSED``."""
+        ...
+    def is_REVOKED(self) -> bool:
+        """Whether this value is ``MandateState.REVOKED``."""
+        ...
+    def is_revoked(self) -> bool:
+        """Whether this value is ``MandateState.REVOKED``."""
+        ...
+    def is_FAILURE(self) -> bool:
+        """Whether this value is ``MandateState.FAILURE``."""
+        ...
+    def is_failure(self) -> bool:
+        """Whether this value is ``MandateState.FAILURE``."""
+        ...
+    def is_EXPIRED(self) -> bool:
+        """Whether this value is ``MandateState.EXPIRED``."""
+        ...
+    def is_expired(self) -> bool:
+        """Whether this value is ``MandateState.EXPIRED``."""
+        ...
+    def is_OTHER(self) -> bool:
+        """Whether this value is ``MandateState.OTHER``."""
+        ...
+    def is_other(self) -> bool:
+        """Whether this value is ``MandateState.OTHER``."""
+        ...
+    def wire_name(self) -> str:
+        """The status text on the wire (``ACTIVE``, or an unknown name as received)."""
+        ...
+
 class OrderState:
     """An order's `status`, with its documented `status_id`. Names and ids: Juspay's Order
     Status API and "Transaction Status" pages. Only `Charged` means the customer has paid.
@@ -234,9 +311,7 @@ class OrderState:
         """Whether this state means paid: only `Charged`."""
         ...
     def wire_name(self) -> str:
-        """The `status` text on the wire (`CHARGED`, or an unknown name as received).
-        (Not `name`: in Python that would be shadowed by `Unknown`'s field.)
-        """
+        """The ``status`` text on the wire (``CHARGED``, or an unknown name as received)."""
         ...
 
 class Action:
@@ -301,20 +376,70 @@ class CreateMandate(enum.Enum):
     OPTIONAL = 1
 
 class WebhookEventName:
-    """`event_name`. Unknown names are kept, not refused: Juspay adds events over time."""
+    """`event_name`. Unknown names are kept, not refused: Juspay adds events over time.
+    Names: Juspay's webhook pages ("Outgoing Webhook/Callback",
+    <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (DEMO
+    `webhooks/*.json`, `mandates/webhook/**`; `docs/juspay-evidence.md`, "Webhook events").
+    Order and refund events carry `content.order`; mandate events `content.mandate`.
+    """
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
     class ORDER_SUCCEEDED(WebhookEventName):
-        """`ORDER_SUCCEEDED`: the order was paid."""
+        """The order was paid."""
         def __init__(self) -> None: ...
     class ORDER_FAILED(WebhookEventName):
-        """`ORDER_FAILED`: the payment failed."""
+        """The order's payment failed."""
         def __init__(self) -> None: ...
     class ORDER_REFUNDED(WebhookEventName):
-        """`ORDER_REFUNDED`: a refund of the order settled."""
+        """A refund succeeded (the order's `refunds` shows it `SUCCESS`)."""
+        def __init__(self) -> None: ...
+    class ORDER_REFUND_FAILED(WebhookEventName):
+        """A refund failed."""
+        def __init__(self) -> None: ...
+    class ORDER_PARTIAL_CHARGED(WebhookEventName):
+        """Only part of the amount was charged."""
         def __init__(self) -> None: ...
     class TXN_CREATED(WebhookEventName):
-        """`TXN_CREATED`: a payment attempt started."""
+        """A payment attempt started."""
+        def __init__(self) -> None: ...
+    class TXN_CHARGED(WebhookEventName):
+        """A transaction was charged."""
+        def __init__(self) -> None: ...
+    class TXN_FAILED(WebhookEventName):
+        """A transaction failed."""
+        def __init__(self) -> None: ...
+    class REFUND_INITIATED(WebhookEventName):
+        """A refund was accepted and is `PENDING`."""
+        def __init__(self) -> None: ...
+    class REFUND_MANUAL_REVIEW_NEEDED(WebhookEventName):
+        """A refund's outcome is ambiguous: reconcile it with the gateway (`MANUAL_REVIEW`)."""
+        def __init__(self) -> None: ...
+    class AUTO_REFUND_INITIATED(WebhookEventName):
+        """Juspay started refunding a payment by itself (e.g. a late success on a failed order)."""
+        def __init__(self) -> None: ...
+    class AUTO_REFUND_SUCCEEDED(WebhookEventName):
+        """An automatic refund succeeded."""
+        def __init__(self) -> None: ...
+    class AUTO_REFUND_FAILED(WebhookEventName):
+        """An automatic refund failed."""
+        def __init__(self) -> None: ...
+    class MANDATE_CREATED(WebhookEventName):
+        """A mandate was registered (`CREATED`)."""
+        def __init__(self) -> None: ...
+    class MANDATE_ACTIVATED(WebhookEventName):
+        """A mandate became `ACTIVE`."""
+        def __init__(self) -> None: ...
+    class MANDATE_FAILED(WebhookEventName):
+        """A mandate's registration failed (`FAILURE`)."""
+        def __init__(self) -> None: ...
+    class MANDATE_PAUSED(WebhookEventName):
+        """A mandate was `PAUSED`."""
+        def __init__(self) -> None: ...
+    class MANDATE_EXPIRED(WebhookEventName):
+        """A mandate `EXPIRED`."""
+        def __init__(self) -> None: ...
+    class MANDATE_REVOKED(WebhookEventName):
+        """A mandate was `REVOKED`."""
         def __init__(self) -> None: ...
     @dataclasses.dataclass(init=False, eq=False)
     class UNKNOWN(WebhookEventName):
@@ -340,11 +465,101 @@ class WebhookEventName:
     def is_order_refunded(self) -> bool:
         """Whether this value is ``WebhookEventName.ORDER_REFUNDED``."""
         ...
+    def is_ORDER_REFUND_FAILED(self) -> bool:
+        """Whether this value is ``WebhookEventName.ORDER_REFUND_FAILED``."""
+        ...
+    def is_order_refund_failed(self) -> bool:
+        """Whether this value is ``WebhookEventName.ORDER_REFUND_FAILED``."""
+        ...
+    def is_ORDER_PARTIAL_CHARGED(self) -> bool:
+        """Whether this value is ``WebhookEventName.ORDER_PARTIAL_CHARGED``."""
+        ...
+    def is_order_partial_charged(self) -> bool:
+        """Whether this value is ``WebhookEventName.ORDER_PARTIAL_CHARGED``."""
+        ...
     def is_TXN_CREATED(self) -> bool:
         """Whether this value is ``WebhookEventName.TXN_CREATED``."""
         ...
     def is_txn_created(self) -> bool:
         """Whether this value is ``WebhookEventName.TXN_CREATED``."""
+        ...
+    def is_TXN_CHARGED(self) -> bool:
+        """Whether this value is ``WebhookEventName.TXN_CHARGED``."""
+        ...
+    def is_txn_charged(self) -> bool:
+        """Whether this value is ``WebhookEventName.TXN_CHARGED``."""
+        ...
+    def is_TXN_FAILED(self) -> bool:
+        """Whether this value is ``WebhookEventName.TXN_FAILED``."""
+        ...
+    def is_txn_failed(self) -> bool:
+        """Whether this value is ``WebhookEventName.TXN_FAILED``."""
+        ...
+    def is_REFUND_INITIATED(self) -> bool:
+        """Whether this value is ``WebhookEventName.REFUND_INITIATED``."""
+        ...
+    def is_refund_initiated(self) -> bool:
+        """Whether this value is ``WebhookEventName.REFUND_INITIATED``."""
+        ...
+    def is_REFUND_MANUAL_REVIEW_NEEDED(self) -> bool:
+        """Whether this value is ``WebhookEventName.REFUND_MANUAL_REVIEW_NEEDED``."""
+        ...
+    def is_refund_manual_review_needed(self) -> bool:
+        """Whether this value is ``WebhookEventName.REFUND_MANUAL_REVIEW_NEEDED``."""
+        ...
+    def is_AUTO_REFUND_INITIATED(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_INITIATED``."""
+        ...
+    def is_auto_refund_initiated(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_INITIATED``."""
+        ...
+    def is_AUTO_REFUND_SUCCEEDED(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_SUCCEEDED``."""
+        ...
+    def is_auto_refund_succeeded(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_SUCCEEDED``."""
+        ...
+    def is_AUTO_REFUND_FAILED(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_FAILED``."""
+        ...
+    def is_auto_refund_failed(self) -> bool:
+        """Whether this value is ``WebhookEventName.AUTO_REFUND_FAILED``."""
+        ...
+    def is_MANDATE_CREATED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_CREATED``."""
+        ...
+    def is_mandate_created(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_CREATED``."""
+        ...
+    def is_MANDATE_ACTIVATED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_ACTIVATED``."""
+        ...
+    def is_mandate_activated(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_ACTIVATED``."""
+        ...
+    def is_MANDATE_FAILED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_FAILED``."""
+        ...
+    def is_mandate_failed(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_FAILED``."""
+        ...
+    def is_MANDATE_PAUSED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_PAUSED``."""
+        ...
+    def is_mandate_paused(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_PAUSED``."""
+        ...
+    def is_MANDATE_EXPIRED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_EXPIRED``."""
+        ...
+    def is_mandate_expired(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_EXPIRED``."""
+        ...
+    def is_MANDATE_REVOKED(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_REVOKED``."""
+        ...
+    def is_mandate_revoked(self) -> bool:
+        """Whether this value is ``WebhookEventName.MANDATE_REVOKED``."""
         ...
     def is_UNKNOWN(self) -> bool:
         """Whether this value is ``WebhookEventName.UNKNOWN``."""
@@ -560,6 +775,76 @@ class Mandate:
     def __eq__(self, other: object) -> bool: ...
 
 @dataclasses.dataclass(init=False, eq=False)
+class MandateDetails:
+    """A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
+    `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
+    text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
+    the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
+    `mandate_id` and `status`.
+    """
+    mandate_id: str
+    status: MandateState
+    order_id: typing.Optional[str]
+    customer_id: typing.Optional[str]
+    mandate_type: typing.Optional[str]
+    frequency: typing.Optional[str]
+    max_amount: typing.Optional[str]
+    amount_rule: typing.Optional[str]
+    currency: typing.Optional[str]
+    start_date: typing.Optional[str]
+    end_date: typing.Optional[str]
+    activated_at: typing.Optional[str]
+    last_activated_at: typing.Optional[str]
+    last_updated: typing.Optional[str]
+    revokable_by_customer: typing.Optional[bool]
+    block_fund: typing.Optional[bool]
+    payment_method: typing.Optional[str]
+    payment_method_type: typing.Optional[str]
+    payer_vpa: typing.Optional[str]
+    mandate_token: typing.Optional[str]
+    raw_json: str
+    def __init__(self, *, mandate_id: str, status: typing.Union[MandateState, typing.Type[MandateState]], order_id: typing.Optional[str], customer_id: typing.Optional[str], mandate_type: typing.Optional[str], frequency: typing.Optional[str], max_amount: str | decimal.Decimal | int | None, amount_rule: typing.Optional[str], currency: typing.Optional[str], start_date: typing.Optional[str], end_date: typing.Optional[str], activated_at: typing.Optional[str], last_activated_at: typing.Optional[str], last_updated: typing.Optional[str], revokable_by_customer: typing.Optional[bool], block_fund: typing.Optional[bool], payment_method: typing.Optional[str], payment_method_type: typing.Optional[str], payer_vpa: typing.Optional[str], mandate_token: typing.Optional[str], raw_json: str) -> None:
+        """Builds a MandateDetails; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class MandateExecution:
+    """A debit on an active mandate: `POST /txns` (the Mandate Execution API). It creates a new
+    order, so `order_id` must be new; it is also the idempotency key: Juspay refuses a second
+    order with the same id, and `execute_mandate` recognises its own earlier attempt.
+    """
+    order_id: str
+    amount: str
+    customer_id: str
+    mandate_id: str
+    execution_date: typing.Optional[str]
+    currency: typing.Optional[str]
+    routing_id: typing.Optional[str]
+    def __init__(self, *, order_id: str, amount: str | decimal.Decimal | int, customer_id: str, mandate_id: str, execution_date: typing.Optional[str] = ..., currency: typing.Optional[str] = ..., routing_id: typing.Optional[str] = ...) -> None:
+        """Builds a MandateExecution; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class MandateExecutionResult:
+    """What Juspay answers a mandate execution: the new order's first transaction. The debit
+    itself usually completes later: confirm with `get_order_status(order_id, ...)` or the
+    `ORDER_SUCCEEDED`/`ORDER_FAILED` webhook.
+    """
+    order_id: str
+    status: OrderState
+    txn_id: typing.Optional[str]
+    txn_uuid: typing.Optional[str]
+    authentication_url: typing.Optional[str]
+    authentication_method: typing.Optional[str]
+    raw_json: str
+    def __init__(self, *, order_id: str, status: typing.Union[OrderState, typing.Type[OrderState]], txn_id: typing.Optional[str], txn_uuid: typing.Optional[str], authentication_url: typing.Optional[str], authentication_method: typing.Optional[str], raw_json: str) -> None:
+        """Builds a MandateExecutionResult; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
 class OrderMandate:
     """`mandate`: the mandate an order registered or debited."""
     mandate_id: typing.Optional[str]
@@ -657,6 +942,23 @@ class OrderStatus:
     raw_json: str
     def __init__(self, *, order_id: str, id: typing.Optional[str], status: typing.Union[OrderState, typing.Type[OrderState]], status_id: typing.Optional[int], amount: str | decimal.Decimal | int | None, currency: typing.Optional[str], customer_id: typing.Optional[str], refunded: typing.Optional[bool], amount_refunded: typing.Optional[str], effective_amount: typing.Optional[str], refunds: typing.List[Refund], txn_id: typing.Optional[str], txn_uuid: typing.Optional[str], txn_detail: typing.Optional[TxnDetail], payment_method: typing.Optional[str], payment_method_type: typing.Optional[str], auth_type: typing.Optional[str], gateway_id: typing.Optional[str], gateway_reference_id: typing.Optional[str], card: typing.Optional[CardSummary], payer_vpa: typing.Optional[str], mandate: typing.Optional[OrderMandate], udf1: typing.Optional[str], udf2: typing.Optional[str], udf3: typing.Optional[str], udf4: typing.Optional[str], udf5: typing.Optional[str], udf6: typing.Optional[str], udf7: typing.Optional[str], udf8: typing.Optional[str], udf9: typing.Optional[str], udf10: typing.Optional[str], raw_json: str) -> None:
         """Builds a OrderStatus; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class RefundRequest:
+    """A refund of (part of) a charged order: `POST /orders/{order_id}/refunds`.
+
+    `unique_request_id` is the idempotency key: keep it, and send the same value again if a
+    call ends without an answer (timeout, lost connection). Juspay never refunds twice for one
+    key, and `create_refund` returns the order when the refund already exists.
+    """
+    order_id: str
+    unique_request_id: str
+    amount: typing.Optional[str]
+    routing_id: str
+    def __init__(self, *, order_id: str, unique_request_id: str, amount: str | decimal.Decimal | int | None = ..., routing_id: str) -> None:
+        """Builds a RefundRequest; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -786,9 +1088,27 @@ class WebhookEvent:
     event_name: WebhookEventName
     date_created: typing.Optional[str]
     order: typing.Optional[OrderStatus]
+    mandate: typing.Optional[MandateDetails]
     raw_json: str
-    def __init__(self, *, id: typing.Optional[str], event_name: typing.Union[WebhookEventName, typing.Type[WebhookEventName]], date_created: typing.Optional[str], order: typing.Optional[OrderStatus], raw_json: str) -> None:
+    def __init__(self, *, id: typing.Optional[str], event_name: typing.Union[WebhookEventName, typing.Type[WebhookEventName]], date_created: typing.Optional[str], order: typing.Optional[OrderStatus], mandate: typing.Optional[MandateDetails], raw_json: str) -> None:
         """Builds a WebhookEvent; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class WireCall:
+    """One API call as it goes on the wire, all but the credentials (`authorization`,
+    `x-merchantid`, which the client adds): what the wire vectors in `testdata/` pin, and
+    exactly what the client sends.
+    """
+    method: str
+    path: str
+    content_type: typing.Optional[str]
+    version: typing.Optional[str]
+    routing_id: str
+    body: typing.Optional[str]
+    def __init__(self, *, method: str, path: str, content_type: typing.Optional[str], version: typing.Optional[str], routing_id: str, body: typing.Optional[str]) -> None:
+        """Builds a WireCall; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -825,14 +1145,47 @@ def check_payment(redirect_params: dict[str, str], response_key: str, order_stat
     """
     ...
 
+def execute_mandate_call(execution: MandateExecution, merchant_id: str) -> WireCall:
+    """The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
+    credentials).
+    """
+    ...
+
+def find_refund(order: OrderStatus, request: RefundRequest) -> typing.Optional[Refund]:
+    """The refund of `order` that `request` asked for (same `unique_request_id`, and amount
+    when given), if the order shows it.
+    """
+    ...
+
+def mandate_status_call(mandate_id: str, routing_id: str) -> WireCall:
+    """The exact call `get_mandate` sends (no credentials)."""
+    ...
+
 def order_status_api_version() -> str:
     """The `version` header `get_order_status` sends."""
+    ...
+
+def parse_mandate_execution_response(http_status: int, headers: dict[str, str], body: str) -> MandateExecutionResult:
+    """Interprets a mandate execution (`POST /txns`) answer exactly as `execute_mandate` does
+    (before it resolves a `DUPLICATE_ORDER_ID`).
+    """
+    ...
+
+def parse_mandate_response(http_status: int, headers: dict[str, str], body: str) -> MandateDetails:
+    """Interprets a mandate status or revoke answer exactly as `get_mandate`/`revoke_mandate` do."""
     ...
 
 def parse_order_status_response(http_status: int, headers: dict[str, str], body: str) -> OrderStatus:
     """Interprets a `GET /orders/{order_id}` answer exactly as `get_order_status` does: an
     `OrderStatus` for 2xx, otherwise the matching error (Juspay's 400 "NOT_FOUND" included).
     For callers who make the HTTP call themselves, and for `testdata/order_status.json`.
+    """
+    ...
+
+def parse_refund_response(http_status: int, headers: dict[str, str], body: str) -> OrderStatus:
+    """Interprets a `POST /orders/{order_id}/refunds` answer exactly as `create_refund` does
+    (before it resolves a `duplicate.call`): the order with its refunds for 2xx, otherwise the
+    matching error (`InvalidRequest` with Juspay's `error_code`, `NotFound`, ...).
     """
     ...
 
@@ -862,6 +1215,20 @@ def prepare_for_exit() -> None:
     """
     ...
 
+def refund_api_version() -> str:
+    """The `version` header `create_refund` sends."""
+    ...
+
+def refund_call(request: RefundRequest) -> WireCall:
+    """The exact call `create_refund` sends for `request` (path, form body, `content-type`,
+    `version`, `x-routing-id`; never the credentials).
+    """
+    ...
+
+def revoke_mandate_call(mandate_id: str, routing_id: str) -> WireCall:
+    """The exact call `revoke_mandate` sends (no credentials)."""
+    ...
+
 def routing_id(request: SessionRequest) -> str:
     """The `x-routing-id` `create_session` would send for `request`."""
     ...
@@ -876,6 +1243,18 @@ def session_request_to_json(request: SessionRequest) -> str:
 
 def validate(request: SessionRequest) -> typing.List[Violation]:
     """Checks `request` against every documented rule without a client; empty means valid."""
+    ...
+
+def validate_mandate_execution(execution: MandateExecution) -> typing.List[Violation]:
+    """Every documented rule for a mandate execution, all at once; empty means valid."""
+    ...
+
+def validate_mandate_lookup(mandate_id: str, routing_id: str) -> typing.List[Violation]:
+    """The rules `get_mandate` and `revoke_mandate` apply to their arguments; empty means valid."""
+    ...
+
+def validate_refund(request: RefundRequest) -> typing.List[Violation]:
+    """Every documented rule for a refund, all at once (empty means valid); nothing is sent."""
     ...
 
 def validate_session_json(json: str) -> typing.List[Violation]:
@@ -907,15 +1286,39 @@ def verify_webhook_auth(authorization_header: str, username: str, password: str)
 
 class ClientProtocol(typing.Protocol):
     """The shape of the generated (native) client, which ``Client`` wraps; kept for code that typed against it in 0.1. New code uses ``Client``."""
+    async def create_refund(self, request: RefundRequest) -> OrderStatus:
+        """The native client's ``create_refund``; see ``Client``."""
+        ...
+    def create_refund_blocking(self, request: RefundRequest) -> OrderStatus:
+        """The native client's ``create_refund_blocking``; see ``Client``."""
+        ...
     async def create_session(self, request: SessionRequest) -> Session:
         """The native client's ``create_session``; see ``Client``."""
         ...
     def create_session_blocking(self, request: SessionRequest) -> Session:
         """The native client's ``create_session_blocking``; see ``Client``."""
         ...
+    async def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+        """The native client's ``execute_mandate``; see ``Client``."""
+        ...
+    def execute_mandate_blocking(self, execution: MandateExecution) -> MandateExecutionResult:
+        """The native client's ``execute_mandate_blocking``; see ``Client``."""
+        ...
+    async def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The native client's ``get_mandate``; see ``Client``."""
+        ...
+    def get_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The native client's ``get_mandate_blocking``; see ``Client``."""
+        ...
     async def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
         """The native client's ``get_order_status``; see ``Client``."""
         ...
     def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
         """The native client's ``get_order_status_blocking``; see ``Client``."""
+        ...
+    async def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The native client's ``revoke_mandate``; see ``Client``."""
+        ...
+    def revoke_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The native client's ``revoke_mandate_blocking``; see ``Client``."""
         ...

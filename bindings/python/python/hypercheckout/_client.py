@@ -19,9 +19,15 @@ from typing import TYPE_CHECKING, Any, Optional, Type
 from ._native import hypercheckout as _native
 
 if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
-    from ._api import ClientConfig, OrderStatus, Session, SessionRequest
+    from ._api import (
+        ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
+        RefundRequest, Session, SessionRequest,
+    )
 else:  # the same classes at runtime (pdoc and typing.get_type_hints resolve these)
-    from ._native.hypercheckout import ClientConfig, OrderStatus, Session, SessionRequest
+    from ._native.hypercheckout import (
+        ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
+        RefundRequest, Session, SessionRequest,
+    )
 
 _NativeClient = _native.Client
 
@@ -124,6 +130,61 @@ class Client:
     async def get_order_status_async(self, order_id: str, routing_id: str) -> OrderStatus:
         """The coroutine form of ``get_order_status``."""
         return await self._live().get_order_status(order_id, routing_id)  # type: ignore[no-any-return]
+
+    # --- refunds ----------------------------------------------------------------------
+
+    def create_refund(self, request: RefundRequest) -> OrderStatus:
+        """Refunds a charged order (``POST /orders/{order_id}/refunds``), blocking; returns
+        the order with its ``refunds``. A new refund is usually ``PENDING`` and settles later
+        (the ``ORDER_REFUNDED`` webhook, or ``get_order_status``).
+
+        ``request.unique_request_id`` makes the call safe to repeat: a retry after a lost
+        answer never refunds twice, and the refund it finds is returned as success. Juspay's
+        refusals (``invalid.amount.exceeded``, ``duplicate.call`` for a different refund)
+        raise ``HyperCheckoutError.InvalidRequest`` with its ``error_code``; an unknown order
+        raises ``NotFound``; a broken rule raises ``Validation`` and nothing is sent.
+        """
+        _refuse_in_event_loop("create_refund")
+        return self._live().create_refund_blocking(request)  # type: ignore[no-any-return]
+
+    async def create_refund_async(self, request: RefundRequest) -> OrderStatus:
+        """The coroutine form of ``create_refund``."""
+        return await self._live().create_refund(request)  # type: ignore[no-any-return]
+
+    # --- mandates ----------------------------------------------------------------------
+
+    def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The mandate's status, limits and dates (``POST /mandates/{mandate_id}``,
+        ``command=check_status``), blocking. ``routing_id`` is the ``x-routing-id`` (Juspay
+        recommends the customer id), required as for ``get_order_status``."""
+        _refuse_in_event_loop("get_mandate")
+        return self._live().get_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    async def get_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The coroutine form of ``get_mandate``."""
+        return await self._live().get_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """Revokes a mandate (``command=revoke``), blocking; returns it, status ``REVOKED``.
+        Safe to repeat: a mandate revoked already (an earlier attempt, or the customer) is
+        returned as success."""
+        _refuse_in_event_loop("revoke_mandate")
+        return self._live().revoke_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    async def revoke_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The coroutine form of ``revoke_mandate``."""
+        return await self._live().revoke_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+        """Debits an active mandate under a new order id (``POST /txns``), blocking.
+        Validated first. Safe to repeat with the same ``order_id``: the existing debit's
+        result is returned instead of Juspay's ``DUPLICATE_ORDER_ID``."""
+        _refuse_in_event_loop("execute_mandate")
+        return self._live().execute_mandate_blocking(execution)  # type: ignore[no-any-return]
+
+    async def execute_mandate_async(self, execution: MandateExecution) -> MandateExecutionResult:
+        """The coroutine form of ``execute_mandate``."""
+        return await self._live().execute_mandate(execution)  # type: ignore[no-any-return]
 
     # --- deprecated 0.1 names -----------------------------------------------------------
 

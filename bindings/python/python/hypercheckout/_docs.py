@@ -55,6 +55,12 @@ OVERRIDES: Dict[str, str] = {
         "received)."
     ),
     "SignatureVerdict.is_valid": "Whether the signature is valid (only ``VALID`` is).",
+    "MandateState.wire_name": (
+        "The status text on the wire (``ACTIVE``, or an unknown name as received)."
+    ),
+    "OrderState.wire_name": (
+        "The ``status`` text on the wire (``CHARGED``, or an unknown name as received)."
+    ),
     "InternalError": "An inconsistency inside the FFI layer (a bug in this SDK); please report it.",
 }
 
