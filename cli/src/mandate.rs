@@ -58,7 +58,7 @@ pub struct ExecuteArgs {
     #[arg(required_unless_present = "demo", conflicts_with = "demo")]
     mandate_id: Option<String>,
     /// The amount to debit, at most the mandate's max amount (exactly it for a FIXED one).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     amount: String,
     /// The customer the mandate was created for (not with --demo).
     #[arg(long, value_name = "ID", required_unless_present = "demo")]

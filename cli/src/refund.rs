@@ -24,7 +24,7 @@ pub struct CreateArgs {
     order_id: Option<String>,
     /// The amount to refund, a decimal string with at most two decimals [default: all that
     /// is left].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     amount: Option<String>,
     /// The refund's idempotency key: 1 to 20 letters, digits, - or _ [default: a fresh one,
     /// printed so that a retry can reuse it]. Repeating a call with the same key never
