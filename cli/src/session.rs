@@ -26,7 +26,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     order_id: Option<String>,
     /// Amount as a decimal string with at most two decimals, e.g. 1.00.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     amount: Option<String>,
     /// The merchant's customer id ("" for a guest checkout).
     #[arg(long, value_name = "ID")]
@@ -113,7 +113,7 @@ pub struct CreateArgs {
     create_mandate: Option<CreateMandateArg>,
     /// mandate.max_amount: the most one debit may take (required unless the amount rule
     /// is FIXED).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     mandate_max_amount: Option<String>,
     /// mandate.start_date, UNIX epoch seconds.
     #[arg(long, value_name = "EPOCH")]

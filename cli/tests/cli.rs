@@ -440,7 +440,12 @@ fn usage_errors_exit_2() {
     // Nothing reached the emulator.
     assert_eq!(emulator.total_requests(), 0);
     // The table is in every --help.
-    for args in [vec!["--help"], vec!["order", "status", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["order", "status", "--help"],
+        vec!["refund", "create", "--help"],
+        vec!["mandate", "execute", "--help"],
+    ] {
         let out = hypercheckout(&args);
         assert_eq!(out.status.code(), Some(0));
         assert!(
@@ -617,6 +622,10 @@ fn every_flag_has_help_text() {
     for command in [
         vec!["session", "create"],
         vec!["order", "status"],
+        vec!["refund", "create"],
+        vec!["mandate", "status"],
+        vec!["mandate", "revoke"],
+        vec!["mandate", "execute"],
         vec!["signature", "verify"],
         vec!["webhook", "verify"],
         vec!["validate"],
