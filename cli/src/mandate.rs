@@ -190,12 +190,13 @@ fn execute(args: ExecuteArgs) -> ExitCode {
         currency: args.currency,
         routing_id: args.routing_id,
     };
+    let routing_id = execution.effective_routing_id().to_owned();
     match client.execute_mandate_blocking(execution) {
         Ok(result) => {
             let text = if args.json {
                 result.raw_json.clone()
             } else {
-                execution_summary(&result)
+                execution_summary(&result, &routing_id)
             };
             let _ = writeln!(std::io::stdout(), "{text}");
             exit::code(exit::OK)
@@ -230,7 +231,7 @@ pub fn mandate_summary(mandate: &MandateDetails) -> String {
     lines.join("\n")
 }
 
-fn execution_summary(result: &MandateExecutionResult) -> String {
+fn execution_summary(result: &MandateExecutionResult, routing_id: &str) -> String {
     let mut lines = vec![
         format!("Debit order:   {}", result.order_id),
         format!("Status:        {}", result.status.wire_name()),
@@ -241,9 +242,10 @@ fn execution_summary(result: &MandateExecutionResult) -> String {
     if let Some(url) = &result.authentication_url {
         lines.push(format!("Authenticate:  {url}"));
     }
-    lines.push(
-        "(the debit usually completes later: `hypercheckout order status` on the debit order)"
-            .into(),
-    );
+    lines.push(format!(
+        "(the debit usually completes later: `hypercheckout order status {} --routing-id \
+         {routing_id}` shows the outcome)",
+        result.order_id
+    ));
     lines.join("\n")
 }
