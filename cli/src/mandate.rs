@@ -38,7 +38,12 @@ pub struct LookupArgs {
     mandate_id: Option<String>,
     /// The x-routing-id: the customer id the mandate was created for, as Juspay
     /// recommends (not with --demo).
-    #[arg(long, value_name = "ID", required_unless_present = "demo")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
     routing_id: Option<String>,
     /// Create and pay a mandate session on an emulator embedded in this command first, then
     /// act on the mandate it registered. Without credentials or --base-url.
@@ -61,7 +66,12 @@ pub struct ExecuteArgs {
     #[arg(long, allow_negative_numbers = true)]
     amount: String,
     /// The customer the mandate was created for (not with --demo).
-    #[arg(long, value_name = "ID", required_unless_present = "demo")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
     customer_id: Option<String>,
     /// A new order id for this debit: 1 to 26 letters, digits, - or _ [default: a fresh
     /// one, printed so that a retry can reuse it]. Repeating it never debits twice.

@@ -32,8 +32,8 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     unique_request_id: Option<String>,
     /// The x-routing-id the order's session used (the customer id, or the order id for a
-    /// guest) [default: the order id].
-    #[arg(long, value_name = "ID")]
+    /// guest) [default: the order id] (not with --demo).
+    #[arg(long, value_name = "ID", conflicts_with = "demo")]
     routing_id: Option<String>,
     /// Create and pay an order (10.00 INR) on an emulator embedded in this command, then
     /// refund it and wait for the refund to settle. Without credentials or --base-url.
