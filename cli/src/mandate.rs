@@ -38,7 +38,12 @@ pub struct LookupArgs {
     mandate_id: Option<String>,
     /// The x-routing-id: the customer id the mandate was created for, as Juspay
     /// recommends (not with --demo).
-    #[arg(long, value_name = "ID", required_unless_present = "demo")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
     routing_id: Option<String>,
     /// Create and pay a mandate session on an emulator embedded in this command first, then
     /// act on the mandate it registered. Without credentials or --base-url.
@@ -61,7 +66,12 @@ pub struct ExecuteArgs {
     #[arg(long, allow_negative_numbers = true)]
     amount: String,
     /// The customer the mandate was created for (not with --demo).
-    #[arg(long, value_name = "ID", required_unless_present = "demo")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
     customer_id: Option<String>,
     /// A new order id for this debit: 1 to 26 letters, digits, - or _ [default: a fresh
     /// one, printed so that a retry can reuse it]. Repeating it never debits twice.
@@ -190,12 +200,13 @@ fn execute(args: ExecuteArgs) -> ExitCode {
         currency: args.currency,
         routing_id: args.routing_id,
     };
+    let routing_id = execution.effective_routing_id().to_owned();
     match client.execute_mandate_blocking(execution) {
         Ok(result) => {
             let text = if args.json {
                 result.raw_json.clone()
             } else {
-                execution_summary(&result)
+                execution_summary(&result, &routing_id)
             };
             let _ = writeln!(std::io::stdout(), "{text}");
             exit::code(exit::OK)
@@ -230,7 +241,7 @@ pub fn mandate_summary(mandate: &MandateDetails) -> String {
     lines.join("\n")
 }
 
-fn execution_summary(result: &MandateExecutionResult) -> String {
+fn execution_summary(result: &MandateExecutionResult, routing_id: &str) -> String {
     let mut lines = vec![
         format!("Debit order:   {}", result.order_id),
         format!("Status:        {}", result.status.wire_name()),
@@ -241,9 +252,10 @@ fn execution_summary(result: &MandateExecutionResult) -> String {
     if let Some(url) = &result.authentication_url {
         lines.push(format!("Authenticate:  {url}"));
     }
-    lines.push(
-        "(the debit usually completes later: `hypercheckout order status` on the debit order)"
-            .into(),
-    );
+    lines.push(format!(
+        "(the debit usually completes later: `hypercheckout order status {} --routing-id \
+         {routing_id}` shows the outcome)",
+        result.order_id
+    ));
     lines.join("\n")
 }

@@ -32,8 +32,8 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     unique_request_id: Option<String>,
     /// The x-routing-id the order's session used (the customer id, or the order id for a
-    /// guest) [default: the order id].
-    #[arg(long, value_name = "ID")]
+    /// guest) [default: the order id] (not with --demo).
+    #[arg(long, value_name = "ID", conflicts_with = "demo")]
     routing_id: Option<String>,
     /// Create and pay an order (10.00 INR) on an emulator embedded in this command, then
     /// refund it and wait for the refund to settle. Without credentials or --base-url.
@@ -117,7 +117,7 @@ pub fn create(args: CreateArgs) -> ExitCode {
     let text = if args.json {
         order.raw_json.clone()
     } else {
-        refund_summary(&order, &unique_request_id)
+        refund_summary(&order, &unique_request_id, &routing_id)
     };
     let _ = writeln!(std::io::stdout(), "{text}");
     exit::code(exit::OK)
@@ -157,7 +157,7 @@ fn fresh_unique_request_id() -> String {
     id
 }
 
-fn refund_summary(order: &OrderStatus, unique_request_id: &str) -> String {
+fn refund_summary(order: &OrderStatus, unique_request_id: &str, routing_id: &str) -> String {
     let refund = order
         .refunds
         .iter()
@@ -174,10 +174,14 @@ fn refund_summary(order: &OrderStatus, unique_request_id: &str) -> String {
         None => lines.push(format!("Refund:        {unique_request_id}")),
     }
     lines.push(crate::order::order_summary(order));
-    lines.push(
-        "(a refund is PENDING until Juspay settles it: `hypercheckout order status` shows it \
-         later; --json for the whole order)"
-            .into(),
-    );
+    if refund.is_some_and(|r| r.status.as_deref() == Some("PENDING")) {
+        lines.push(format!(
+            "(PENDING until Juspay settles it, up to minutes later: `hypercheckout order status \
+             {} --routing-id {routing_id}` shows the outcome; --json for the whole order)",
+            order.order_id
+        ));
+    } else {
+        lines.push("(--json for the whole order as received)".into());
+    }
     lines.join("\n")
 }

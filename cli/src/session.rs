@@ -389,13 +389,22 @@ fn invalid(violations: &[Violation]) -> ExitCode {
     })
 }
 
-/// `order-` and the time in milliseconds: 19 characters, under the 20 allowed.
+/// `order-` and the time in milliseconds: 19 characters, under the 20 allowed. Never the
+/// same twice in one process (`--demo` creates an order and then a debit order in the same
+/// millisecond or so).
 pub fn fresh_order_id() -> String {
-    let millis = std::time::SystemTime::now()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
+        .map(|d| d.as_millis() as u64)
         .unwrap_or_default();
-    format!("order-{millis}")
+    let previous = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(now);
+    format!("order-{}", now.max(previous + 1))
 }
 
 /// The payment link first: it is what a person at a terminal wants to open.

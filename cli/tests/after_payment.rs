@@ -328,3 +328,107 @@ fn mandate_demos() {
         );
     }
 }
+
+#[test]
+fn webhook_verify_types_refund_and_mandate_events() {
+    // Every webhook the emulator sends, in order, from a listener thread.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || loop {
+        if sender.send(common::receive_webhook(&listener)).is_err() {
+            break;
+        }
+    });
+    let emulator = Emulator::spawn(EmulatorConfig {
+        webhook_url: Some(hook_url),
+        webhook_username: Some("hookuser".into()),
+        webhook_password: Some("hookpass".into()),
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let url = emulator.url();
+    paid_order(
+        &url,
+        "hook-mandate",
+        "hc1",
+        &[
+            "--create-mandate",
+            "required",
+            "--mandate-max-amount",
+            "50.00",
+        ],
+    );
+    let out = hypercheckout(&[
+        "refund",
+        "create",
+        "hook-mandate",
+        "--routing-id",
+        "hc1",
+        "--unique-request-id",
+        "hook-r1",
+        "--amount",
+        "3.00",
+        "--base-url",
+        &url,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let dir = common::temp_dir("events");
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !(seen.iter().any(|e: &String| e == "ORDER_REFUNDED")
+        && seen.iter().any(|e| e == "MANDATE_ACTIVATED"))
+    {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let (authorization, body) = received
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("webhooks so far: {seen:?}"));
+        let file = dir.join(format!("event-{}.json", seen.len()));
+        std::fs::write(&file, &body).unwrap();
+        let out = hypercheckout(&[
+            "webhook",
+            "verify",
+            "--authorization",
+            &authorization,
+            "--username",
+            "hookuser",
+            "--password",
+            "hookpass",
+            "--json",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{body}: {}", text(&out.stderr));
+        let event: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let name = event["event_name"].as_str().unwrap().to_owned();
+        if name.starts_with("MANDATE_") {
+            assert!(event["mandate"]["mandate_id"].is_string(), "{event}");
+        }
+        if name == "ORDER_REFUNDED" {
+            assert_eq!(event["order"]["order_id"], "hook-mandate", "{event}");
+            assert_eq!(event["order"]["amount_refunded"], "3", "{event}");
+            // The human form lists the settled refund.
+            let out = hypercheckout(&[
+                "webhook",
+                "verify",
+                "--authorization",
+                &authorization,
+                "--username",
+                "hookuser",
+                "--password",
+                "hookpass",
+                file.to_str().unwrap(),
+            ]);
+            let stdout = text(&out.stdout);
+            assert!(
+                stdout.contains("refund       hook-r1 3 SUCCESS"),
+                "{stdout}"
+            );
+        }
+        if name == "MANDATE_ACTIVATED" {
+            assert_eq!(event["mandate"]["status"], "ACTIVE", "{event}");
+        }
+        seen.push(name);
+    }
+    assert!(seen.iter().any(|e| e == "ORDER_SUCCEEDED"), "{seen:?}");
+}
