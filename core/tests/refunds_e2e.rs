@@ -359,3 +359,47 @@ async fn a_debit_and_a_revoke_survive_lost_answers() {
     // Lost attempt, refused retry, the status check.
     assert_eq!(emulator.request_count("lost-m2-revoke"), 3);
 }
+
+#[tokio::test]
+async fn an_echoed_key_never_leaves_a_refund_or_mandate_error() {
+    // `echo-auth`: a 401 whose message, user message and x-request-id carry the received
+    // Authorization value and the key decoded from it.
+    let emulator = emulator(Some("echo-auth"));
+    let client = client(&emulator, 0);
+    let errors = [
+        client
+            .create_refund(RefundRequest::new("o-1", "rf-1", "cust-1"))
+            .await
+            .unwrap_err(),
+        client
+            .get_mandate("m1".into(), "cust-1".into())
+            .await
+            .unwrap_err(),
+        client
+            .revoke_mandate("m1".into(), "cust-1".into())
+            .await
+            .unwrap_err(),
+        client
+            .execute_mandate(MandateExecution {
+                order_id: "o-2".into(),
+                amount: "1".into(),
+                customer_id: "cust-1".into(),
+                mandate_id: "m1".into(),
+                ..MandateExecution::default()
+            })
+            .await
+            .unwrap_err(),
+    ];
+    for error in errors {
+        assert!(
+            matches!(error, HyperCheckoutError::Authentication { .. }),
+            "{error:?}"
+        );
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(DEFAULT_API_KEY), "{shown}");
+        assert!(
+            !shown.contains("ZW11bGF0b3JfYXBpX2tleT"),
+            "base64 of the key: {shown}"
+        );
+    }
+}
