@@ -61,7 +61,8 @@ def test_partial_refund_settles_and_shows_in_the_order(emulator: Emulator, clien
     ))
     assert len([r for r in again.refunds if r.unique_request_id == unique]) == 1
 
-    assert settle(emulator, session.order_id)["refunds"] == 1
+    # Settle now (the emulator may already have settled it after its default 200 ms).
+    assert settle(emulator, session.order_id)["refunds"] in (0, 1)
     status = client.get_order_status(session.order_id, session.routing_id)
     (settled,) = [r for r in status.refunds if r.unique_request_id == unique]
     assert settled.status == "SUCCESS"
