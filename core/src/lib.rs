@@ -42,6 +42,7 @@
 
 use std::collections::HashMap;
 
+mod cancel;
 mod client;
 mod config;
 mod error;
