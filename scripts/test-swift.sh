@@ -103,7 +103,8 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          ExitTests.testPrepareForExitIsRegisteredAtLoad ExitTests.testExitWithCallsInFlightNeverCrashes \
          SwiftIdiomTests.testRateLimitedReadsAsASentenceWithTheRequestId SwiftIdiomTests.testKindHasLowerCamelCasesAndLabelledValues \
          SwiftIdiomTests.testCancelledTaskStopsTheRustCallAtOnce SwiftIdiomTests.testCancelledTaskSendsNoMoreRetries \
-         SwiftIdiomTests.testAlreadyCancelledTaskSendsNothing ReadmeExampleTests.testQuickstart; do
+         SwiftIdiomTests.testAlreadyCancelledTaskSendsNothing ReadmeExampleTests.testQuickstart \
+         MerchantFlowTests.testPaidOrderRefundedEndToEnd; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 
@@ -156,6 +157,12 @@ example_out="$work/example.out"
   | tee "$example_out" || die "the example failed"
 grep -q '^async: ' "$example_out" && grep -q '^blocking: ' "$example_out" && grep -q '^order status: ' "$example_out" \
   || die "the example did not create both sessions"
+say "example: FullFlow (session, pay, redirect, order status, refund, settled) against the emulator"
+flow_out="$work/full-flow.out"
+(cd "$example" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" \
+   bash "$repo/scripts/swift.sh" run --skip-build FullFlow) | tee "$flow_out" || die "the FullFlow example failed"
+grep -q '^redirect signature: valid' "$flow_out" && grep -q '^refund settled: SUCCESS' "$flow_out" \
+  && grep -q '^order status after refund: CHARGED' "$flow_out" || die "the FullFlow example did not refund a paid order"
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT

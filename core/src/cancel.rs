@@ -22,6 +22,7 @@ use crate::error::HyperCheckoutError;
 use crate::order::OrderStatus;
 use crate::request::SessionRequest;
 use crate::response::Session;
+use crate::{MandateDetails, MandateExecution, MandateExecutionResult, RefundRequest};
 
 /// Cancellable calls whose work has not been dropped yet (finished or cancelled).
 static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
@@ -152,6 +153,51 @@ impl Client {
         token: Arc<CancelToken>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         until_cancelled(&token, self.get_order_status(order_id, routing_id)).await
+    }
+
+    /// `create_refund`, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// the refund may exist: repeat with the same `unique_request_id` to find out). For
+    /// bindings whose async calls do not forward cancellation (Swift).
+    pub async fn create_refund_cancellable(
+        &self,
+        request: RefundRequest,
+        token: Arc<CancelToken>,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        until_cancelled(&token, self.create_refund(request)).await
+    }
+
+    /// `get_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error).
+    /// For bindings whose async calls do not forward cancellation (Swift).
+    pub async fn get_mandate_cancellable(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+        token: Arc<CancelToken>,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        until_cancelled(&token, self.get_mandate(mandate_id, routing_id)).await
+    }
+
+    /// `revoke_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// the revoke may have happened: repeating it is safe). For bindings whose async calls do
+    /// not forward cancellation (Swift).
+    pub async fn revoke_mandate_cancellable(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+        token: Arc<CancelToken>,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        until_cancelled(&token, self.revoke_mandate(mandate_id, routing_id)).await
+    }
+
+    /// `execute_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// the debit may exist: repeating with the same `order_id` is safe). For bindings whose
+    /// async calls do not forward cancellation (Swift).
+    pub async fn execute_mandate_cancellable(
+        &self,
+        execution: MandateExecution,
+        token: Arc<CancelToken>,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        until_cancelled(&token, self.execute_mandate(execution)).await
     }
 }
 

@@ -1,6 +1,7 @@
 // swift-tools-version:5.9
 //
-// Example: create a HyperCheckout session from Swift (async/await and blocking).
+// Examples: create a HyperCheckout session from Swift (async/await and blocking), and the
+// whole merchant flow with a refund (FullFlow).
 // Depends on the repository's root package (identity `hypercheckout`) by path, the way an
 // app would depend on it. Run scripts/build-swift.sh first, then, against the emulator:
 //   swift run CreateSession --base-url http://127.0.0.1:PORT
@@ -25,6 +26,12 @@ let package = Package(
             name: "CreateSession",
             dependencies: [.product(name: "HyperCheckout", package: identity)],
             path: "Sources/CreateSession"
+        ),
+        // Issue 13: session, pay (on the emulator), redirect, order status, refund, settled.
+        .executableTarget(
+            name: "FullFlow",
+            dependencies: [.product(name: "HyperCheckout", package: identity)],
+            path: "Sources/FullFlow"
         ),
     ]
 )

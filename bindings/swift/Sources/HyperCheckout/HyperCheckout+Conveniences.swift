@@ -64,6 +64,60 @@ extension Client {
             try await self.getOrderStatusCancellable(orderId: orderId, routingId: routingId, token: token)
         }
     }
+
+    /// Refunds an order (`POST /orders/{order_id}/refunds`), in full or in part, and returns
+    /// the order with its ``OrderStatus/refunds``; a new refund is usually pending and settles
+    /// later. Validates first; safe to repeat with the same `uniqueRequestId` (a refund that
+    /// already exists is returned, never made twice).
+    ///
+    /// Cancelling the awaiting `Task` stops the call at once and throws `CancellationError`
+    /// (the refund may exist: repeat with the same `uniqueRequestId` to find out).
+    ///
+    /// - Throws: ``HyperCheckoutError`` (`.invalidRequest` with Juspay's `errorCode` for
+    ///   refusals such as `invalid.amount.exceeded`, `.notFound` for an unknown order), or
+    ///   `CancellationError`.
+    public func createRefund(request: RefundRequest) async throws -> OrderStatus {
+        try await cancellingRustCall { token in
+            try await self.createRefundCancellable(request: request, token: token)
+        }
+    }
+
+    /// Mandate status (`POST /mandates/{mandate_id}`, `command=check_status`).
+    ///
+    /// Cancelling the awaiting `Task` stops the call at once and throws `CancellationError`.
+    ///
+    /// - Parameters:
+    ///   - mandateId: Juspay's mandate id (from the order's ``OrderStatus/mandate``).
+    ///   - routingId: The `x-routing-id` (Juspay recommends the customer id).
+    public func getMandate(mandateId: String, routingId: String) async throws -> MandateDetails {
+        try await cancellingRustCall { token in
+            try await self.getMandateCancellable(mandateId: mandateId, routingId: routingId, token: token)
+        }
+    }
+
+    /// Revokes a mandate (`POST /mandates/{mandate_id}`, `command=revoke`); safe to repeat.
+    ///
+    /// Cancelling the awaiting `Task` stops the call at once and throws `CancellationError`.
+    ///
+    /// - Parameters:
+    ///   - mandateId: Juspay's mandate id.
+    ///   - routingId: The `x-routing-id` (Juspay recommends the customer id).
+    public func revokeMandate(mandateId: String, routingId: String) async throws -> MandateDetails {
+        try await cancellingRustCall { token in
+            try await self.revokeMandateCancellable(mandateId: mandateId, routingId: routingId, token: token)
+        }
+    }
+
+    /// Debits an active mandate under a new order id (`POST /txns`). Validates first; safe to
+    /// repeat with the same order id.
+    ///
+    /// Cancelling the awaiting `Task` stops the call at once and throws `CancellationError`
+    /// (the debit may exist: repeat with the same order id to find out).
+    public func executeMandate(execution: MandateExecution) async throws -> MandateExecutionResult {
+        try await cancellingRustCall { token in
+            try await self.executeMandateCancellable(execution: execution, token: token)
+        }
+    }
 }
 
 // MARK: - Configuration
