@@ -29,7 +29,7 @@ Exit codes:
   0  success (for a verify command: authentic)
   1  internal error (a bug, or the local emulator could not start)
   2  usage error: bad flags or arguments, flags that do not go together, unreadable file
-  3  the API refused: authentication, rejected request, order not found, rate limit, 5xx
+  3  the API refused: authentication, rejected request, not found, rate limit, 5xx
   4  network: connection failed or timed out
   5  invalid request: a documented rule is broken, nothing was sent
   6  not authentic: signature invalid or missing, webhook credentials wrong

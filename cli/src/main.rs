@@ -1,6 +1,6 @@
 //! `hypercheckout`: the merchant's side of Juspay HyperCheckout from a terminal: create a
 //! session, check a request offline, verify the signed redirect and a webhook, ask for an
-//! order's status. Without credentials it talks to a local emulator (nothing is charged).
+//! order's status, refund it, and read, revoke and debit mandates. Without credentials it talks to a local emulator (nothing is charged).
 //!
 //! One module per command; `exit.rs` holds the exit-code table every command shares
 //! (docs/cli.md).
@@ -9,8 +9,11 @@
 #![allow(clippy::result_large_err)]
 
 mod connection;
+mod demo;
 mod exit;
+mod mandate;
 mod order;
+mod refund;
 mod session;
 mod signature;
 mod validate;
@@ -26,12 +29,13 @@ use hypercheckout_emulator::EmulatorArgs;
 #[command(
     name = "hypercheckout",
     version,
-    about = "Juspay HyperCheckout from a terminal: sessions, order status, signed redirects, webhooks",
-    long_about = "Juspay HyperCheckout from a terminal: sessions, order status, signed redirects, \
-        webhooks.\n\nCredentials come from JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (or \
+    about = "Juspay HyperCheckout from a terminal: sessions, order status, refunds, mandates, signed redirects, webhooks",
+    long_about = "Juspay HyperCheckout from a terminal: sessions, order status, refunds, mandates, \
+        signed redirects, webhooks.\n\nCredentials come from JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (or \
         --merchant-id/--api-key). Without both, commands talk to a local Juspay emulator: \
-        session create starts one inside this process; other commands take --base-url of a \
-        running one (hypercheckout emulator, or session create --serve). Nothing is charged.",
+        session create starts one inside this process; refund and mandate commands do with \
+        --demo (an order created and paid first); every command takes --base-url of a running \
+        one (hypercheckout emulator, or session create --serve). Nothing is charged.",
     after_help = exit::TABLE,
 )]
 struct Cli {
@@ -54,6 +58,18 @@ enum Command {
     Order {
         #[command(subcommand)]
         command: OrderCommand,
+    },
+    /// Refunds of a paid order.
+    #[command(after_help = exit::TABLE)]
+    Refund {
+        #[command(subcommand)]
+        command: RefundCommand,
+    },
+    /// Mandates (recurring payments): status, revoke, debit.
+    #[command(after_help = exit::TABLE)]
+    Mandate {
+        #[command(subcommand)]
+        command: mandate::MandateCommand,
     },
     /// The signed redirect to return_url.
     #[command(after_help = exit::TABLE)]
@@ -98,6 +114,15 @@ enum OrderCommand {
 }
 
 #[derive(Subcommand)]
+enum RefundCommand {
+    /// Refund a charged order, fully or in part (Refund Order API). Safe to repeat with the
+    /// same --unique-request-id. Without credentials: --demo, or --base-url of a running
+    /// emulator.
+    #[command(after_help = exit::TABLE)]
+    Create(refund::CreateArgs),
+}
+
+#[derive(Subcommand)]
 enum SignatureCommand {
     /// Verify the signature of the redirect to return_url with the Response Key. Exit 0
     /// when valid, 6 when invalid or missing.
@@ -121,6 +146,10 @@ fn main() -> ExitCode {
         Command::Order {
             command: OrderCommand::Status(args),
         } => order::status(args),
+        Command::Refund {
+            command: RefundCommand::Create(args),
+        } => refund::create(args),
+        Command::Mandate { command } => mandate::run(command),
         Command::Signature {
             command: SignatureCommand::Verify(args),
         } => signature::verify(args),

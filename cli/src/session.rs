@@ -26,7 +26,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "ID")]
     order_id: Option<String>,
     /// Amount as a decimal string with at most two decimals, e.g. 1.00.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     amount: Option<String>,
     /// The merchant's customer id ("" for a guest checkout).
     #[arg(long, value_name = "ID")]
@@ -113,7 +113,7 @@ pub struct CreateArgs {
     create_mandate: Option<CreateMandateArg>,
     /// mandate.max_amount: the most one debit may take (required unless the amount rule
     /// is FIXED).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_negative_numbers = true)]
     mandate_max_amount: Option<String>,
     /// mandate.start_date, UNIX epoch seconds.
     #[arg(long, value_name = "EPOCH")]
@@ -389,13 +389,22 @@ fn invalid(violations: &[Violation]) -> ExitCode {
     })
 }
 
-/// `order-` and the time in milliseconds: 19 characters, under the 20 allowed.
+/// `order-` and the time in milliseconds: 19 characters, under the 20 allowed. Never the
+/// same twice in one process (`--demo` creates an order and then a debit order in the same
+/// millisecond or so).
 pub fn fresh_order_id() -> String {
-    let millis = std::time::SystemTime::now()
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
+        .map(|d| d.as_millis() as u64)
         .unwrap_or_default();
-    format!("order-{millis}")
+    let previous = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
+        .unwrap_or(now);
+    format!("order-{}", now.max(previous + 1))
 }
 
 /// The payment link first: it is what a person at a terminal wants to open.

@@ -117,7 +117,14 @@ fn event_summary(event: &WebhookEvent) -> String {
                     .into(),
             );
         }
-        None => lines.push("Order:         (the event carries none)".into()),
+        None if event.mandate.is_none() => {
+            lines.push("Order:         (the event carries none)".into())
+        }
+        None => {}
+    }
+    if let Some(mandate) = &event.mandate {
+        lines.push(String::new());
+        lines.push(crate::mandate::mandate_summary(mandate));
     }
     lines.join("\n")
 }
@@ -136,12 +143,21 @@ fn event_json(event: &WebhookEvent) -> String {
             "amount_refunded": order.amount_refunded,
         })
     });
+    let mandate = event.mandate.as_ref().map(|mandate| {
+        serde_json::json!({
+            "mandate_id": mandate.mandate_id,
+            "status": mandate.status.wire_name(),
+            "max_amount": mandate.max_amount,
+            "frequency": mandate.frequency,
+        })
+    });
     let value = serde_json::json!({
         "authentic": true,
         "id": event.id,
         "event_name": event.event_name.wire_name(),
         "date_created": event.date_created,
         "order": order,
+        "mandate": mandate,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

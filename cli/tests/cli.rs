@@ -440,7 +440,12 @@ fn usage_errors_exit_2() {
     // Nothing reached the emulator.
     assert_eq!(emulator.total_requests(), 0);
     // The table is in every --help.
-    for args in [vec!["--help"], vec!["order", "status", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["order", "status", "--help"],
+        vec!["refund", "create", "--help"],
+        vec!["mandate", "execute", "--help"],
+    ] {
         let out = hypercheckout(&args);
         assert_eq!(out.status.code(), Some(0));
         assert!(
@@ -617,6 +622,10 @@ fn every_flag_has_help_text() {
     for command in [
         vec!["session", "create"],
         vec!["order", "status"],
+        vec!["refund", "create"],
+        vec!["mandate", "status"],
+        vec!["mandate", "revoke"],
+        vec!["mandate", "execute"],
         vec!["signature", "verify"],
         vec!["webhook", "verify"],
         vec!["validate"],
@@ -647,4 +656,53 @@ fn every_flag_has_help_text() {
         }
         assert!(flags >= 2, "{command:?}: {help}");
     }
+}
+
+#[test]
+fn at_a_terminal_it_keeps_serving_without_a_flag() {
+    use std::io::BufRead as _;
+    // A real terminal: util-linux `script` runs the command on a pseudo-terminal.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: `script` (util-linux) is not installed; the terminal case is untested");
+        return;
+    }
+    let command = format!(
+        "{} session create --amount 1.00",
+        env!("CARGO_BIN_EXE_hypercheckout")
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env_remove("JUSPAY_MERCHANT_ID")
+        .env_remove("JUSPAY_API_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut link = None;
+    let mut serving = false;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(found) = line.trim().strip_prefix("Payment link:  ") {
+            link = Some(found.to_owned());
+        }
+        if line.contains("keeps serving") {
+            serving = true;
+            break;
+        }
+        assert!(
+            !line.contains("no longer answers"),
+            "it stopped at a terminal"
+        );
+    }
+    assert!(serving, "no 'keeps serving' line");
+    let (status, page) = http("GET", &link.expect("a payment link"), "");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 200, "{page}");
 }

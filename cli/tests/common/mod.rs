@@ -127,7 +127,10 @@ pub fn receive_webhook(listener: &std::net::TcpListener) -> (String, String) {
                             .then(|| value.trim().to_owned())
                     })
                     .unwrap_or_default();
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+                // One request per connection: the sender must not reuse it.
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
                 return (authorization, body[..length].to_owned());
             }
         }
