@@ -104,7 +104,9 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          SwiftIdiomTests.testRateLimitedReadsAsASentenceWithTheRequestId SwiftIdiomTests.testKindHasLowerCamelCasesAndLabelledValues \
          SwiftIdiomTests.testCancelledTaskStopsTheRustCallAtOnce SwiftIdiomTests.testCancelledTaskSendsNoMoreRetries \
          SwiftIdiomTests.testAlreadyCancelledTaskSendsNothing ReadmeExampleTests.testQuickstart \
-         MerchantFlowTests.testPaidOrderRefundedEndToEnd; do
+         MerchantFlowTests.testPaidOrderRefundedEndToEnd MerchantFlowTests.testMandateLifecycleEndToEnd \
+         AfterPaymentConformanceTests.testRefundVectors AfterPaymentConformanceTests.testMandateVectors \
+         AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 

@@ -132,7 +132,7 @@ final class MerchantFlowTests: EmulatorTestCase {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         let after = try XCTUnwrap(settled, "the refund never settled")
-        XCTAssertEqual(after.refunded, true)
+        // (`refunded` stays false for a partial refund: the emulator sets it for a full one.)
         XCTAssertTrue(amountsEqual(a: after.amountRefunded ?? "", b: "40.00"), "\(String(describing: after.amountRefunded))")
         let verdict = checkOrderPayment(orderStatus: after, expectedOrderId: session.orderId, expectedAmount: "100.00")
         guard case .partiallyRefunded = verdict else { return XCTFail("\(verdict)") }
@@ -196,7 +196,7 @@ final class MerchantFlowTests: EmulatorTestCase {
 
         var late = debit
         late.orderId = uniqueOrderId("mx")
-        let error = await expectError { try client.executeMandateBlocking(execution: late) }
+        let error = expectError { try client.executeMandateBlocking(execution: late) }
         XCTAssertNotNil(error?.apiError, "\(String(describing: error))")
     }
 
