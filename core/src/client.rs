@@ -10,10 +10,16 @@ use crate::config::{ClientConfig, Settings};
 use crate::error::{
     bounded, from_error_answer, unexpected, HttpAnswer, HyperCheckoutError, REQUEST_ID_HEADERS,
 };
+use crate::mandate::{
+    self, MandateDetails, MandateExecution, MandateExecutionResult, MandateState,
+};
 use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
+use crate::refund::{self, RefundRequest};
 use crate::request::SessionRequest;
 use crate::response::{parse_session, Session};
+use crate::retry::Policy;
 use crate::runtime::{self, PerProcess};
+use crate::wire::WireCall;
 use crate::{retry, validate, wire};
 
 /// Answers larger than this are refused: a session answer is a few kilobytes.
@@ -109,6 +115,113 @@ impl Client {
         );
         self.inner.scrubbed(result)
     }
+
+    /// The Refund Order API: `POST /orders/{order_id}/refunds` (form-encoded, `version`
+    /// header `REFUND_API_VERSION`). Validates first (nothing is sent if a rule is broken)
+    /// and returns the order with its `refunds`; a new refund is usually `PENDING`, and
+    /// settles later (`ORDER_REFUNDED` webhook, or `get_order_status`).
+    ///
+    /// `unique_request_id` makes the call safe to repeat: it is retried on 5xx, timeouts and
+    /// lost connections, and when Juspay answers `duplicate.call` because the refund already
+    /// exists (an earlier attempt whose answer was lost), the order is read and returned as
+    /// success, provided it shows a refund with this `unique_request_id` (and amount, when
+    /// given). Any other `duplicate.call` (e.g. the same amount under a new id within 5
+    /// seconds), `invalid.amount.exceeded` and the other documented refusals come back as
+    /// `InvalidRequest` with Juspay's `error_code`; an unknown order as `NotFound`.
+    pub async fn create_refund(
+        &self,
+        request: RefundRequest,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        let result = runtime::run(async move { inner.create_refund(&request).await }).await;
+        self.inner.scrubbed(result)
+    }
+
+    /// The blocking form of `create_refund`; not for use inside an async runtime.
+    pub fn create_refund_blocking(
+        &self,
+        request: RefundRequest,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        let result = runtime::block_on("create_refund", self.inner.create_refund(&request));
+        self.inner.scrubbed(result)
+    }
+
+    /// The Mandate Status Check API: `POST /mandates/{mandate_id}` with
+    /// `command=check_status`. `routing_id` is the `x-routing-id` (Juspay recommends the
+    /// customer id), required as for `get_order_status`. A read: retried on 500 too.
+    pub async fn get_mandate(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        let result =
+            runtime::run(async move { inner.get_mandate(&mandate_id, &routing_id).await }).await;
+        self.inner.scrubbed(result)
+    }
+
+    /// The blocking form of `get_mandate`; not for use inside an async runtime.
+    pub fn get_mandate_blocking(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let result = runtime::block_on(
+            "get_mandate",
+            self.inner.get_mandate(&mandate_id, &routing_id),
+        );
+        self.inner.scrubbed(result)
+    }
+
+    /// The Revoke Mandate API: `POST /mandates/{mandate_id}` with `command=revoke`. Returns
+    /// the mandate; Juspay's answer carries only `mandate_id` and status `REVOKED`. Safe to
+    /// repeat: when Juspay refuses the revoke (HTTP 4xx) and the mandate turns out to be
+    /// revoked already (an earlier attempt, or the customer), the revoked mandate is returned.
+    pub async fn revoke_mandate(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        let result =
+            runtime::run(async move { inner.revoke_mandate(&mandate_id, &routing_id).await }).await;
+        self.inner.scrubbed(result)
+    }
+
+    /// The blocking form of `revoke_mandate`; not for use inside an async runtime.
+    pub fn revoke_mandate_blocking(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let result = runtime::block_on(
+            "revoke_mandate",
+            self.inner.revoke_mandate(&mandate_id, &routing_id),
+        );
+        self.inner.scrubbed(result)
+    }
+
+    /// The Mandate Execution API: `POST /txns`, a debit on an active mandate under a new
+    /// order id. Validates first. Safe to repeat with the same `order_id`: Juspay refuses a
+    /// second order with that id (`DUPLICATE_ORDER_ID`), and when the existing order is this
+    /// debit (same mandate and amount) its result is returned instead of the refusal.
+    pub async fn execute_mandate(
+        &self,
+        execution: MandateExecution,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        let inner = Arc::clone(&self.inner);
+        let result = runtime::run(async move { inner.execute_mandate(&execution).await }).await;
+        self.inner.scrubbed(result)
+    }
+
+    /// The blocking form of `execute_mandate`; not for use inside an async runtime.
+    pub fn execute_mandate_blocking(
+        &self,
+        execution: MandateExecution,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        let result = runtime::block_on("execute_mandate", self.inner.execute_mandate(&execution));
+        self.inner.scrubbed(result)
+    }
 }
 
 impl Inner {
@@ -125,9 +238,15 @@ impl Inner {
         let body = wire::to_wire_json(&request);
         let routing_id = request.effective_routing_id();
         tracing::info!(order_id = %request.order_id, "creating session");
-        let answer = self
-            .send(reqwest::Method::POST, "/session", Some(body), routing_id)
-            .await?;
+        let call = WireCall {
+            method: "POST".into(),
+            path: "/session".into(),
+            content_type: Some(wire::JSON_CONTENT_TYPE.into()),
+            version: None,
+            routing_id: routing_id.to_owned(),
+            body: Some(body),
+        };
+        let answer = self.send(&call, Policy::Write).await?;
         let mut session = parse_session(&answer.borrow())?;
         session.routing_id = routing_id.to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
@@ -144,32 +263,162 @@ impl Inner {
             return Err(HyperCheckoutError::Validation { violations });
         }
         tracing::info!(order_id, "fetching order status");
-        let answer = self
-            .send(
-                reqwest::Method::GET,
-                &order::order_path(order_id),
-                None,
-                routing_id,
-            )
-            .await?;
+        let call = WireCall {
+            method: "GET".into(),
+            path: order::order_path(order_id),
+            content_type: None,
+            version: Some(ORDER_STATUS_API_VERSION.into()),
+            routing_id: routing_id.to_owned(),
+            body: None,
+        };
+        let answer = self.send(&call, Policy::Read).await?;
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
     }
 
-    /// Sends one API call with retries, under the overall deadline. `GET` calls carry the
-    /// Order Status API's `version` header and no `content-type`, and are retried on 500.
+    async fn create_refund(
+        &self,
+        request: &RefundRequest,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        let violations = refund::validate_refund(request);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
+        let order_id = request.order_id.as_str();
+        tracing::info!(order_id, unique_request_id = %request.unique_request_id, "creating refund");
+        let call = refund::refund_call(request);
+        let result = match self.send(&call, Policy::Idempotent).await {
+            Ok(answer) => order::parse_answer(&answer.borrow()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Err(error) if error.error_code() == Some(refund::REFUND_ERROR_DUPLICATE_CALL) => {
+                // Juspay has seen this refund: an earlier attempt (ours, or the merchant's
+                // before a lost answer) may have made it. Only the order can tell.
+                tracing::info!(
+                    order_id,
+                    "duplicate.call: looking for the refund on the order"
+                );
+                match self.get_order_status(order_id, &request.routing_id).await {
+                    Ok(order) if refund::find_refund(&order, request).is_some() => {
+                        tracing::info!(order_id, "refund already exists; returning the order");
+                        Ok(order)
+                    }
+                    _ => Err(error),
+                }
+            }
+            Ok(order) => {
+                tracing::info!(order_id, refunds = order.refunds.len(), "refund accepted");
+                Ok(order)
+            }
+            other => other,
+        }
+    }
+
+    async fn get_mandate(
+        &self,
+        mandate_id: &str,
+        routing_id: &str,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let violations = mandate::validate_mandate_lookup(mandate_id, routing_id);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
+        tracing::info!(mandate_id, "fetching mandate status");
+        let call = mandate::mandate_status_call(mandate_id, routing_id);
+        let answer = self.send(&call, Policy::Read).await?;
+        let details = mandate::parse_mandate_answer(&answer.borrow())?;
+        tracing::info!(mandate_id, status = %details.status, "mandate status");
+        Ok(details)
+    }
+
+    async fn revoke_mandate(
+        &self,
+        mandate_id: &str,
+        routing_id: &str,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        let violations = mandate::validate_mandate_lookup(mandate_id, routing_id);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
+        tracing::info!(mandate_id, "revoking mandate");
+        let call = mandate::revoke_mandate_call(mandate_id, routing_id);
+        let result = match self.send(&call, Policy::Idempotent).await {
+            Ok(answer) => mandate::parse_mandate_answer(&answer.borrow()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Err(error @ HyperCheckoutError::InvalidRequest { .. }) => {
+                // Refused: perhaps because it is revoked already (an earlier attempt whose
+                // answer was lost). Revoked is what the caller wanted.
+                match self.get_mandate(mandate_id, routing_id).await {
+                    Ok(details) if details.status == MandateState::Revoked => {
+                        tracing::info!(mandate_id, "mandate was already revoked");
+                        Ok(details)
+                    }
+                    _ => Err(error),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn execute_mandate(
+        &self,
+        execution: &MandateExecution,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        let violations = mandate::validate_mandate_execution(execution);
+        if !violations.is_empty() {
+            return Err(HyperCheckoutError::Validation { violations });
+        }
+        let order_id = execution.order_id.as_str();
+        tracing::info!(order_id, mandate_id = %execution.mandate_id, "executing mandate");
+        let call = mandate::execute_mandate_call(execution, &self.settings.merchant_id);
+        let result = match self.send(&call, Policy::Idempotent).await {
+            Ok(answer) => mandate::parse_execution_answer(&answer.borrow()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Err(error)
+                if error.api_status() == Some(mandate::EXECUTION_ERROR_DUPLICATE_ORDER_ID) =>
+            {
+                // The order exists: if it is this very debit, an earlier attempt made it.
+                let routing_id = execution.effective_routing_id();
+                match self.get_order_status(order_id, routing_id).await {
+                    Ok(order) => match mandate::execution_from_order(&order, execution) {
+                        Some(found) => {
+                            tracing::info!(order_id, "mandate debit already exists; returning it");
+                            Ok(found)
+                        }
+                        None => Err(error),
+                    },
+                    Err(_) => Err(error),
+                }
+            }
+            Ok(done) => {
+                tracing::info!(order_id, status = %done.status, "mandate execution accepted");
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+
+    /// Sends one API call with retries under `policy`, within the overall deadline. The
+    /// request is exactly `call` plus the credentials.
     async fn send(
         &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<String>,
-        routing_id: &str,
+        call: &WireCall,
+        policy: Policy,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
-        let is_read = method == reqwest::Method::GET;
+        let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
+            HyperCheckoutError::Internal {
+                reason: format!("unknown HTTP method {:?} (request not sent)", call.method),
+            }
+        })?;
         let settings = &self.settings;
         let http = self.http.get_or_try_init(|| build_http(settings))?;
-        let url = settings.endpoint(path);
+        let url = settings.endpoint(&call.path);
         let started = Instant::now();
         let deadline = started + settings.overall_timeout;
         let mut retry = 0;
@@ -179,24 +428,33 @@ impl Inner {
                 return Err(timeout(settings, started));
             }
             let mut builder = http.request(method.clone(), url.clone());
-            for (name, value) in
-                wire::headers(&settings.merchant_id, settings.api_key.expose(), routing_id)
-            {
-                if body.is_none() && name == "content-type" {
-                    continue; // nothing to describe
+            for (name, value) in wire::headers(
+                &settings.merchant_id,
+                settings.api_key.expose(),
+                &call.routing_id,
+            ) {
+                if name == "content-type" {
+                    continue; // the call's own, below
                 }
                 builder = builder.header(name, value);
             }
-            if is_read {
-                builder = builder.header("version", ORDER_STATUS_API_VERSION);
+            if let Some(content_type) = &call.content_type {
+                builder = builder.header("content-type", content_type);
             }
-            if let Some(body) = &body {
+            if let Some(version) = &call.version {
+                builder = builder.header("version", version);
+            }
+            if let Some(body) = &call.body {
                 builder = builder.body(body.clone());
             }
             tracing::debug!(%method, %url, attempt = retry + 1, "sending");
             let attempt =
                 tokio::time::timeout(settings.timeout.min(remaining), read_answer(builder)).await;
             let failure = match attempt {
+                Err(_elapsed) if policy.retries_maybe_sent() => Retryable {
+                    error: timeout(settings, started),
+                    retry_after: None,
+                },
                 Err(_elapsed) => return Err(timeout(settings, started)),
                 Ok(Ok(answer)) => {
                     tracing::debug!(
@@ -208,12 +466,7 @@ impl Inner {
                         return Ok(answer);
                     }
                     let error = from_error_answer(&answer.borrow());
-                    let retryable = if is_read {
-                        retry::is_retryable_status_for_read(answer.status)
-                    } else {
-                        retry::is_retryable_status(answer.status)
-                    };
-                    if !retryable {
+                    if !policy.retries_status(answer.status) {
                         return Err(error);
                     }
                     Retryable {
@@ -225,7 +478,13 @@ impl Inner {
                     error,
                     retry_after: None,
                 },
-                Ok(Err(SendError::Fatal(error))) => return Err(error),
+                Ok(Err(SendError::MaybeSent(error))) if policy.retries_maybe_sent() => Retryable {
+                    error,
+                    retry_after: None,
+                },
+                Ok(Err(SendError::MaybeSent(error) | SendError::Fatal(error))) => {
+                    return Err(error)
+                }
             };
             if retry >= settings.max_retries {
                 return Err(failure.error);
@@ -257,7 +516,10 @@ struct Retryable {
 enum SendError {
     /// The request never left: safe to retry.
     NotSent(HyperCheckoutError),
-    /// The request may have been processed.
+    /// The request may have reached Juspay (timeout, connection lost after sending): retried
+    /// only for idempotent calls.
+    MaybeSent(HyperCheckoutError),
+    /// Retrying cannot help (a bug, a refused certificate, an oversized answer).
     Fatal(HyperCheckoutError),
 }
 
@@ -301,11 +563,11 @@ async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, Se
                 reason: format!("could not connect (request not sent): {}", describe(&e)),
             })
         } else if e.is_timeout() {
-            SendError::Fatal(HyperCheckoutError::Timeout {
+            SendError::MaybeSent(HyperCheckoutError::Timeout {
                 reason: describe(&e),
             })
         } else {
-            SendError::Fatal(HyperCheckoutError::Connection {
+            SendError::MaybeSent(HyperCheckoutError::Connection {
                 reason: format!("request may have been sent: {}", describe(&e)),
             })
         }
@@ -346,7 +608,7 @@ async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, Se
             }
             Ok(None) => break,
             Err(e) => {
-                return Err(SendError::Fatal(HyperCheckoutError::Connection {
+                return Err(SendError::MaybeSent(HyperCheckoutError::Connection {
                     reason: format!(
                         "connection lost while reading the answer (HTTP {status}, request was processed): {}",
                         describe(&e)

@@ -18,6 +18,7 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// The environment's base URL.
     pub fn base_url(self) -> &'static str {
         match self {
             Environment::Sandbox => "https://sandbox.juspay.in",
@@ -26,9 +27,13 @@ impl Environment {
     }
 }
 
+/// Default `ClientConfig::connect_timeout_ms`: 5 s.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+/// Default `ClientConfig::timeout_ms`: 30 s per attempt.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Default `ClientConfig::overall_timeout_ms`: 60 s for a call and its retries.
 pub const DEFAULT_OVERALL_TIMEOUT_MS: u64 = 60_000;
+/// Default `ClientConfig::max_retries`: 2 retries after the first attempt.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Longest `merchant_id` accepted (Juspay's are a few dozen characters at most).
 pub const MERCHANT_ID_MAX: usize = 128;
@@ -42,6 +47,7 @@ pub struct ClientConfig {
     pub merchant_id: String,
     /// The secret API key from the Juspay dashboard.
     pub api_key: String,
+    /// Juspay's sandbox or production (no default: choose one).
     pub environment: Environment,
     /// Overrides the environment's URL, e.g. the local emulator. Plain `http` is accepted
     /// only for loopback hosts, so the key never crosses a network unencrypted.
@@ -63,6 +69,7 @@ pub struct ClientConfig {
     #[uniffi(default)]
     pub app_name: Option<String>,
     #[uniffi(default)]
+    /// Appended to the `User-Agent` after `app_name`.
     pub app_version: Option<String>,
 }
 

@@ -20,7 +20,10 @@ pub const BODY_EXCERPT_CHARS: usize = 512;
 pub enum HyperCheckoutError {
     /// The request broke documented rules; nothing was sent.
     #[error("invalid session request: {}", summarize(violations))]
-    Validation { violations: Vec<Violation> },
+    Validation {
+        /// Every broken rule, each naming the field (wire name) and a stable code.
+        violations: Vec<Violation>,
+    },
 
     /// HTTP 401/403: the API key or merchant id was refused.
     #[error(
@@ -28,11 +31,17 @@ pub enum HyperCheckoutError {
         describe(error_code, error_message, request_id)
     )]
     Authentication {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
+        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
         error_code: Option<String>,
+        /// Juspay's `error_message`, for the developer.
         error_message: Option<String>,
+        /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
         /// Juspay's `error_info`, when the body has one.
         error_info: Option<ErrorInfo>,
@@ -46,11 +55,17 @@ pub enum HyperCheckoutError {
         describe(error_code, error_message, request_id)
     )]
     InvalidRequest {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
+        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
         error_code: Option<String>,
+        /// Juspay's `error_message`, for the developer.
         error_message: Option<String>,
+        /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
         /// Juspay's `error_info`, when the body has one.
         error_info: Option<ErrorInfo>,
@@ -64,11 +79,17 @@ pub enum HyperCheckoutError {
         describe(error_code, error_message, request_id)
     )]
     NotFound {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
+        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
         error_code: Option<String>,
+        /// Juspay's `error_message`, for the developer.
         error_message: Option<String>,
+        /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
         /// Juspay's `error_info`, when the body has one.
         error_info: Option<ErrorInfo>,
@@ -82,11 +103,17 @@ pub enum HyperCheckoutError {
         describe(error_code, error_message, request_id)
     )]
     RateLimited {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
+        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
         error_code: Option<String>,
+        /// Juspay's `error_message`, for the developer.
         error_message: Option<String>,
+        /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
         /// Juspay's `error_info`, when the body has one.
         error_info: Option<ErrorInfo>,
@@ -102,11 +129,17 @@ pub enum HyperCheckoutError {
         describe(error_code, error_message, request_id)
     )]
     Server {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
+        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
         error_code: Option<String>,
+        /// Juspay's `error_message`, for the developer.
         error_message: Option<String>,
+        /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
         /// Juspay's `error_info`, when the body has one.
         error_info: Option<ErrorInfo>,
@@ -116,28 +149,44 @@ pub enum HyperCheckoutError {
 
     /// No complete answer within the configured time. The request may have reached Juspay.
     #[error("timed out: {reason}")]
-    Timeout { reason: String },
+    Timeout {
+        /// What went wrong, in words.
+        reason: String,
+    },
 
     /// The connection failed or broke. `reason` says whether the request could have been sent.
     #[error("connection failed: {reason}")]
-    Connection { reason: String },
+    Connection {
+        /// What went wrong, in words.
+        reason: String,
+    },
 
     /// A body that is not what the API documents (non-JSON, wrong shape, too large).
     #[error("unexpected response (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")]
     UnexpectedResponse {
+        /// The HTTP status of Juspay's answer.
         http_status: u16,
+        /// What went wrong, in words.
         reason: String,
+        /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
+        /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
     },
 
     /// The client configuration is unusable (empty merchant id, bad base URL, ...).
     #[error("invalid configuration: {reason}")]
-    Configuration { reason: String },
+    Configuration {
+        /// What went wrong, in words.
+        reason: String,
+    },
 
     /// A bug in this SDK; please report it.
     #[error("internal error: {reason}")]
-    Internal { reason: String },
+    Internal {
+        /// What went wrong, in words.
+        reason: String,
+    },
 }
 
 impl HyperCheckoutError {
@@ -146,6 +195,32 @@ impl HyperCheckoutError {
         match self {
             HyperCheckoutError::Validation { violations } => violations,
             _ => &[],
+        }
+    }
+
+    /// Juspay's `error_code` (or `code`), for errors that come from an API answer: e.g.
+    /// `duplicate.call`, `invalid.amount.exceeded` on a refund.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            HyperCheckoutError::Authentication { error_code, .. }
+            | HyperCheckoutError::InvalidRequest { error_code, .. }
+            | HyperCheckoutError::NotFound { error_code, .. }
+            | HyperCheckoutError::RateLimited { error_code, .. }
+            | HyperCheckoutError::Server { error_code, .. } => error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Juspay's top-level `status` text of an error answer (e.g. `NOT_FOUND`,
+    /// `DUPLICATE_ORDER_ID`, `ERROR`).
+    pub fn api_status(&self) -> Option<&str> {
+        match self {
+            HyperCheckoutError::Authentication { status, .. }
+            | HyperCheckoutError::InvalidRequest { status, .. }
+            | HyperCheckoutError::NotFound { status, .. }
+            | HyperCheckoutError::RateLimited { status, .. }
+            | HyperCheckoutError::Server { status, .. } => status.as_deref(),
+            _ => None,
         }
     }
 
@@ -411,10 +486,13 @@ pub struct ErrorInfo {
     /// e.g. `USER_ERROR`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub category: Option<String>,
+    /// A message meant for the customer.
     #[serde(default, deserialize_with = "lenient::text")]
     pub user_message: Option<String>,
+    /// A message meant for the merchant's developer.
     #[serde(default, deserialize_with = "lenient::text")]
     pub developer_message: Option<String>,
+    /// Juspay's id for the failed request, to quote to Juspay support.
     #[serde(default, deserialize_with = "lenient::text")]
     pub request_id: Option<String>,
     /// The fields Juspay refused, with why.
@@ -425,8 +503,10 @@ pub struct ErrorInfo {
 /// One entry of `error_info.fields`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct ErrorField {
+    /// The refused field, as Juspay names it.
     #[serde(default, deserialize_with = "lenient::text")]
     pub field_name: Option<String>,
+    /// Why Juspay refused it.
     #[serde(default, deserialize_with = "lenient::text")]
     pub reason: Option<String>,
 }

@@ -34,11 +34,17 @@
 //! headers), `response.rs`, `error.rs` (the error kinds and HTTP mapping), `config.rs`,
 //! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime),
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
-//! `payment.rs` (the paid-for-this-amount check).
+//! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
+//! `mandate.rs` (mandate status, revoke, execution).
+//!
+//! After the payment: [`Client::create_refund`], [`Client::get_mandate`],
+//! [`Client::revoke_mandate`] and [`Client::execute_mandate`] (each with a `_blocking`
+//! form); `docs/refunds-and-mandates.md` has the evidence for every rule.
 
 // The error enum crosses the FFI as a flat record of optional fields; boxing it to please
 // this lint would make every binding's error type worse.
 #![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
 use std::collections::HashMap;
 
@@ -47,8 +53,10 @@ mod config;
 mod error;
 mod exit;
 mod lenient;
+mod mandate;
 mod order;
 mod payment;
+mod refund;
 mod request;
 mod response;
 mod retry;
@@ -65,11 +73,22 @@ pub use config::{
 };
 pub use error::{ErrorField, ErrorInfo, HyperCheckoutError, BODY_EXCERPT_CHARS};
 pub use exit::prepare_for_exit;
+pub use mandate::{
+    execute_mandate_call, mandate_status_call, parse_mandate_execution_response,
+    parse_mandate_response, revoke_mandate_call, validate_mandate_execution,
+    validate_mandate_lookup, MandateDetails, MandateExecution, MandateExecutionResult,
+    MandateState, EXECUTION_ERROR_DUPLICATE_ORDER_ID, EXECUTION_ORDER_ID_MAX, MANDATE_ID_MAX,
+};
 pub use order::{
     parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,
     TxnDetail, ORDER_STATUS_API_VERSION,
 };
 pub use payment::{amounts_equal, check_order_payment, check_payment, PaymentVerdict};
+pub use refund::{
+    find_refund, refund_call, validate_refund, RefundRequest, REFUND_API_VERSION,
+    REFUND_ERROR_AMOUNT_EXCEEDED, REFUND_ERROR_DUPLICATE_CALL, REFUND_ERROR_ORDER_NOT_SUCCESSFUL,
+    UNIQUE_REQUEST_ID_MAX,
+};
 pub use request::{Action, AmountRule, CreateMandate, Mandate, MandateFrequency, SessionRequest};
 pub use response::{parse_session_response, SdkPayload, SdkPayloadDetails, Session};
 pub use retry::{
@@ -81,7 +100,7 @@ pub use signature::{
 };
 pub use validate::{validate, Violation};
 pub use webhook::{parse_webhook, verify_webhook_auth, WebhookEvent, WebhookEventName};
-pub use wire::WireValue;
+pub use wire::{WireCall, WireValue};
 
 uniffi::setup_scaffolding!();
 
@@ -151,4 +170,94 @@ pub fn order_status_api_version() -> String {
 #[uniffi::export]
 pub fn sdk_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every documented rule for a refund, all at once (empty means valid); nothing is sent.
+#[uniffi::export(name = "validate_refund")]
+pub fn validate_refund_request(request: RefundRequest) -> Vec<Violation> {
+    refund::validate_refund(&request)
+}
+
+/// The exact call `create_refund` sends for `request` (path, form body, `content-type`,
+/// `version`, `x-routing-id`; never the credentials).
+#[uniffi::export(name = "refund_call")]
+pub fn refund_wire_call(request: RefundRequest) -> WireCall {
+    refund::refund_call(&request)
+}
+
+/// Interprets a `POST /orders/{order_id}/refunds` answer exactly as `create_refund` does
+/// (before it resolves a `duplicate.call`): the order with its refunds for 2xx, otherwise the
+/// matching error (`InvalidRequest` with Juspay's `error_code`, `NotFound`, ...).
+#[uniffi::export(name = "parse_refund_response")]
+pub fn parse_refund_answer(
+    http_status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+) -> Result<OrderStatus, HyperCheckoutError> {
+    runtime::catch_panic(|| order::parse_order_status_response(http_status, &headers, &body))
+}
+
+/// The refund of `order` that `request` asked for (same `unique_request_id`, and amount
+/// when given), if the order shows it.
+#[uniffi::export(name = "find_refund")]
+pub fn find_refund_in_order(order: OrderStatus, request: RefundRequest) -> Option<Refund> {
+    refund::find_refund(&order, &request).cloned()
+}
+
+/// The rules `get_mandate` and `revoke_mandate` apply to their arguments; empty means valid.
+#[uniffi::export(name = "validate_mandate_lookup")]
+pub fn validate_mandate_lookup_args(mandate_id: String, routing_id: String) -> Vec<Violation> {
+    mandate::validate_mandate_lookup(&mandate_id, &routing_id)
+}
+
+/// Every documented rule for a mandate execution, all at once; empty means valid.
+#[uniffi::export(name = "validate_mandate_execution")]
+pub fn validate_mandate_execution_request(execution: MandateExecution) -> Vec<Violation> {
+    mandate::validate_mandate_execution(&execution)
+}
+
+/// The exact call `get_mandate` sends (no credentials).
+#[uniffi::export(name = "mandate_status_call")]
+pub fn mandate_status_wire_call(mandate_id: String, routing_id: String) -> WireCall {
+    mandate::mandate_status_call(&mandate_id, &routing_id)
+}
+
+/// The exact call `revoke_mandate` sends (no credentials).
+#[uniffi::export(name = "revoke_mandate_call")]
+pub fn revoke_mandate_wire_call(mandate_id: String, routing_id: String) -> WireCall {
+    mandate::revoke_mandate_call(&mandate_id, &routing_id)
+}
+
+/// The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
+/// credentials).
+#[uniffi::export(name = "execute_mandate_call")]
+pub fn execute_mandate_wire_call(execution: MandateExecution, merchant_id: String) -> WireCall {
+    mandate::execute_mandate_call(&execution, &merchant_id)
+}
+
+/// Interprets a mandate status or revoke answer exactly as `get_mandate`/`revoke_mandate` do.
+#[uniffi::export(name = "parse_mandate_response")]
+pub fn parse_mandate_answer(
+    http_status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+) -> Result<MandateDetails, HyperCheckoutError> {
+    runtime::catch_panic(|| mandate::parse_mandate_response(http_status, &headers, &body))
+}
+
+/// Interprets a mandate execution (`POST /txns`) answer exactly as `execute_mandate` does
+/// (before it resolves a `DUPLICATE_ORDER_ID`).
+#[uniffi::export(name = "parse_mandate_execution_response")]
+pub fn parse_mandate_execution_answer(
+    http_status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+) -> Result<MandateExecutionResult, HyperCheckoutError> {
+    runtime::catch_panic(|| mandate::parse_mandate_execution_response(http_status, &headers, &body))
+}
+
+/// The `version` header `create_refund` sends.
+#[uniffi::export]
+pub fn refund_api_version() -> String {
+    REFUND_API_VERSION.to_owned()
 }

@@ -69,7 +69,10 @@ pub enum OrderState {
     NotFound,
     /// A status this SDK does not know yet, exactly as Juspay sent it. Not an error: new
     /// states must not break a merchant's backend, but they are never "paid".
-    Unknown { name: String },
+    Unknown {
+        /// The wire name exactly as received.
+        name: String,
+    },
 }
 
 /// (state, wire name, status_id), the documented table.
@@ -168,6 +171,7 @@ pub struct OrderStatus {
     pub order_id: String,
     /// Juspay's id for the order (`ordeh_...`), when present.
     pub id: Option<String>,
+    /// The order's state (`status`); only `Charged` means paid.
     pub status: OrderState,
     /// `status_id` as sent (see `OrderState::documented_id` for the documented value).
     pub status_id: Option<i64>,
@@ -175,6 +179,7 @@ pub struct OrderStatus {
     pub amount: Option<String>,
     /// ISO 4217 code, e.g. `INR`.
     pub currency: Option<String>,
+    /// The customer id the order was created with.
     pub customer_id: Option<String>,
     /// Whether any of the order was refunded (a refunded order keeps status `CHARGED`).
     pub refunded: Option<bool>,
@@ -186,6 +191,7 @@ pub struct OrderStatus {
     pub refunds: Vec<Refund>,
     /// The latest transaction's id (`txn_id`) and UUID.
     pub txn_id: Option<String>,
+    /// The latest transaction's UUID.
     pub txn_uuid: Option<String>,
     /// The latest transaction, when Juspay sent `txn_detail`.
     pub txn_detail: Option<TxnDetail>,
@@ -197,6 +203,7 @@ pub struct OrderStatus {
     pub auth_type: Option<String>,
     /// Juspay's numeric gateway id, as text.
     pub gateway_id: Option<String>,
+    /// The gateway reference id the merchant configured for the order, if any.
     pub gateway_reference_id: Option<String>,
     /// The card used, for card payments.
     pub card: Option<CardSummary>,
@@ -204,15 +211,25 @@ pub struct OrderStatus {
     pub payer_vpa: Option<String>,
     /// The mandate set up or used by this order.
     pub mandate: Option<OrderMandate>,
+    /// User-defined field 1, as the merchant set it.
     pub udf1: Option<String>,
+    /// User-defined field 2, as the merchant set it.
     pub udf2: Option<String>,
+    /// User-defined field 3, as the merchant set it.
     pub udf3: Option<String>,
+    /// User-defined field 4, as the merchant set it.
     pub udf4: Option<String>,
+    /// User-defined field 5, as the merchant set it.
     pub udf5: Option<String>,
+    /// User-defined field 6, as the merchant set it.
     pub udf6: Option<String>,
+    /// User-defined field 7, as the merchant set it.
     pub udf7: Option<String>,
+    /// User-defined field 8, as the merchant set it.
     pub udf8: Option<String>,
+    /// User-defined field 9, as the merchant set it.
     pub udf9: Option<String>,
+    /// User-defined field 10, as the merchant set it.
     pub udf10: Option<String>,
     /// The whole order object exactly as received (holds customer data: never log it).
     pub raw_json: String,
@@ -261,19 +278,25 @@ pub struct Refund {
     /// `PENDING`, `SUCCESS`, `FAILURE`, `MANUAL_REVIEW` (as sent).
     #[serde(default, deserialize_with = "lenient::text")]
     pub status: Option<String>,
+    /// The refund's amount (exact text).
     #[serde(default, deserialize_with = "lenient::decimal")]
     pub amount: Option<String>,
+    /// When the refund was created, as Juspay wrote it (ISO-8601).
     #[serde(default, deserialize_with = "lenient::text")]
     pub created: Option<String>,
+    /// Whether Juspay has passed the refund to the gateway.
     #[serde(default, deserialize_with = "lenient::flag")]
     pub sent_to_gateway: Option<bool>,
     /// e.g. `STANDARD`, `INSTANT`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub refund_type: Option<String>,
+    /// Who started the refund (e.g. `API`, `DASHBOARD`), as sent.
     #[serde(default, deserialize_with = "lenient::text")]
     pub initiated_by: Option<String>,
+    /// The gateway's error code, for a failed refund.
     #[serde(default, deserialize_with = "lenient::text")]
     pub error_code: Option<String>,
+    /// The gateway's error message, for a failed refund.
     #[serde(default, deserialize_with = "lenient::text")]
     pub error_message: Option<String>,
 }
@@ -281,23 +304,31 @@ pub struct Refund {
 /// `txn_detail`: the order's latest transaction.
 #[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct TxnDetail {
+    /// The transaction id (`txn_id`).
     #[serde(default, deserialize_with = "lenient::text")]
     pub txn_id: Option<String>,
+    /// The latest transaction's UUID.
     #[serde(default, deserialize_with = "lenient::text")]
     pub txn_uuid: Option<String>,
     /// e.g. `PAYU`, `HDFC`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub gateway: Option<String>,
+    /// Juspay's numeric gateway id, as text.
     #[serde(default, deserialize_with = "lenient::text")]
     pub gateway_id: Option<String>,
+    /// The transaction's status, as sent (e.g. `CHARGED`).
     #[serde(default, deserialize_with = "lenient::text")]
     pub status: Option<String>,
+    /// The amount the transaction was for (exact text).
     #[serde(default, deserialize_with = "lenient::decimal")]
     pub txn_amount: Option<String>,
+    /// The amount after offers and surcharges (exact text).
     #[serde(default, deserialize_with = "lenient::decimal")]
     pub net_amount: Option<String>,
+    /// The transaction's error code, for a failed attempt.
     #[serde(default, deserialize_with = "lenient::text")]
     pub error_code: Option<String>,
+    /// The transaction's error message, for a failed attempt.
     #[serde(default, deserialize_with = "lenient::text")]
     pub error_message: Option<String>,
 }
@@ -305,6 +336,7 @@ pub struct TxnDetail {
 /// `card`: what identifies the card used, never the number.
 #[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct CardSummary {
+    /// The card number's last four digits.
     #[serde(default, deserialize_with = "lenient::text")]
     pub last_four_digits: Option<String>,
     /// e.g. `VISA`, `MASTERCARD`.
@@ -313,10 +345,13 @@ pub struct CardSummary {
     /// `CREDIT` or `DEBIT`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub card_type: Option<String>,
+    /// The issuing bank, e.g. `HDFC Bank`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub card_issuer: Option<String>,
+    /// The issuer's country, e.g. `INDIA`.
     #[serde(default, deserialize_with = "lenient::text")]
     pub card_issuer_country: Option<String>,
+    /// The card's first six digits (ISIN/BIN).
     #[serde(default, deserialize_with = "lenient::text")]
     pub card_isin: Option<String>,
 }
@@ -324,23 +359,31 @@ pub struct CardSummary {
 /// `mandate`: the mandate an order registered or debited.
 #[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct OrderMandate {
+    /// Juspay's mandate id, used by the mandate calls.
     #[serde(default, deserialize_with = "lenient::text")]
     pub mandate_id: Option<String>,
     /// e.g. `CREATED`, `ACTIVE`, `PAUSED`, `REVOKED`, `FAILURE`, `EXPIRED` (as sent).
     #[serde(default, deserialize_with = "lenient::text")]
     pub mandate_status: Option<String>,
+    /// e.g. `EMANDATE`, as sent.
     #[serde(default, deserialize_with = "lenient::text")]
     pub mandate_type: Option<String>,
+    /// How often the mandate may debit (e.g. `MONTHLY`, `ASPRESENTED`), as sent.
     #[serde(default, deserialize_with = "lenient::text")]
     pub frequency: Option<String>,
+    /// The most one debit may take (exact text).
     #[serde(default, deserialize_with = "lenient::decimal")]
     pub max_amount: Option<String>,
+    /// `FIXED` or `VARIABLE`, as sent.
     #[serde(default, deserialize_with = "lenient::text")]
     pub amount_rule: Option<String>,
+    /// When the mandate starts, as sent (UNIX seconds or a date).
     #[serde(default, deserialize_with = "lenient::text")]
     pub start_date: Option<String>,
+    /// When the mandate ends, as sent (UNIX seconds or a date).
     #[serde(default, deserialize_with = "lenient::text")]
     pub end_date: Option<String>,
+    /// Whether the customer may revoke the mandate themselves.
     #[serde(default, deserialize_with = "lenient::flag")]
     pub revokable_by_customer: Option<bool>,
 }

@@ -18,36 +18,57 @@ pub enum PaymentVerdict {
     /// as expected.
     Paid,
     /// The redirect's signature is not `Valid`; nothing in it can be trusted.
-    BadSignature { verdict: SignatureVerdict },
+    BadSignature {
+        /// What the signature check found.
+        verdict: SignatureVerdict,
+    },
     /// The redirect, the order status and the merchant's order disagree on the order id.
     OrderIdMismatch {
+        /// The order id the merchant expected.
         expected_order_id: String,
+        /// The order id in the signed redirect.
         redirect_order_id: Option<String>,
+        /// The order id the Order Status API answered for.
         status_order_id: String,
     },
     /// The Order Status API does not say CHARGED (yet: `PendingVbv`, `Authorizing` and the
     /// like can still become CHARGED; ask again later or wait for the webhook).
-    NotCharged { status: OrderState },
+    NotCharged {
+        /// The order's state.
+        status: OrderState,
+    },
     /// `PARTIAL_CHARGED`: only part of the amount was collected. Do not fulfil as paid;
     /// collect the rest or refund what was charged.
-    PartiallyCharged { charged_amount: Option<String> },
+    PartiallyCharged {
+        /// What was charged (exact text).
+        charged_amount: Option<String>,
+    },
     /// CHARGED, then refunded in full (a refunded order keeps status CHARGED). Do not
     /// fulfil; if you already did, this is a return.
-    Refunded { amount_refunded: Option<String> },
+    Refunded {
+        /// How much was refunded (exact text).
+        amount_refunded: Option<String>,
+    },
     /// CHARGED, then refunded in part (or a refund is in progress): `effective_amount` is what
     /// the merchant keeps. Fulfil only what that covers, per your own rules.
     PartiallyRefunded {
+        /// How much was refunded (exact text).
         amount_refunded: Option<String>,
+        /// What the merchant keeps: the amount less refunds (exact text).
         effective_amount: Option<String>,
     },
     /// CHARGED, but for another amount than the merchant's order.
     AmountMismatch {
+        /// The amount the merchant expected.
         expected_amount: String,
+        /// What was charged (exact text).
         charged_amount: Option<String>,
     },
     /// CHARGED, but in another currency than expected.
     CurrencyMismatch {
+        /// The currency the merchant expected.
         expected_currency: String,
+        /// The currency Juspay charged in.
         charged_currency: Option<String>,
     },
 }

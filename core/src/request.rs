@@ -39,20 +39,25 @@ pub struct SessionRequest {
     #[uniffi(default)]
     pub action: Option<Action>,
     #[uniffi(default)]
+    /// The customer's e-mail (customer data: never logged).
     pub customer_email: Option<String>,
     #[uniffi(default)]
+    /// The customer's phone number (customer data: never logged).
     pub customer_phone: Option<String>,
     /// Where the customer lands after paying: https, no query string, no IP address.
     #[uniffi(default)]
     pub return_url: Option<String>,
     #[uniffi(default)]
+    /// The customer's first name (Unicode letters, spaces and `.'-`).
     pub first_name: Option<String>,
     #[uniffi(default)]
+    /// The customer's last name (Unicode letters, spaces and `.'-`).
     pub last_name: Option<String>,
     /// ISO 4217 code such as `INR` or `AED`.
     #[uniffi(default)]
     pub currency: Option<String>,
     #[uniffi(default)]
+    /// Shown to the customer on the payment page.
     pub description: Option<String>,
     /// Payment page language key, e.g. `EN`, `TH`, `VI`, `ID`, `KO`.
     #[uniffi(default)]
@@ -65,26 +70,37 @@ pub struct SessionRequest {
     #[uniffi(default)]
     pub create_mandate: Option<CreateMandate>,
     #[uniffi(default)]
+    /// `mandate.*`: the mandate to set up with this payment; needs `create_mandate`.
     pub mandate: Option<Mandate>,
     #[uniffi(default)]
+    /// User-defined field 1: merchant data Juspay stores with the order and returns in order status.
     pub udf1: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 2: merchant data Juspay stores with the order and returns in order status.
     pub udf2: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 3: merchant data Juspay stores with the order and returns in order status.
     pub udf3: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 4: merchant data Juspay stores with the order and returns in order status.
     pub udf4: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 5: merchant data Juspay stores with the order and returns in order status.
     pub udf5: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 6: merchant data Juspay stores with the order and returns in order status.
     pub udf6: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 7: merchant data Juspay stores with the order and returns in order status.
     pub udf7: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 8: merchant data Juspay stores with the order and returns in order status.
     pub udf8: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 9: merchant data Juspay stores with the order and returns in order status.
     pub udf9: Option<String>,
     #[uniffi(default)]
+    /// User-defined field 10: merchant data Juspay stores with the order and returns in order status.
     pub udf10: Option<String>,
     /// Sent as the `x-routing-id` header. `None` uses `customer_id`, or `order_id` for a
     /// guest checkout (empty `customer_id`), as Juspay recommends.
@@ -193,7 +209,10 @@ pub enum Action {
     /// e-NACH (bank-account mandate) registration.
     Enach,
     /// Any other action, exactly as Juspay spells it.
-    Other { name: String },
+    Other {
+        /// The action exactly as Juspay spells it (e.g. `paymentPage`).
+        name: String,
+    },
 }
 
 /// `options.create_mandate`.
@@ -210,21 +229,32 @@ pub enum CreateMandate {
 pub enum MandateFrequency {
     /// Supported only by UPI; valid for 90 days.
     Onetime,
+    /// `DAILY`
     Daily,
+    /// `WEEKLY`
     Weekly,
+    /// `FORTNIGHTLY`
     Fortnightly,
+    /// `MONTHLY`
     Monthly,
+    /// `BIMONTHLY`: every two months.
     Bimonthly,
+    /// `QUARTERLY`
     Quarterly,
+    /// `HALFYEARLY`
     Halfyearly,
+    /// `YEARLY`
     Yearly,
+    /// `ASPRESENTED`: whenever the merchant presents a debit (Juspay's default).
     AsPresented,
 }
 
 /// `mandate.amount_rule`; Juspay's default is `Variable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum AmountRule {
+    /// `FIXED`: every debit is exactly `max_amount`.
     Fixed,
+    /// `VARIABLE`: any amount up to `max_amount` (Juspay's default).
     Variable,
 }
 
@@ -242,15 +272,19 @@ pub struct Mandate {
     #[uniffi(default)]
     pub end_date: Option<String>,
     #[uniffi(default)]
+    /// How often the mandate may debit; Juspay's default is `AsPresented`.
     pub frequency: Option<MandateFrequency>,
     /// Day of the week/month the mandate runs on; range depends on `frequency`.
     #[uniffi(default)]
     pub rule_value: Option<String>,
     #[uniffi(default)]
+    /// Whether debits are fixed or up to `max_amount`; Juspay's default is `Variable`.
     pub amount_rule: Option<AmountRule>,
     #[uniffi(default)]
+    /// Whether the customer may revoke the mandate (UPI `Onetime` mandates only).
     pub revokable_by_customer: Option<bool>,
     #[uniffi(default)]
+    /// Block the funds at registration (UPI `Onetime` mandates only).
     pub block_funds: Option<bool>,
 }
 

@@ -41,9 +41,12 @@ pub struct Session {
 /// `sdk_payload`: the process call for the HyperCheckout SDK.
 #[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
 pub struct SdkPayload {
+    /// The SDK request id (`requestId`).
     #[serde(rename = "requestId")]
     pub request_id: String,
+    /// The SDK service to start, e.g. `in.juspay.hyperpay`.
     pub service: String,
+    /// The process payload for the frontend SDK.
     pub payload: SdkPayloadDetails,
     /// `sdk_payload.expiry`, when Juspay sends one (ISO-8601).
     #[serde(default, deserialize_with = "crate::lenient::text")]
@@ -55,23 +58,37 @@ pub struct SdkPayload {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, uniffi::Record)]
 #[serde(rename_all = "camelCase")]
 pub struct SdkPayloadDetails {
+    /// The payment page client id.
     pub client_id: Option<String>,
+    /// The order amount, as echoed.
     pub amount: Option<String>,
+    /// The merchant id, as echoed.
     pub merchant_id: Option<String>,
     /// Authenticates the frontend SDK for this order; short-lived.
     pub client_auth_token: Option<String>,
     /// ISO-8601 UTC expiry of `client_auth_token`, e.g. `2022-03-12T20:29:23Z`.
     pub client_auth_token_expiry: Option<String>,
+    /// `sandbox` or `production`, as echoed.
     pub environment: Option<String>,
+    /// The session's action, e.g. `paymentPage`.
     pub action: Option<String>,
+    /// The customer id, as echoed.
     pub customer_id: Option<String>,
+    /// The return URL, as echoed.
     pub return_url: Option<String>,
+    /// The currency, as echoed.
     pub currency: Option<String>,
+    /// The customer's first name, as echoed.
     pub first_name: Option<String>,
+    /// The customer's last name, as echoed.
     pub last_name: Option<String>,
+    /// The customer's phone, as echoed (customer data: never logged).
     pub customer_phone: Option<String>,
+    /// The customer's e-mail, as echoed (customer data: never logged).
     pub customer_email: Option<String>,
+    /// The order id, as echoed.
     pub order_id: Option<String>,
+    /// The order description, as echoed.
     pub description: Option<String>,
 }
 

@@ -11,6 +11,10 @@
 //! every 4xx but 429, and 500 on `POST /session`: the order may exist, and only the
 //! merchant can decide.
 //!
+//! Calls with an idempotency key Juspay enforces (refunds, mandate execution, revoke;
+//! `Policy::Idempotent`) are also retried on 500, on a timeout and on a connection lost
+//! after sending: a repeat cannot refund or debit twice.
+//!
 //! Waits grow exponentially from `BASE_DELAY` with "equal jitter" (half fixed, half random),
 //! are capped at `MAX_DELAY`, and yield to the server's `Retry-After` when it sends one. No
 //! retry starts if its wait would end past the overall deadline.
@@ -21,6 +25,38 @@ use std::time::{Duration, SystemTime};
 
 pub const BASE_DELAY: Duration = Duration::from_millis(100);
 pub const MAX_DELAY: Duration = Duration::from_secs(5);
+
+/// How a call may be repeated. Each call names its policy in `client.rs`; `docs/retries.md`
+/// says why each is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// `POST /session`: the statuses of `is_retryable_status`, and nothing that may have
+    /// reached Juspay.
+    Write,
+    /// A call that changes nothing (order status, mandate status): also HTTP 500.
+    Read,
+    /// A call made idempotent by a key Juspay enforces (a refund's `unique_request_id`, a
+    /// mandate execution's new `order_id`, a revoke): also HTTP 500, a per-attempt timeout and
+    /// a connection lost after sending. A repeat cannot act twice; the client then recognises
+    /// the first attempt's result from Juspay's "already done" answer.
+    Idempotent,
+}
+
+impl Policy {
+    /// Whether an answer with `status` is worth another attempt under this policy.
+    pub fn retries_status(self, status: u16) -> bool {
+        match self {
+            Policy::Write => is_retryable_status(status),
+            Policy::Read | Policy::Idempotent => is_retryable_status_for_read(status),
+        }
+    }
+
+    /// Whether a failure after the request may have been sent (timeout, broken connection)
+    /// is worth another attempt.
+    pub fn retries_maybe_sent(self) -> bool {
+        self == Policy::Idempotent
+    }
+}
 
 /// Statuses worth retrying for a session call.
 pub fn is_retryable_status(status: u16) -> bool {

@@ -51,6 +51,7 @@ pub enum SignatureVerdict {
 
 #[uniffi::export]
 impl SignatureVerdict {
+    /// Whether the verdict is `Valid`.
     pub fn is_valid(&self) -> bool {
         *self == SignatureVerdict::Valid
     }

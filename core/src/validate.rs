@@ -34,32 +34,56 @@ impl std::fmt::Display for Violation {
 
 /// Stable violation codes. Shared with `testdata/` and every binding's tests.
 pub mod codes {
+    /// A required field is missing or empty.
     pub const REQUIRED: &str = "required";
+    /// Longer than the documented maximum.
     pub const TOO_LONG: &str = "too_long";
+    /// A character the field does not allow.
     pub const INVALID_CHARACTERS: &str = "invalid_characters";
+    /// Not a positive decimal with at most two decimals.
     pub const INVALID_AMOUNT: &str = "invalid_amount";
+    /// Not an e-mail address.
     pub const INVALID_EMAIL: &str = "invalid_email";
+    /// Not an absolute URL.
     pub const INVALID_URL: &str = "invalid_url";
+    /// A URL that is not `https`.
     pub const NOT_HTTPS: &str = "not_https";
     /// Retired: a return_url may carry a query string (see `check_return_url`). Kept so the
     /// code is never reused with another meaning.
     pub const HAS_QUERY: &str = "has_query";
+    /// A URL whose host is an IP address.
     pub const IP_ADDRESS_HOST: &str = "ip_address_host";
+    /// Not an ISO 4217 code.
     pub const INVALID_CURRENCY: &str = "invalid_currency";
+    /// Not UNIX epoch seconds.
     pub const INVALID_EPOCH_SECONDS: &str = "invalid_epoch_seconds";
+    /// A mandate end date not after its start date.
     pub const END_NOT_AFTER_START: &str = "end_not_after_start";
+    /// A `rule_value` for a frequency that takes none.
     pub const RULE_VALUE_NOT_ALLOWED: &str = "rule_value_not_allowed";
+    /// A `rule_value` outside its frequency's range.
     pub const RULE_VALUE_OUT_OF_RANGE: &str = "rule_value_out_of_range";
+    /// `mandate.max_amount` missing where the rule needs it.
     pub const MAX_AMOUNT_REQUIRED: &str = "max_amount_required";
+    /// `mandate.*` fields without `options.create_mandate`.
     pub const CREATE_MANDATE_REQUIRED: &str = "create_mandate_required";
+    /// `revokable_by_customer` on a mandate that is not `Onetime`.
     pub const REVOKABLE_REQUIRES_ONETIME: &str = "revokable_requires_onetime";
+    /// `block_funds` on a mandate that is not `Onetime`.
     pub const BLOCK_FUNDS_MISMATCH: &str = "block_funds_mismatch";
+    /// An extra key that a typed field owns.
     pub const RESERVED_KEY: &str = "reserved_key";
+    /// A key Juspay does not document (e.g. an unknown `mandate.*`).
     pub const INVALID_KEY: &str = "invalid_key";
+    /// A value that cannot be sent as an HTTP header.
     pub const INVALID_HEADER_VALUE: &str = "invalid_header_value";
+    /// `.` or `..`, which would change the URL path.
     pub const DOT_SEGMENT: &str = "dot_segment";
+    /// Text that is not the JSON the field needs.
     pub const INVALID_JSON: &str = "invalid_json";
+    /// A value of the wrong type or not among the documented ones.
     pub const INVALID_VALUE: &str = "invalid_value";
+    /// A key given twice.
     pub const DUPLICATE_KEY: &str = "duplicate_key";
 }
 
@@ -121,7 +145,7 @@ pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation>
 
 /// The effective routing id travels as the `x-routing-id` header; `field` names where it
 /// came from (`routing_id`, or `customer_id` when it defaulted to that).
-fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
+pub(crate) fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
     if routing_id.chars().count() > CUSTOMER_FIELD_MAX {
         found.max_len(field, routing_id, CUSTOMER_FIELD_MAX);
     } else if !is_header_safe(routing_id) {
@@ -486,7 +510,11 @@ fn rule_value_range(frequency: MandateFrequency) -> Option<std::ops::RangeInclus
     }
 }
 
-fn epoch_seconds(found: &mut Violations, field: &str, value: &Option<String>) -> Option<u64> {
+pub(crate) fn epoch_seconds(
+    found: &mut Violations,
+    field: &str,
+    value: &Option<String>,
+) -> Option<u64> {
     let value = value.as_deref()?;
     let valid = !value.is_empty()
         && value.len() <= EPOCH_SECONDS_MAX
@@ -593,10 +621,10 @@ fn sorted(
 
 /// Collects violations in the order the fields appear in the reference.
 #[derive(Default)]
-struct Violations(Vec<Violation>);
+pub(crate) struct Violations(pub(crate) Vec<Violation>);
 
 impl Violations {
-    fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.0.push(Violation {
             field: field.to_owned(),
             code: code.to_owned(),
@@ -605,14 +633,14 @@ impl Violations {
     }
 
     /// Records `required` for an empty value; returns whether there is a value to check.
-    fn required(&mut self, field: &str, value: &str) -> bool {
+    pub(crate) fn required(&mut self, field: &str, value: &str) -> bool {
         if value.is_empty() {
             self.push(field, codes::REQUIRED, "is required");
         }
         !value.is_empty()
     }
 
-    fn max_len(&mut self, field: &str, value: &str, max: usize) {
+    pub(crate) fn max_len(&mut self, field: &str, value: &str, max: usize) {
         let len = value.chars().count();
         if len > max {
             self.push(
@@ -623,7 +651,13 @@ impl Violations {
         }
     }
 
-    fn charset(&mut self, field: &str, value: &str, allowed: &str, ok: impl Fn(char) -> bool) {
+    pub(crate) fn charset(
+        &mut self,
+        field: &str,
+        value: &str,
+        allowed: &str,
+        ok: impl Fn(char) -> bool,
+    ) {
         if !value.chars().all(ok) {
             self.push(
                 field,

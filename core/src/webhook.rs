@@ -13,6 +13,7 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::error::HyperCheckoutError;
+use crate::mandate::{parse_mandate_object, MandateDetails};
 use crate::order::{parse_order_object, OrderStatus};
 use crate::validate::Violation;
 
@@ -55,23 +56,93 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
+/// Names: Juspay's webhook pages ("Outgoing Webhook/Callback",
+/// <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (DEMO
+/// `webhooks/*.json`, `mandates/webhook/**`; `docs/juspay-evidence.md`, "Webhook events").
+/// Order and refund events carry `content.order`; mandate events `content.mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum WebhookEventName {
+    /// The order was paid.
     OrderSucceeded,
+    /// The order's payment failed.
     OrderFailed,
+    /// A refund succeeded (the order's `refunds` shows it `SUCCESS`).
     OrderRefunded,
+    /// A refund failed.
+    OrderRefundFailed,
+    /// Only part of the amount was charged.
+    OrderPartialCharged,
+    /// A payment attempt started.
     TxnCreated,
-    Unknown { name: String },
+    /// A transaction was charged.
+    TxnCharged,
+    /// A transaction failed.
+    TxnFailed,
+    /// A refund was accepted and is `PENDING`.
+    RefundInitiated,
+    /// A refund's outcome is ambiguous: reconcile it with the gateway (`MANUAL_REVIEW`).
+    RefundManualReviewNeeded,
+    /// Juspay started refunding a payment by itself (e.g. a late success on a failed order).
+    AutoRefundInitiated,
+    /// An automatic refund succeeded.
+    AutoRefundSucceeded,
+    /// An automatic refund failed.
+    AutoRefundFailed,
+    /// A mandate was registered (`CREATED`).
+    MandateCreated,
+    /// A mandate became `ACTIVE`.
+    MandateActivated,
+    /// A mandate's registration failed (`FAILURE`).
+    MandateFailed,
+    /// A mandate was `PAUSED`.
+    MandatePaused,
+    /// A mandate `EXPIRED`.
+    MandateExpired,
+    /// A mandate was `REVOKED`.
+    MandateRevoked,
+    /// Any other name, exactly as sent.
+    Unknown {
+        /// The `event_name` as received.
+        name: String,
+    },
 }
 
-const EVENT_NAMES: [(WebhookEventName, &str); 4] = [
+const EVENT_NAMES: [(WebhookEventName, &str); 19] = [
     (WebhookEventName::OrderSucceeded, "ORDER_SUCCEEDED"),
     (WebhookEventName::OrderFailed, "ORDER_FAILED"),
     (WebhookEventName::OrderRefunded, "ORDER_REFUNDED"),
+    (WebhookEventName::OrderRefundFailed, "ORDER_REFUND_FAILED"),
+    (
+        WebhookEventName::OrderPartialCharged,
+        "ORDER_PARTIAL_CHARGED",
+    ),
     (WebhookEventName::TxnCreated, "TXN_CREATED"),
+    (WebhookEventName::TxnCharged, "TXN_CHARGED"),
+    (WebhookEventName::TxnFailed, "TXN_FAILED"),
+    (WebhookEventName::RefundInitiated, "REFUND_INITIATED"),
+    (
+        WebhookEventName::RefundManualReviewNeeded,
+        "REFUND_MANUAL_REVIEW_NEEDED",
+    ),
+    (
+        WebhookEventName::AutoRefundInitiated,
+        "AUTO_REFUND_INITIATED",
+    ),
+    (
+        WebhookEventName::AutoRefundSucceeded,
+        "AUTO_REFUND_SUCCEEDED",
+    ),
+    (WebhookEventName::AutoRefundFailed, "AUTO_REFUND_FAILED"),
+    (WebhookEventName::MandateCreated, "MANDATE_CREATED"),
+    (WebhookEventName::MandateActivated, "MANDATE_ACTIVATED"),
+    (WebhookEventName::MandateFailed, "MANDATE_FAILED"),
+    (WebhookEventName::MandatePaused, "MANDATE_PAUSED"),
+    (WebhookEventName::MandateExpired, "MANDATE_EXPIRED"),
+    (WebhookEventName::MandateRevoked, "MANDATE_REVOKED"),
 ];
 
 impl WebhookEventName {
+    /// The event for an `event_name`; unknown names are kept in `Unknown`.
     pub fn from_name(name: &str) -> WebhookEventName {
         EVENT_NAMES
             .iter()
@@ -105,12 +176,17 @@ pub struct WebhookEvent {
     /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
     /// order's id and state.
     pub id: Option<String>,
+    /// What happened (`event_name`).
     pub event_name: WebhookEventName,
     /// As sent, e.g. `2024-09-30T11:00:28Z`.
     pub date_created: Option<String>,
     /// `content.order`, when the event carries one (order events do). Its status is what
     /// Juspay saw when it sent the event; confirm with `get_order_status` before fulfilling.
     pub order: Option<OrderStatus>,
+    /// `content.mandate`, when the event carries one (`MANDATE_*` events) and it reads as a
+    /// mandate (a `mandate_id` and a status); otherwise `None`, the body being in `raw_json`.
+    /// Confirm with `get_mandate` before acting on it.
+    pub mandate: Option<MandateDetails>,
     /// The whole body exactly as received.
     pub raw_json: String,
 }
@@ -128,6 +204,8 @@ struct WireEvent<'a> {
 struct WireContent<'a> {
     #[serde(borrow)]
     order: Option<&'a RawValue>,
+    #[serde(borrow)]
+    mandate: Option<&'a RawValue>,
 }
 
 /// Reads a webhook body. Call `verify_webhook_auth` first: an unauthenticated body is not
@@ -165,7 +243,15 @@ fn read_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
         Some(Value::String(text)) => Some(text),
         Some(other) => Some(other.to_string()),
     };
-    let order = match wire.content.and_then(|c| c.order) {
+    let (order, mandate) = match wire.content {
+        Some(content) => (content.order, content.mandate),
+        None => (None, None),
+    };
+    // Lenient, unlike `content.order`: a mandate event is worth delivering even when its
+    // mandate cannot be read (the body stays in `raw_json`); `get_mandate` is the
+    // authoritative word anyway.
+    let mandate = mandate.and_then(|raw| parse_mandate_object(raw.get()).ok());
+    let order = match order {
         None => None,
         Some(raw) => Some(
             parse_order_object(raw.get())
@@ -177,6 +263,7 @@ fn read_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
         event_name: WebhookEventName::from_name(&event_name),
         date_created,
         order,
+        mandate,
         raw_json: body.to_owned(),
     })
 }
@@ -227,8 +314,12 @@ mod tests {
             WebhookEventName::from_name("ORDER_SUCCEEDED"),
             WebhookEventName::OrderSucceeded
         );
-        let unknown = WebhookEventName::from_name("MANDATE_REVOKED");
-        assert_eq!(unknown.wire_name(), "MANDATE_REVOKED");
+        let unknown = WebhookEventName::from_name("LOAN_ACTIVE");
+        assert_eq!(unknown.wire_name(), "LOAN_ACTIVE");
+        for (event, name) in EVENT_NAMES {
+            assert_eq!(WebhookEventName::from_name(name), event);
+            assert_eq!(event.wire_name(), name);
+        }
         assert_eq!(WebhookEventName::TxnCreated.wire_name(), "TXN_CREATED");
     }
 }

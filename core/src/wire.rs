@@ -17,9 +17,13 @@ use crate::request::{
 };
 use crate::validate::Violation;
 
+/// Prefix of the `metadata.*` keys.
 pub const METADATA_PREFIX: &str = "metadata.";
+/// Wire key of `SessionRequest::create_mandate`.
 pub const CREATE_MANDATE_KEY: &str = "options.create_mandate";
+/// Wire key of `SessionRequest::get_client_auth_token`.
 pub const GET_CLIENT_AUTH_TOKEN_KEY: &str = "options.get_client_auth_token";
+/// Wire key of `SessionRequest::payment_filter`.
 pub const PAYMENT_FILTER_KEY: &str = "payment_filter";
 
 /// Keys owned by typed fields of `SessionRequest` (besides `metadata.*`).
@@ -77,6 +81,7 @@ impl Action {
         (Action::Enach, "enach"),
     ];
 
+    /// The name Juspay uses on the wire.
     pub fn wire_name(&self) -> &str {
         match self {
             Action::Other { name } => name,
@@ -101,6 +106,7 @@ impl Action {
 }
 
 impl CreateMandate {
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             CreateMandate::Required => "REQUIRED",
@@ -110,6 +116,7 @@ impl CreateMandate {
 }
 
 impl MandateFrequency {
+    /// Every frequency, in Juspay's documented order.
     pub const ALL: [MandateFrequency; 10] = [
         MandateFrequency::Onetime,
         MandateFrequency::Daily,
@@ -123,6 +130,7 @@ impl MandateFrequency {
         MandateFrequency::AsPresented,
     ];
 
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             MandateFrequency::Onetime => "ONETIME",
@@ -140,6 +148,7 @@ impl MandateFrequency {
 }
 
 impl AmountRule {
+    /// The name Juspay uses on the wire.
     pub fn wire_name(self) -> &'static str {
         match self {
             AmountRule::Fixed => "FIXED",
@@ -153,7 +162,9 @@ impl AmountRule {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum WireValue {
+    /// A value built by the SDK.
     Value(Value),
+    /// JSON text from the merchant, sent byte for byte.
     Raw(Box<RawValue>),
 }
 
@@ -485,4 +496,39 @@ fn violation(field: &str, code: &str, message: impl Into<String>) -> Violation {
 
 fn invalid(violations: Vec<Violation>) -> HyperCheckoutError {
     HyperCheckoutError::Validation { violations }
+}
+
+/// `Content-Type` of the session call.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+/// `Content-Type` of the refund and mandate calls: their pages' header tables say
+/// `application/x-www-form-urlencoded`, and Juspay's SDKs send that (`docs/refunds-and-mandates.md`).
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// One API call as it goes on the wire, all but the credentials (`authorization`,
+/// `x-merchantid`, which the client adds): what the wire vectors in `testdata/` pin, and
+/// exactly what the client sends.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WireCall {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path after the base URL, ids percent-encoded, e.g. `/orders/o-1/refunds`.
+    pub path: String,
+    /// The `content-type` header; `None` for a call without a body.
+    pub content_type: Option<String>,
+    /// The `version` header, when the API asks for one.
+    pub version: Option<String>,
+    /// The `x-routing-id` header.
+    pub routing_id: String,
+    /// The body exactly as sent; `None` for none.
+    pub body: Option<String>,
+}
+
+/// `application/x-www-form-urlencoded` text of `fields`, in the order given (the WHATWG
+/// form encoding: space as `+`, everything but `*-._` and alphanumerics escaped).
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in fields {
+        form.append_pair(key, value);
+    }
+    form.finish()
 }

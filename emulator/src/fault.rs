@@ -232,6 +232,23 @@ impl FaultSpec {
 pub(crate) enum Api {
     Session,
     OrderStatus,
+    /// `POST /orders/{id}/refunds` (answers with an order).
+    Refund,
+    /// `POST /mandates/{id}` (and faithful `GET`).
+    Mandate,
+    /// `POST /txns` (mandate execution).
+    Txns,
+}
+
+impl Api {
+    /// Whether `reset-after-request` lets the request take effect before the reset. On the
+    /// calls that change money or a mandate (refund, mandate commands, execution) the reset
+    /// models an answer lost on the way back: the refund is recorded, so a client's retry
+    /// with the same `unique_request_id` meets `duplicate.call`, which is exactly the case a
+    /// client must handle. Session and order status keep the older behaviour (nothing done).
+    fn acts_before_reset(self) -> bool {
+        matches!(self, Api::Refund | Api::Mandate | Api::Txns)
+    }
 }
 
 /// What a fault needs to know about the request.
@@ -256,6 +273,8 @@ pub(crate) enum FaultAction {
 pub(crate) enum Wrap {
     Trickle(Duration),
     Gzip,
+    /// Let the handler act, then reset the connection instead of answering.
+    ResetAfter(Connection),
 }
 
 /// Carries out `spec`: sleeps for `delay`, never returns for `hang`, otherwise builds the
@@ -313,6 +332,9 @@ pub(crate) async fn perform(spec: &FaultSpec, req: &FaultRequest<'_>) -> FaultAc
             req.connection.set(ConnectionMode::Raw);
             endless_headers(ms(100))
         }
+        FaultKind::ResetAfterRequest if req.api.acts_before_reset() => {
+            return FaultAction::Wrap(Wrap::ResetAfter(req.connection.clone()))
+        }
         FaultKind::ResetAfterRequest => {
             // The request (body included) has been read; whatever hyper now writes is
             // refused and the socket is reset.
@@ -340,6 +362,13 @@ pub(crate) async fn perform(spec: &FaultSpec, req: &FaultRequest<'_>) -> FaultAc
 impl Wrap {
     /// Changes the normal answer `resp` as this wrap says.
     pub(crate) async fn apply(self, resp: Response) -> Response {
+        if let Wrap::ResetAfter(connection) = &self {
+            // The handler has acted (the refund is recorded); whatever hyper now writes is
+            // refused and the socket is reset.
+            connection.set(ConnectionMode::Kill);
+            drop(resp);
+            return StatusCode::OK.into_response();
+        }
         let (mut parts, body) = resp.into_parts();
         // The emulator's own answers are small and in memory.
         let bytes = axum::body::to_bytes(body, usize::MAX)
@@ -371,6 +400,7 @@ impl Wrap {
                     .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
                 Body::from(gzip_stored(&bytes))
             }
+            Wrap::ResetAfter(_) => unreachable!("handled above"),
         };
         Response::from_parts(parts, body)
     }
@@ -538,7 +568,13 @@ fn huge_number_body(api: Api, request_id: &str) -> String {
              \"payload\":{{\"clientId\":\"c\",\"amount\":1e400,\"merchantId\":\"m\",\
              \"clientAuthToken\":\"tkn_x\",\"orderId\":\"huge-number\"}}}}}}"
         ),
-        Api::OrderStatus => "{\"id\":\"ordeh_hugenumber000000001\",\"order_id\":\"huge-number\",\
+        Api::Mandate => "{\"mandate_id\":\"hugenumber000000000001\",\"status\":\"ACTIVE\",\
+             \"max_amount\":1e400,\"currency\":\"INR\",\"amount_rule\":\"VARIABLE\"}"
+            .to_string(),
+        Api::Txns => "{\"order_id\":\"huge-number\",\"txn_id\":\"m-huge-number-1\",\
+             \"txn_uuid\":\"eulhugenumber0001\",\"status\":\"PENDING_VBV\",\"amount\":1e400}"
+            .to_string(),
+        Api::OrderStatus | Api::Refund => "{\"id\":\"ordeh_hugenumber000000001\",\"order_id\":\"huge-number\",\
              \"status\":\"CHARGED\",\"status_id\":21,\"amount\":1e400,\"effective_amount\":1e400,\
              \"currency\":\"INR\"}"
             .to_string(),

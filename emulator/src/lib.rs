@@ -1,4 +1,5 @@
-//! A local fake of Juspay HyperCheckout's `POST /session` and `GET /orders/{id}` APIs.
+//! A local fake of Juspay HyperCheckout's `POST /session`, `GET /orders/{id}`, refund and
+//! mandate APIs.
 //!
 //! The emulator is the referee for every SDK's tests: it validates requests with its own
 //! implementation of Juspay's documented rules (it does not depend on the `hypercheckout`
@@ -21,11 +22,15 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 mod fault;
+mod mandate;
+mod params;
 mod payment;
+mod refund;
 mod server;
 mod signature;
 mod util;
 mod validate;
+mod webhook;
 
 pub use fault::{FaultKind, FaultSpec};
 pub use signature::{form_encode, return_url_signature};
@@ -39,6 +44,13 @@ pub const DEFAULT_API_KEY: &str = "emulator_api_key";
 pub const DEFAULT_RESPONSE_KEY: &str = "emulator_response_key";
 /// How many orders an emulator keeps by default before it forgets the oldest.
 pub const DEFAULT_MAX_ORDERS: usize = 10_000;
+/// How long a new refund stays PENDING before it settles, by default (milliseconds).
+pub const DEFAULT_REFUND_SETTLE_MS: u64 = 200;
+/// How long a mandate execution's order stays PENDING_VBV before it settles, by default
+/// (milliseconds).
+pub const DEFAULT_EXECUTION_SETTLE_MS: u64 = 200;
+/// Juspay's "Duplicate Refund Request within 5 seconds" window, by default (milliseconds).
+pub const DEFAULT_DUPLICATE_REFUND_WINDOW_MS: u64 = 5_000;
 
 /// One accepted (merchant id, API key) pair.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,6 +108,17 @@ pub struct EmulatorConfig {
     /// How many orders to keep; past it the oldest are forgotten (Order Status then answers
     /// NOT_FOUND for them). Default [`DEFAULT_MAX_ORDERS`]; at least 1.
     pub max_orders: usize,
+    /// How long (milliseconds) a new refund stays PENDING before it settles to SUCCESS (or
+    /// the outcome a test asked for). Default [`DEFAULT_REFUND_SETTLE_MS`];
+    /// `POST /__emulator/settle` settles at once.
+    pub refund_settle_ms: u64,
+    /// How long (milliseconds) a mandate execution's order stays PENDING_VBV before it
+    /// settles to CHARGED (or the outcome asked for). Default [`DEFAULT_EXECUTION_SETTLE_MS`].
+    pub execution_settle_ms: u64,
+    /// Juspay's "Duplicate Refund Request within 5 seconds": a second refund of the same
+    /// amount on one order within this many milliseconds gets `duplicate.call`. Default
+    /// [`DEFAULT_DUPLICATE_REFUND_WINDOW_MS`]; 0 turns the check off.
+    pub duplicate_refund_window_ms: u64,
 }
 
 impl EmulatorConfig {
@@ -123,6 +146,9 @@ impl Default for EmulatorConfig {
             verbose: false,
             strict: false,
             max_orders: DEFAULT_MAX_ORDERS,
+            refund_settle_ms: DEFAULT_REFUND_SETTLE_MS,
+            execution_settle_ms: DEFAULT_EXECUTION_SETTLE_MS,
+            duplicate_refund_window_ms: DEFAULT_DUPLICATE_REFUND_WINDOW_MS,
         }
     }
 }
@@ -205,6 +231,9 @@ impl Emulator {
         );
         state.redirect_base = redirect_base;
         state.mode = mode;
+        state.refund_settle = Duration::from_millis(config.refund_settle_ms);
+        state.execution_settle = Duration::from_millis(config.execution_settle_ms);
+        state.duplicate_refund_window = Duration::from_millis(config.duplicate_refund_window_ms);
         state.set_max_orders(config.max_orders);
         let state = Arc::new(state);
 
@@ -254,14 +283,15 @@ impl Emulator {
         self.addr
     }
 
-    /// Number of `POST /session` and `GET /orders/{id}` requests seen with this
+    /// Number of API requests (`POST /session`, `GET /orders/{id}`, refunds, mandate calls,
+    /// `POST /txns`) seen with this
     /// `x-routing-id` (all of them, including faulted and rejected ones). Requests without
     /// the header are counted under `""`.
     pub fn request_count(&self, routing_id: &str) -> u64 {
         self.state.request_count(routing_id)
     }
 
-    /// Number of `POST /session` and `GET /orders/{id}` requests seen in total.
+    /// Number of API requests (as for [`Emulator::request_count`]) seen in total.
     pub fn total_requests(&self) -> u64 {
         self.state.total_requests()
     }
@@ -348,6 +378,17 @@ pub struct EmulatorArgs {
     /// Orders to keep before the oldest are forgotten.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ORDERS)]
     pub max_orders: usize,
+    /// Milliseconds a new refund stays PENDING before it settles (POST /__emulator/settle
+    /// settles at once).
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_REFUND_SETTLE_MS)]
+    pub refund_settle_ms: u64,
+    /// Milliseconds a mandate execution's order stays PENDING_VBV before it settles.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_EXECUTION_SETTLE_MS)]
+    pub execution_settle_ms: u64,
+    /// Milliseconds in which a second refund of the same amount on one order gets
+    /// duplicate.call (Juspay: 5 seconds); 0 turns the check off.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_DUPLICATE_REFUND_WINDOW_MS)]
+    pub duplicate_refund_window_ms: u64,
 }
 
 impl EmulatorArgs {
@@ -381,6 +422,9 @@ impl EmulatorArgs {
             verbose: self.verbose,
             strict: self.strict,
             max_orders: self.max_orders,
+            refund_settle_ms: self.refund_settle_ms,
+            execution_settle_ms: self.execution_settle_ms,
+            duplicate_refund_window_ms: self.duplicate_refund_window_ms,
         })
     }
 }

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use hypercheckout_emulator::{run_blocking, EmulatorArgs};
 
-/// A local fake of Juspay HyperCheckout's Session and Order Status APIs, with fault injection.
+/// A local fake of Juspay HyperCheckout's Session, Order Status, Refund and Mandate APIs, with
+/// fault injection.
 #[derive(Debug, Parser)]
 #[command(name = "hypercheckout-emulator", version)]
 struct Cli {

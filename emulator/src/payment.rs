@@ -2,19 +2,16 @@
 //! signed redirect to `return_url`, and the best-effort webhook.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::server::{lock, order_status_json, simple_error, AppState, Order, WebhookTarget};
+use crate::server::{lock, order_status_json, simple_error, AppState};
 use crate::signature::{form_encode, return_url_signature};
-use crate::util::{html_escape, iso8601_utc, now_epoch, random_lower_alnum};
+use crate::util::{html_escape, now_epoch};
 
 fn html(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
@@ -41,11 +38,15 @@ pub(crate) async fn payment_page(
         return unknown_order(&id);
     };
     let e = |s: &str| html_escape(s);
-    let description = order
+    let mut description = order
         .description
         .as_deref()
         .map(|d| format!("<p id=\"description\">{}</p>\n", e(d)))
         .unwrap_or_default();
+    if order.mandate_terms.is_some() {
+        description
+            .push_str("<p id=\"mandate\">Paying registers a mandate for later debits.</p>\n");
+    }
     let action = format!("/orders/{}/pay", e(&order.id));
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -93,7 +94,7 @@ pub(crate) async fn pay(
             )
         }
     };
-    let order = {
+    let (order, webhooks) = {
         let mut orders = lock(&st.orders);
         let Some(order) = orders.get_by_id_mut(&id) else {
             return unknown_order(&id);
@@ -118,25 +119,26 @@ pub(crate) async fn pay(
             ("AUTHORIZATION_FAILED", 27)
         };
         order.last_updated = now_epoch();
-        order.clone()
+        let key = (order.merchant_id.clone(), order.order_id.clone());
+        // A mandate session's order registers its mandate with the payment: MANDATE_CREATED
+        // before the order's event, MANDATE_ACTIVATED / MANDATE_FAILED after it.
+        let (before, after) = crate::mandate::register_on_payment(&mut orders, &key, success);
+        let order = orders.by_key.get(&key).expect("present").clone();
+        let event = crate::webhook::event_body(
+            if success {
+                "ORDER_SUCCEEDED"
+            } else {
+                "ORDER_FAILED"
+            },
+            json!({"order": order_status_json(&orders, &order, &st.base_url)}),
+        );
+        let mut webhooks = before;
+        webhooks.push(event);
+        webhooks.extend(after);
+        (order, webhooks)
     };
-
-    if let Some(target) = st.webhook.clone() {
-        let body = webhook_body(&order, &st.base_url, success);
-        let verbose = st.verbose;
-        tokio::spawn(async move {
-            let result =
-                tokio::time::timeout(Duration::from_secs(10), post_webhook(&target, &body)).await;
-            if verbose {
-                match result {
-                    Ok(Ok(status)) => {
-                        eprintln!("[emulator] webhook -> {} answered {status}", target.url)
-                    }
-                    Ok(Err(e)) => eprintln!("[emulator] webhook -> {} failed: {e}", target.url),
-                    Err(_) => eprintln!("[emulator] webhook -> {} timed out", target.url),
-                }
-            }
-        });
+    for body in webhooks {
+        crate::webhook::send(&st, body);
     }
 
     let status_id = order.status_id.to_string();
@@ -303,7 +305,11 @@ pub(crate) async fn set_status(
     order.status = name;
     order.status_id = status_id;
     order.last_updated = now_epoch();
-    crate::server::json_response(StatusCode::OK, &order_status_json(order, &st.base_url))
+    let order = orders.get_by_id(&id).expect("present");
+    crate::server::json_response(
+        StatusCode::OK,
+        &order_status_json(&orders, order, &st.base_url),
+    )
 }
 
 /// `return_url` plus its own query parameters and the result parameters, all signed.
@@ -328,62 +334,6 @@ pub(crate) fn signed_redirect(
         .join("&");
     url.set_query(Some(&query));
     Some(url.to_string())
-}
-
-fn webhook_body(order: &Order, base_url: &str, success: bool) -> String {
-    let body = json!({
-        "id": format!("evt_{}", random_lower_alnum(20)),
-        "event_name": if success { "ORDER_SUCCEEDED" } else { "ORDER_FAILED" },
-        "date_created": iso8601_utc(now_epoch()),
-        "content": {"order": order_status_json(order, base_url)},
-    });
-    body.to_string()
-}
-
-/// Minimal HTTP/1.1 POST over plain TCP; returns the response status code.
-async fn post_webhook(target: &WebhookTarget, body: &str) -> std::io::Result<u16> {
-    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m.to_string());
-    let url = url::Url::parse(&target.url).map_err(|e| bad(&e.to_string()))?;
-    let host = url
-        .host_str()
-        .ok_or_else(|| bad("webhook URL has no host"))?;
-    let port = url.port_or_known_default().unwrap_or(80);
-    let mut path = url.path().to_string();
-    if let Some(q) = url.query() {
-        path.push('?');
-        path.push_str(q);
-    }
-    let authority = match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    };
-    let mut stream = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port)).await?;
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: hypercheckout-emulator\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    if target.username.is_some() || target.password.is_some() {
-        let creds = format!(
-            "{}:{}",
-            target.username.as_deref().unwrap_or(""),
-            target.password.as_deref().unwrap_or("")
-        );
-        request.push_str(&format!(
-            "Authorization: Basic {}\r\n",
-            base64::engine::general_purpose::STANDARD.encode(creds)
-        ));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await?;
-    let mut head = vec![0u8; 64];
-    let n = stream.read(&mut head).await?;
-    let line = String::from_utf8_lossy(&head[..n]);
-    line.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("webhook receiver sent no HTTP status line"))
 }
 
 #[cfg(test)]

@@ -41,6 +41,15 @@ pub(crate) struct AppState {
     pub redirect_base: Option<url::Url>,
     /// Faithful (default) or strict validation.
     pub mode: Mode,
+    /// How long a new refund stays PENDING before it settles.
+    pub refund_settle: std::time::Duration,
+    /// How long a mandate execution's order stays PENDING_VBV before it settles.
+    pub execution_settle: std::time::Duration,
+    /// Juspay's "Duplicate Refund Request within 5 seconds": a second refund of the same
+    /// amount on the same order within this window gets `duplicate.call`.
+    pub duplicate_refund_window: std::time::Duration,
+    /// Webhook bodies waiting to be sent, in order, by one background task.
+    pub(crate) webhook_queue: Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
     counts: Mutex<Bounded<String, u64>>,
     total: AtomicU64,
     fault_uses: Mutex<Bounded<(String, String), u64>>,
@@ -59,7 +68,7 @@ pub(crate) struct Bounded<K, V> {
 }
 
 impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
-    fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         Bounded {
             map: HashMap::new(),
             age: VecDeque::new(),
@@ -67,15 +76,23 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
         }
     }
 
-    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub(crate) fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: std::borrow::Borrow<Q>,
     {
         self.map.get(key)
     }
 
-    fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub(crate) fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.map.get_mut(key)
+    }
+
+    /// Every value, for sweeps such as settling all pending refunds.
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.map.values_mut()
     }
 
     /// The entry for `key`, made with `make` (forgetting the oldest entries) if absent.
@@ -87,7 +104,7 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
     }
 
     /// Inserts an absent `key`, returning the entries forgotten to make room.
-    fn insert_new(&mut self, key: K, value: V) -> Vec<V> {
+    pub(crate) fn insert_new(&mut self, key: K, value: V) -> Vec<V> {
         let mut forgotten = Vec::new();
         while self.map.len() >= self.max {
             let Some(oldest) = self.age.pop_front() else {
@@ -107,9 +124,12 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
 
 pub(crate) struct Orders {
     /// (merchant_id, order_id) -> order, the oldest forgotten past `max_orders`
-    by_key: Bounded<(String, String), Order>,
+    pub(crate) by_key: Bounded<(String, String), Order>,
     /// ordeh_ id -> (merchant_id, order_id); entries whose order was forgotten are removed
-    by_id: HashMap<String, (String, String)>,
+    pub(crate) by_id: HashMap<String, (String, String)>,
+    /// mandate_id -> mandate (kept under the same lock as the orders they belong to), the
+    /// oldest forgotten past `max_orders`.
+    pub(crate) mandates: Bounded<String, crate::mandate::Mandate>,
 }
 
 impl Orders {
@@ -117,11 +137,12 @@ impl Orders {
         Orders {
             by_key: Bounded::new(max_orders),
             by_id: HashMap::new(),
+            mandates: Bounded::new(max_orders),
         }
     }
 
     /// Stores a new order (its key is not stored yet), forgetting the oldest past the limit.
-    fn insert(&mut self, order: Order) {
+    pub(crate) fn insert(&mut self, order: Order) {
         let key = (order.merchant_id.clone(), order.order_id.clone());
         let id = order.id.clone();
         for forgotten in self.by_key.insert_new(key.clone(), order) {
@@ -142,6 +163,19 @@ impl Orders {
     pub(crate) fn get_by_id_mut(&mut self, id: &str) -> Option<&mut Order> {
         let key = self.by_id.get(id)?.clone();
         self.by_key.get_mut(&key)
+    }
+
+    /// The key of `merchant`'s order named `order_id`, or whose `ordeh_` id is `order_id`
+    /// (Order Status takes either).
+    pub(crate) fn key_of(&self, merchant: &str, order_id: &str) -> Option<(String, String)> {
+        let key = (merchant.to_string(), order_id.to_string());
+        if self.by_key.get(&key).is_some() {
+            return Some(key);
+        }
+        self.by_id
+            .get(order_id)
+            .filter(|(m, _)| m == merchant)
+            .cloned()
     }
 }
 
@@ -170,6 +204,18 @@ pub(crate) struct Order {
     pub last_updated: u64,
     /// Payment attempts made on the payment page.
     pub attempts: u32,
+    /// Refunds, oldest first (`refunds[]` of the order status).
+    pub refunds: Vec<crate::refund::Refund>,
+    /// The session's mandate parameters, when it had `options.create_mandate`: paying the
+    /// order registers a mandate with them.
+    pub mandate_terms: Option<crate::mandate::MandateTerms>,
+    /// The mandate this order registered (its latest attempt) or, for an order made by a
+    /// mandate execution, the mandate it debited.
+    pub mandate_id: Option<String>,
+    /// True for an order made by `POST /txns` (a mandate execution).
+    pub from_execution: bool,
+    /// What a mandate execution's order settles to.
+    pub execution_outcome: Option<crate::refund::Outcome>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -194,6 +240,12 @@ impl AppState {
             base_url,
             redirect_base: None,
             mode: Mode::Faithful,
+            refund_settle: std::time::Duration::from_millis(crate::DEFAULT_REFUND_SETTLE_MS),
+            execution_settle: std::time::Duration::from_millis(crate::DEFAULT_EXECUTION_SETTLE_MS),
+            duplicate_refund_window: std::time::Duration::from_millis(
+                crate::DEFAULT_DUPLICATE_REFUND_WINDOW_MS,
+            ),
+            webhook_queue: Mutex::new(None),
             counts: Mutex::new(Bounded::new(MAX_COUNTERS)),
             total: AtomicU64::new(0),
             fault_uses: Mutex::new(Bounded::new(MAX_COUNTERS)),
@@ -253,6 +305,20 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             get(crate::payment::payment_page),
         )
         .route("/orders/{id}/pay", post(crate::payment::pay))
+        .route(
+            "/orders/{order_id}/refunds",
+            post(crate::refund::create_refund),
+        )
+        .route(
+            "/mandates/{mandate_id}",
+            post(crate::mandate::mandate_command).get(crate::mandate::mandate_get),
+        )
+        .route("/txns", post(crate::mandate::execute))
+        .route("/__emulator/settle", post(crate::refund::settle_now))
+        .route(
+            "/__emulator/mandates/{mandate_id}/status",
+            post(crate::mandate::set_mandate_status),
+        )
         .route("/__emulator/stats", get(stats))
         .route(
             "/__emulator/orders/{id}/status",
@@ -321,7 +387,7 @@ pub(crate) fn simple_error(status: StatusCode, error_code: &str, message: &str) 
 
 /// 401 as Juspay's Order Status page shows it (`error_info` with `UNAUTHORIZED`), plus the
 /// `error_message` the emulator always gave.
-fn unauthorized(message: &str) -> Response {
+pub(crate) fn unauthorized(message: &str) -> Response {
     json_response(
         StatusCode::UNAUTHORIZED,
         &json!({
@@ -339,7 +405,7 @@ fn unauthorized(message: &str) -> Response {
 }
 
 /// A Juspay-shaped 400 with an `error_info` block.
-fn bad_request_with(
+pub(crate) fn bad_request_with(
     rid: &str,
     error_code: &str,
     info_code: &str,
@@ -438,7 +504,7 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
 
 // ---------------------------------------------------------------- common request steps
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -451,7 +517,7 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub const FAULT_BODY_FIELD: &str = "emulator_fault";
 
 /// What to do with a request after counting it and applying its fault.
-enum Pre {
+pub(crate) enum Pre {
     /// The fault answered.
     Answer(Response),
     /// Answer normally, then change the answer if a wrap is given.
@@ -460,7 +526,7 @@ enum Pre {
 
 impl Pre {
     /// Runs `handle` unless the fault answered, and applies any wrap to its answer.
-    async fn run(self, handle: impl FnOnce() -> Response) -> Response {
+    pub(crate) async fn run(self, handle: impl FnOnce() -> Response) -> Response {
         match self {
             Pre::Answer(resp) => resp,
             Pre::Continue(None) => handle(),
@@ -471,7 +537,7 @@ impl Pre {
 
 /// Counts the request, then applies the fault from `x-emulator-fault`, else the body's
 /// `emulator_fault` field, else the server default.
-async fn count_and_fault(
+pub(crate) async fn count_and_fault(
     st: &AppState,
     headers: &HeaderMap,
     body_fault: Option<&str>,
@@ -545,15 +611,32 @@ async fn fault_answer(
 /// 1.0.0, `JuspayResource.js`: `'Basic ' + base64Encode(apiKey)`, no x-routing-id; its PHP
 /// and .NET SDKs send no x-routing-id either).
 #[allow(clippy::result_large_err)]
-fn check_headers_and_auth(
+pub(crate) fn check_headers_and_auth(
     st: &AppState,
     headers: &HeaderMap,
     rid: &str,
 ) -> Result<String, Response> {
+    check_headers_and_auth_or(st, headers, rid, None)
+}
+
+/// [`check_headers_and_auth`], except that in faithful mode a missing `x-merchantid` header
+/// may be made up for by `body_merchant` (the `merchant_id` form field of `POST /txns`:
+/// Juspay's own execution sample, DEMO `mandates/execution/request.sh` @b2d0d12d, sends no
+/// x-merchantid header, only `merchant_id=...` in the body).
+#[allow(clippy::result_large_err)]
+pub(crate) fn check_headers_and_auth_or(
+    st: &AppState,
+    headers: &HeaderMap,
+    rid: &str,
+    body_merchant: Option<&str>,
+) -> Result<String, Response> {
     let strict = st.mode == Mode::Strict;
+    let body_merchant = body_merchant.filter(|m| !strict && !m.trim().is_empty());
     let mut problems = Vec::new();
     let required: &[&str] = if strict {
         &["x-merchantid", "x-routing-id"]
+    } else if body_merchant.is_some() {
+        &[]
     } else {
         &["x-merchantid"]
     };
@@ -569,7 +652,9 @@ fn check_headers_and_auth(
     if !problems.is_empty() {
         return Err(bad_request(rid, &problems));
     }
-    let merchant = header_str(headers, "x-merchantid").unwrap_or_default();
+    let merchant = header_str(headers, "x-merchantid")
+        .or(body_merchant.map(str::trim))
+        .unwrap_or_default();
     let Some(auth) = headers.get(header::AUTHORIZATION) else {
         return Err(unauthorized("Authorization header is missing"));
     };
@@ -935,6 +1020,11 @@ fn store_order(
         gateway_reference_id: s("metadata.JUSPAY:gateway_reference_id").map(str::to_string),
         last_updated: now,
         attempts: 0,
+        refunds: Vec::new(),
+        mandate_terms: crate::mandate::MandateTerms::from_session(map, now),
+        mandate_id: None,
+        from_execution: false,
+        execution_outcome: None,
     });
     Ok(id)
 }
@@ -964,8 +1054,14 @@ pub(crate) fn amount_number(amount: &str) -> Value {
 /// real CHARGED bodies carry (orders/order-status/card.json on the api-reference branch of
 /// juspay-sdk-integration-demo): txn ids, auth_type, gateway_id, gateway_reference_id, the
 /// card, txn_detail and payment_gateway_response.
-pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
+pub(crate) fn order_status_json(orders: &Orders, order: &Order, base_url: &str) -> Value {
     let amount = amount_number(&order.amount);
+    // Refund totals as Juspay's samples keep them (docs/emulator.md "Refunds"): PENDING,
+    // SUCCESS and MANUAL_REVIEW refunds count, FAILURE ones do not; `refunded` only once the
+    // whole amount is refunded; the order stays CHARGED.
+    let amount_cents = crate::refund::amount_cents(&order.amount).unwrap_or(0);
+    let refunded_cents = crate::refund::refunded_cents(order);
+    let fully_refunded = refunded_cents > 0 && refunded_cents >= amount_cents;
     let mut v = json!({
         "id": order.id,
         "order_id": order.order_id,
@@ -979,8 +1075,8 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
         "amount": amount,
         "effective_amount": amount,
         "currency": order.currency,
-        "refunded": false,
-        "amount_refunded": 0,
+        "refunded": fully_refunded,
+        "amount_refunded": crate::refund::cents_number(refunded_cents),
         "date_created": iso8601_utc(order.date_created),
         "last_updated": iso8601_utc(order.last_updated),
         "return_url": order.return_url,
@@ -995,9 +1091,18 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
     for (i, u) in order.udfs.iter().enumerate() {
         obj.insert(format!("udf{}", i + 1), Value::String(u.clone()));
     }
+    let mandate = order
+        .mandate_id
+        .as_deref()
+        .and_then(|id| orders.mandates.get(id));
+    if let Some(mandate) = mandate {
+        obj.insert("mandate".into(), mandate.order_block_json());
+    }
     if let Some(txn_id) = &order.txn_id {
         let charged = order.status == "CHARGED";
-        let (code, message) = if charged {
+        // A mandate execution waits in PENDING_VBV until it settles: no error yet.
+        let pending = order.status == "PENDING_VBV";
+        let (code, message) = if charged || pending {
             ("", "")
         } else {
             (
@@ -1016,6 +1121,12 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
             "gateway_reference_id".into(),
             json!(order.gateway_reference_id),
         );
+        if charged {
+            obj.insert(
+                "maximum_eligible_refund_amount".into(),
+                crate::refund::cents_number(amount_cents.saturating_sub(refunded_cents)),
+            );
+        }
         obj.insert("bank_error_code".into(), json!(code));
         obj.insert("bank_error_message".into(), json!(message));
         obj.insert("resp_code".into(), Value::Null);
@@ -1044,7 +1155,7 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
                 "txn_id": txn_id,
                 "order_id": order.order_id,
                 "status": order.status,
-                "error_code": if charged { Value::Null } else { json!(code) },
+                "error_code": if charged || pending { Value::Null } else { json!(code) },
                 "net_amount": amount,
                 "surcharge_amount": null,
                 "tax_amount": null,
@@ -1062,16 +1173,33 @@ pub(crate) fn order_status_json(order: &Order, base_url: &str) -> Value {
         obj.insert(
             "payment_gateway_response".into(),
             json!({
-                "resp_code": if charged { "SUCCESS" } else { "FAILURE" },
+                "resp_code": if charged { "SUCCESS" } else if pending { "PENDING" } else { "FAILURE" },
                 "rrn": "",
                 "created": iso8601_utc(order.last_updated),
                 "epg_txn_id": format!("emu_{txn_id}"),
-                "resp_message": if charged { "Transaction successful" } else { message },
+                "resp_message": if charged {
+                    "Transaction successful"
+                } else if pending {
+                    "Transaction pending"
+                } else {
+                    message
+                },
                 "auth_id_code": "",
                 "txn_id": txn_id,
             }),
         );
-        obj.insert("refunds".into(), json!([]));
+        if order.from_execution {
+            // A mandate debit's transaction, as in DEMO mandates/webhook/txn/success.json
+            // @b2d0d12d: txn_object_type EMANDATE_PAYMENT, source_object MANDATE.
+            if let Some(detail) = obj.get_mut("txn_detail").and_then(Value::as_object_mut) {
+                detail.insert("txn_object_type".into(), json!("EMANDATE_PAYMENT"));
+                detail.insert("source_object".into(), json!("MANDATE"));
+                detail.insert("source_object_id".into(), json!(order.mandate_id));
+                detail.insert("express_checkout".into(), json!(false));
+            }
+        }
+        let refunds: Vec<Value> = order.refunds.iter().map(|r| r.json()).collect();
+        obj.insert("refunds".into(), Value::Array(refunds));
     }
     v
 }
@@ -1083,7 +1211,7 @@ pub const MAX_ORDER_ID_IN_PATH: usize = 255;
 /// 400 for an unknown order, exactly as Juspay's Order Status page shows it ("Invalid order
 /// id": `{"status":"NOT_FOUND","error_info":{...,"code":"RESOURCE_NOT_FOUND",...},
 /// "status_id":40,"order_id":...}`; hypercheckout-global order-status-api, Error Codes).
-fn order_not_found(order_id: &str) -> Response {
+pub(crate) fn order_not_found(order_id: &str) -> Response {
     json_response(
         StatusCode::BAD_REQUEST,
         &json!({
@@ -1113,13 +1241,10 @@ async fn order_status(
         .await
 }
 
-fn order_status_answer(st: &AppState, rid: &str, order_id: &str, headers: &HeaderMap) -> Response {
-    let merchant = match check_headers_and_auth(st, headers, rid) {
-        Ok(m) => m,
-        Err(resp) => return resp,
-    };
-    // Both modes: "." and ".." are path segments, never order ids (a client that sends them
-    // has had its URL collapsed), and a huge id is refused without being repeated.
+/// Both modes: "." and ".." are path segments, never order ids (a client that sends them has
+/// had its URL collapsed), and a huge id is refused without being repeated.
+#[allow(clippy::result_large_err)]
+pub(crate) fn check_order_id_in_path(rid: &str, order_id: &str) -> Result<(), Response> {
     let length = order_id.chars().count();
     if order_id == "." || order_id == ".." || length > MAX_ORDER_ID_IN_PATH {
         let reason = if length > MAX_ORDER_ID_IN_PATH {
@@ -1127,26 +1252,36 @@ fn order_status_answer(st: &AppState, rid: &str, order_id: &str, headers: &Heade
         } else {
             "must not be \".\" or \"..\"".to_string()
         };
-        return bad_request(
+        return Err(bad_request(
             rid,
             &[Problem {
                 field: "order_id".to_string(),
                 reason,
                 missing: false,
             }],
-        );
+        ));
     }
-    let orders = lock(&st.orders);
-    let key = (merchant.clone(), order_id.to_string());
-    let order = orders.by_key.get(&key).or_else(|| {
-        orders
-            .by_id
-            .get(order_id)
-            .filter(|(m, _)| *m == merchant)
-            .and_then(|k| orders.by_key.get(k))
-    });
+    Ok(())
+}
+
+fn order_status_answer(st: &AppState, rid: &str, order_id: &str, headers: &HeaderMap) -> Response {
+    let merchant = match check_headers_and_auth(st, headers, rid) {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    if let Err(resp) = check_order_id_in_path(rid, order_id) {
+        return resp;
+    }
+    let mut orders = lock(&st.orders);
+    crate::mandate::expire_due(st, &mut orders);
+    let order = orders
+        .key_of(&merchant, order_id)
+        .and_then(|key| orders.by_key.get(&key));
     match order {
-        Some(order) => json_response(StatusCode::OK, &order_status_json(order, &st.base_url)),
+        Some(order) => json_response(
+            StatusCode::OK,
+            &order_status_json(&orders, order, &st.base_url),
+        ),
         None => order_not_found(order_id),
     }
 }

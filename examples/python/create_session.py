@@ -42,7 +42,7 @@ def build_request(client_id: str, order_id: Optional[str] = None) -> hc.SessionR
 
 
 async def create_async(client: hc.Client, client_id: str) -> hc.Session:
-    return await client.create_session(build_request(client_id))
+    return await client.create_session_async(build_request(client_id))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -72,14 +72,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"invalid on purpose: {violation.field}: {violation.code}: {violation.message}")
 
     try:
-        session = client.create_session_blocking(build_request(args.client_id))
+        session = client.create_session(build_request(args.client_id))
         print(f"blocking: {session.order_id} -> {session.id} {session.payment_link}")
         session = asyncio.run(create_async(client, args.client_id))
         print(f"asyncio:  {session.order_id} -> {session.id} {session.payment_link}")
         print(f"sdk_payload for the mobile SDK: {session.sdk_payload_json[:80]}...")
         # Keep order id, amount and routing id with your order: every Order Status call of
         # this session must send the same x-routing-id.
-        status = client.get_order_status_blocking(session.order_id, session.routing_id)
+        status = client.get_order_status(session.order_id, session.routing_id)
         print(f"order status: {status.status.wire_name()} (routing id {session.routing_id})")
     except hc.HyperCheckoutError.Validation as e:
         for v in e.violations:

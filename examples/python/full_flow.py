@@ -63,7 +63,7 @@ def pay_like_a_browser(link: str) -> None:
 
 
 def create_session(client: hc.Client, args: argparse.Namespace, order_id: str) -> hc.Session:
-    return client.create_session_blocking(
+    return client.create_session(
         hc.SessionRequest(
             order_id=order_id,
             amount=args.amount,
@@ -135,7 +135,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             signature = hc.verify_return_url_signature(params, args.response_key)
             # Step 2: what does the Order Status API say about *our* order?
             try:
-                order = client.get_order_status_blocking(order_id, routing_id)
+                order = client.get_order_status(order_id, routing_id)
             except hc.HyperCheckoutError as error:
                 print(f"order status failed: {type(error).__name__}: {error}", file=sys.stderr)
                 print(f"result: signature={signature.name} status=unknown check=error", flush=True)

@@ -48,11 +48,11 @@ def request() -> hc.SessionRequest:
 
 
 async def many_calls(client: hc.Client, count: int) -> None:
-    await asyncio.gather(*(client.create_session(request()) for _ in range(count)))
+    await asyncio.gather(*(client.create_session_async(request()) for _ in range(count)))
 
 
 def example(client: hc.Client) -> int:
-    client.create_session_blocking(request())
+    client.create_session(request())
     asyncio.run(many_calls(client, 1))
     return 0
 
@@ -62,7 +62,7 @@ def daemon_threads(client: hc.Client) -> int:
 
     def loop() -> None:
         async def run() -> None:
-            calls = [asyncio.ensure_future(client.create_session(request())) for _ in range(20)]
+            calls = [asyncio.ensure_future(client.create_session_async(request())) for _ in range(20)]
             started.wait()
             await asyncio.gather(*calls)
 
@@ -76,7 +76,7 @@ def daemon_threads(client: hc.Client) -> int:
 
 def sys_exit_in_callback(client: hc.Client) -> int:
     async def run() -> None:
-        calls = [asyncio.ensure_future(client.create_session(request())) for _ in range(30)]
+        calls = [asyncio.ensure_future(client.create_session_async(request())) for _ in range(30)]
         calls[0].add_done_callback(lambda _: sys.exit(3))
         await asyncio.gather(*calls)
 
@@ -85,12 +85,12 @@ def sys_exit_in_callback(client: hc.Client) -> int:
 
 
 def after_fork(client: hc.Client) -> int:
-    client.create_session_blocking(request())  # the parent's runtime and pool exist
+    client.create_session(request())  # the parent's runtime and pool exist
     pid = os.fork()
     if pid == 0:
         async def child() -> None:
             for _ in range(20):
-                asyncio.ensure_future(client.create_session(request()))
+                asyncio.ensure_future(client.create_session_async(request()))
             await asyncio.sleep(0.002)  # let some start, then return with the rest in flight
 
         asyncio.run(child())

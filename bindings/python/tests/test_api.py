@@ -62,7 +62,7 @@ def test_public_names() -> None:
 def test_docstrings_on_public_api() -> None:
     documented = [
         hc, hc.Client, hc.Client.__init__, hc.Client.create_session,
-        hc.Client.create_session_blocking, hc.ClientConfig, hc.SessionRequest, hc.Session,
+        hc.Client.create_session_async, hc.Client.get_order_status, hc.Client.get_order_status_async, hc.ClientConfig, hc.SessionRequest, hc.Session,
         hc.Violation, hc.HyperCheckoutError, hc.validate, hc.parse_session_request,
         hc.session_request_to_json, hc.routing_id, hc.parse_session_response, hc.sdk_version,
         hc.Environment, hc.Action, hc.Mandate,
@@ -221,8 +221,9 @@ def test_reexports_the_whole_generated_surface() -> None:
 
     missing = sorted(set(native.__all__) - set(hc.__all__))
     assert not missing, missing
+    wrapped = {"HyperCheckoutError", "Client"}  # Client: hypercheckout/_client.py
     for name in native.__all__:
-        if name != "HyperCheckoutError":
+        if name not in wrapped:
             assert getattr(hc, name) is getattr(native, name), name
 
 

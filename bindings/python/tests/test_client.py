@@ -30,23 +30,23 @@ def check_session(session: hc.Session, request: hc.SessionRequest) -> None:
     assert json.loads(session.sdk_payload_json)["payload"]["orderId"] == request.order_id
 
 
-def test_create_session_blocking(client: hc.Client, emulator: Emulator) -> None:
+def test_create_session(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(first_name="John", last_name="Wick", metadata={"k": "v"}, udf6="x y")
-    session = client.create_session_blocking(request)
+    session = client.create_session(request)
     check_session(session, request)
     assert emulator.count(hc.routing_id(request)) == 1
 
 
 def test_create_session_asyncio(client: hc.Client) -> None:
     request = make_request()
-    session = asyncio.run(client.create_session(request))
+    session = asyncio.run(client.create_session_async(request))
     check_session(session, request)
 
 
 def test_same_order_same_amount_returns_same_order(client: hc.Client) -> None:
     request = make_request()
-    first = client.create_session_blocking(request)
-    second = client.create_session_blocking(request)
+    first = client.create_session(request)
+    second = client.create_session(request)
     assert first.id == second.id
 
 
@@ -60,7 +60,7 @@ def test_mandate_request(client: hc.Client) -> None:
             amount_rule=hc.AmountRule.VARIABLE,
         ),
     )
-    check_session(client.create_session_blocking(request), request)
+    check_session(client.create_session(request), request)
 
 
 # --- error kinds ----------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def test_validation_error_nothing_sent(client: hc.Client, emulator: Emulator) ->
     expected = {(v.field, v.code) for v in hc.validate(request)}
     assert {f for f, _ in expected} == {"amount", "customer_email"}
     with pytest.raises(hc.HyperCheckoutError.Validation) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     e = info.value
     assert {(v.field, v.code) for v in e.violations} == expected
     assert e.http_status is None and e.error_code is None
@@ -81,13 +81,13 @@ def test_validation_error_nothing_sent(client: hc.Client, emulator: Emulator) ->
 
 def test_validation_error_async(client: hc.Client) -> None:
     with pytest.raises(hc.HyperCheckoutError.Validation):
-        asyncio.run(client.create_session(make_request(order_id="bad order id!")))
+        asyncio.run(client.create_session_async(make_request(order_id="bad order id!")))
 
 
 def test_authentication_error(emulator: Emulator) -> None:
     client = hc.Client(make_config(emulator.url, api_key="wrong_key"))
     with pytest.raises(hc.HyperCheckoutError.Authentication) as info:
-        client.create_session_blocking(make_request())
+        client.create_session(make_request())
     e = info.value
     assert e.http_status == 401
     assert e.error_code == "access_denied"
@@ -96,10 +96,10 @@ def test_authentication_error(emulator: Emulator) -> None:
 
 def test_invalid_request_duplicate_order(client: hc.Client) -> None:
     request = make_request()
-    client.create_session_blocking(request)
+    client.create_session(request)
     request.amount = "11.00"
     with pytest.raises(hc.HyperCheckoutError.InvalidRequest) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     e = info.value
     assert e.http_status == 400
     assert e.error_code == "duplicate.call"
@@ -110,7 +110,7 @@ def test_invalid_request_duplicate_order(client: hc.Client) -> None:
 def test_not_found(emulator: Emulator) -> None:
     client = hc.Client(make_config(emulator.url + "/no/such/prefix"))
     with pytest.raises(hc.HyperCheckoutError.NotFound) as info:
-        client.create_session_blocking(make_request())
+        client.create_session(make_request())
     assert info.value.http_status == 404
     assert info.value.error_code == "not_found"
 
@@ -118,7 +118,7 @@ def test_not_found(emulator: Emulator) -> None:
 def test_rate_limited_after_retries(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(fault="429;retry-after=0")
     with pytest.raises(hc.HyperCheckoutError.RateLimited) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     e = info.value
     assert e.http_status == 429
     assert e.error_code == "request.exceeded"
@@ -129,7 +129,7 @@ def test_rate_limited_after_retries(client: hc.Client, emulator: Emulator) -> No
 def test_server_error_500_not_retried(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(fault="500")
     with pytest.raises(hc.HyperCheckoutError.Server) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     assert info.value.http_status == 500
     assert info.value.error_code == "Internal server Error"
     assert emulator.count(hc.routing_id(request)) == 1
@@ -140,21 +140,21 @@ def test_server_error_retried_then_raised(emulator: Emulator, status: int) -> No
     client = hc.Client(make_config(emulator.url, max_retries=1))
     request = make_request(fault=f"{status};retry-after=0")
     with pytest.raises(hc.HyperCheckoutError.Server) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     assert info.value.http_status == status
     assert emulator.count(hc.routing_id(request)) == 2
 
 
 def test_transient_503_recovers(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(fault="503;times=2;retry-after=0")
-    session = client.create_session_blocking(request)
+    session = client.create_session(request)
     assert session.order_id == request.order_id
     assert emulator.count(hc.routing_id(request)) == 3
 
 
 def test_transient_503_recovers_async(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(fault="503;times=1;retry-after=0")
-    session = asyncio.run(client.create_session(request))
+    session = asyncio.run(client.create_session_async(request))
     assert session.order_id == request.order_id
     assert emulator.count(hc.routing_id(request)) == 2
 
@@ -164,7 +164,7 @@ def test_hang_times_out_within_bound(emulator: Emulator) -> None:
     request = make_request(fault="hang")
     started = time.monotonic()
     with pytest.raises(hc.HyperCheckoutError.Timeout) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     elapsed = time.monotonic() - started
     assert 0.25 <= elapsed < 1.5, elapsed
     assert info.value.reason
@@ -177,7 +177,7 @@ def test_hang_times_out_async(emulator: Emulator) -> None:
     async def run() -> float:
         started = time.monotonic()
         with pytest.raises(hc.HyperCheckoutError.Timeout):
-            await client.create_session(make_request(fault="hang"))
+            await client.create_session_async(make_request(fault="hang"))
         return time.monotonic() - started
 
     assert asyncio.run(run()) < 1.5
@@ -188,14 +188,14 @@ def test_overall_timeout_bounds_retries(emulator: Emulator) -> None:
     client = hc.Client(make_config(emulator.url, overall_timeout_ms=1000, max_retries=5))
     started = time.monotonic()
     with pytest.raises(hc.HyperCheckoutError.Server):
-        client.create_session_blocking(make_request(fault="503;retry-after=5"))
+        client.create_session(make_request(fault="503;retry-after=5"))
     assert time.monotonic() - started < 1.5
 
 
 def test_reset_is_connection_error(client: hc.Client, emulator: Emulator) -> None:
     request = make_request(fault="reset")
     with pytest.raises(hc.HyperCheckoutError.Connection) as info:
-        client.create_session_blocking(request)
+        client.create_session(request)
     assert info.value.reason
     # The request was processed: a broken answer is never retried.
     assert emulator.count(hc.routing_id(request)) == 1
@@ -208,13 +208,13 @@ def test_connection_refused() -> None:
     # Nothing listens on `port` now.
     client = hc.Client(make_config(f"http://127.0.0.1:{port}", max_retries=1))
     with pytest.raises(hc.HyperCheckoutError.Connection) as info:
-        client.create_session_blocking(make_request())
+        client.create_session(make_request())
     assert "not sent" in info.value.reason
 
 
 def test_malformed_json(client: hc.Client) -> None:
     with pytest.raises(hc.HyperCheckoutError.UnexpectedResponse) as info:
-        client.create_session_blocking(make_request(fault="malformed-json"))
+        client.create_session(make_request(fault="malformed-json"))
     e = info.value
     assert e.http_status == 200
     assert e.body_excerpt
@@ -224,14 +224,14 @@ def test_malformed_json(client: hc.Client) -> None:
 def test_html_502(emulator: Emulator) -> None:
     client = hc.Client(make_config(emulator.url, max_retries=0))
     with pytest.raises(hc.HyperCheckoutError.UnexpectedResponse) as info:
-        client.create_session_blocking(make_request(fault="html"))
+        client.create_session(make_request(fault="html"))
     assert info.value.http_status == 502
     assert "<" in info.value.body_excerpt
 
 
 def test_oversized(client: hc.Client) -> None:
     with pytest.raises(hc.HyperCheckoutError.UnexpectedResponse) as info:
-        client.create_session_blocking(make_request(fault="oversized"))
+        client.create_session(make_request(fault="oversized"))
     assert "larger" in info.value.reason
     assert len(info.value.body_excerpt) <= 512
 
@@ -239,7 +239,7 @@ def test_oversized(client: hc.Client) -> None:
 def test_delay_within_timeout(client: hc.Client) -> None:
     request = make_request(fault="delay;ms=200")
     started = time.monotonic()
-    client.create_session_blocking(request)
+    client.create_session(request)
     assert time.monotonic() - started >= 0.2
 
 
@@ -248,7 +248,7 @@ def test_server_wide_fault_flag(spawn_emulator: Any) -> None:
     emu = spawn_emulator("--fault", "503;times=1;retry-after=0")
     client = hc.Client(make_config(emu.url))
     request = make_request()
-    assert client.create_session_blocking(request).order_id == request.order_id
+    assert client.create_session(request).order_id == request.order_id
     assert emu.count(hc.routing_id(request)) == 2
 
 

@@ -20,7 +20,7 @@ def test_asyncio_200_concurrent_sessions(client: hc.Client) -> None:
     requests = [make_request() for _ in range(200)]
 
     async def run() -> List[hc.Session]:
-        return await asyncio.gather(*(client.create_session(r) for r in requests))
+        return await asyncio.gather(*(client.create_session_async(r) for r in requests))
 
     sessions = asyncio.run(run())
     assert [s.order_id for s in sessions] == [r.order_id for r in requests]
@@ -33,7 +33,7 @@ def test_asyncio_calls_overlap(client: hc.Client) -> None:
 
     async def run() -> float:
         started = time.monotonic()
-        await asyncio.gather(*(client.create_session(r) for r in requests))
+        await asyncio.gather(*(client.create_session_async(r) for r in requests))
         return time.monotonic() - started
 
     assert asyncio.run(run()) < 3.0
@@ -44,7 +44,7 @@ def test_asyncio_event_loop_not_blocked(client: hc.Client) -> None:
 
     async def run() -> int:
         ticks = 0
-        task = asyncio.ensure_future(client.create_session(make_request(fault="delay;ms=400")))
+        task = asyncio.ensure_future(client.create_session_async(make_request(fault="delay;ms=400")))
         while not task.done():
             ticks += 1
             await asyncio.sleep(0.01)
@@ -59,9 +59,9 @@ def test_asyncio_cancellation_leaves_client_usable(emulator: Emulator) -> None:
 
     async def run() -> None:
         with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(client.create_session(make_request(fault="hang")), 0.3)
+            await asyncio.wait_for(client.create_session_async(make_request(fault="hang")), 0.3)
         request = make_request()
-        assert (await client.create_session(request)).order_id == request.order_id
+        assert (await client.create_session_async(request)).order_id == request.order_id
 
     asyncio.run(run())
 
@@ -75,7 +75,7 @@ def test_eight_threads_share_one_client(client: hc.Client) -> None:
         try:
             for _ in range(per_thread):
                 request = make_request()
-                results[slot].append(client.create_session_blocking(request).order_id)
+                results[slot].append(client.create_session(request).order_id)
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
@@ -104,7 +104,7 @@ def test_blocking_call_releases_the_gil(client: hc.Client) -> None:
     try:
         threads = [
             threading.Thread(
-                target=client.create_session_blocking,
+                target=client.create_session,
                 args=(make_request(fault="delay;ms=300"),),
             )
             for _ in range(8)
@@ -146,9 +146,9 @@ def child_main(client: hc.Client) -> int:
     try:
         for _ in range(3):
             request = make_request(prefix="fork")
-            assert client.create_session_blocking(request).order_id == request.order_id
+            assert client.create_session(request).order_id == request.order_id
         request = make_request(prefix="fork")
-        session = asyncio.run(client.create_session(request))
+        session = asyncio.run(client.create_session_async(request))
         assert session.order_id == request.order_id
         return 0
     except BaseException as e:  # noqa: BLE001 - reported through the exit code
@@ -161,8 +161,8 @@ def test_client_created_before_fork_works_in_children(emulator: Emulator) -> Non
     client = hc.Client(make_config(emulator.url, timeout_ms=5000, overall_timeout_ms=10000))
     # Use it in the parent first: the runtime's threads and pooled connections now exist,
     # and none of them survive into the child.
-    client.create_session_blocking(make_request(prefix="fork"))
-    asyncio.run(client.create_session(make_request(prefix="fork")))
+    client.create_session(make_request(prefix="fork"))
+    asyncio.run(client.create_session_async(make_request(prefix="fork")))
 
     pids = []
     for _ in range(4):  # a pre-fork server's workers
@@ -178,7 +178,7 @@ def test_client_created_before_fork_works_in_children(emulator: Emulator) -> Non
     assert codes == [0, 0, 0, 0]
     # And the parent's client still works after its children used their copies.
     request = make_request(prefix="fork")
-    assert client.create_session_blocking(request).order_id == request.order_id
+    assert client.create_session(request).order_id == request.order_id
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX-only")
@@ -189,7 +189,7 @@ def test_fork_while_other_threads_are_calling(client: hc.Client) -> None:
 
     def busy() -> None:
         while not stop.is_set():
-            client.create_session_blocking(make_request(prefix="busy"))
+            client.create_session(make_request(prefix="busy"))
 
     threads = [threading.Thread(target=busy) for _ in range(4)]
     for t in threads:

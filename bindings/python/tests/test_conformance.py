@@ -121,7 +121,7 @@ def test_valid_vectors_accepted_by_emulator(spawn_emulator: Any) -> None:
             amounts = {}
         amounts[request.order_id] = request.amount
         try:
-            session = client.create_session_blocking(request)
+            session = client.create_session(request)
         except hc.HyperCheckoutError as e:
             failures.append((case["name"], repr(e)))
             continue
@@ -142,6 +142,6 @@ def test_invalid_vectors_never_sent(emulator: Emulator, client: hc.Client) -> No
     for case in INVALID_CASES:
         request = hc.parse_session_request(json.dumps(case["request"]))
         with pytest.raises(hc.HyperCheckoutError.Validation) as info:
-            client.create_session_blocking(request)
+            client.create_session(request)
         assert pairs(info.value.violations) == pairs(case["violations"]), case["name"]
     assert emulator.stats("")["total"] == total_before

@@ -18,7 +18,7 @@ def test_a_retry_after_beyond_any_clock_is_a_typed_error(client: hc.Client, emul
         request = make_request(fault=fault)
         started = time.monotonic()
         with pytest.raises(hc.HyperCheckoutError) as info:
-            client.create_session_blocking(request)
+            client.create_session(request)
         assert type(info.value).__name__ in ("Server", "RateLimited"), repr(info.value)
         assert time.monotonic() - started < 3
         assert emulator.count(request.customer_id) == 1  # not retried
@@ -27,7 +27,7 @@ def test_a_retry_after_beyond_any_clock_is_a_typed_error(client: hc.Client, emul
 def test_an_echoed_authorization_header_is_scrubbed(client: hc.Client) -> None:
     # Item 7: the key, raw or as base64 of "key:" / "key", never reaches an error's text.
     with pytest.raises(hc.HyperCheckoutError) as info:
-        client.create_session_blocking(make_request(fault="echo-auth"))
+        client.create_session(make_request(fault="echo-auth"))
     shown = f"{info.value} {info.value!r} {vars(info.value)}"
     for secret in (API_KEY, base64.b64encode(f"{API_KEY}:".encode()).decode(), base64.b64encode(API_KEY.encode()).decode()):
         assert secret.rstrip("=") not in shown, shown
@@ -38,7 +38,7 @@ def test_an_echoed_authorization_header_is_scrubbed(client: hc.Client) -> None:
 def test_unsafe_order_ids_are_refused_before_sending(client: hc.Client, order_id: str) -> None:
     # Items 3 and 6: dot segments reached other endpoints; a 10 MB id came back in the message.
     with pytest.raises(hc.HyperCheckoutError.Validation) as info:
-        client.get_order_status_blocking(order_id, "cust-1")
+        client.get_order_status(order_id, "cust-1")
     assert info.value.violations[0].field == "order_id"
     assert len(str(info.value)) < 1000
 
@@ -47,7 +47,7 @@ def test_unsafe_order_ids_are_refused_before_sending(client: hc.Client, order_id
 def test_unsendable_routing_ids_are_validation_errors(client: hc.Client, customer_id: str) -> None:
     # Item 4: these used to fail as "Connection: request may have been sent".
     with pytest.raises(hc.HyperCheckoutError.Validation) as info:
-        client.create_session_blocking(make_request(customer_id=customer_id))
+        client.create_session(make_request(customer_id=customer_id))
     assert [(v.field, v.code) for v in info.value.violations] == [("customer_id", "invalid_header_value")]
 
 
@@ -78,7 +78,7 @@ def test_a_lone_surrogate_in_the_key_never_echoes_it(emulator: Emulator) -> None
 def test_hostile_bodies_fail_closed(client: hc.Client, fault: str) -> None:
     started = time.monotonic()
     with pytest.raises(hc.HyperCheckoutError):
-        client.create_session_blocking(make_request(fault=fault))
+        client.create_session(make_request(fault=fault))
     assert time.monotonic() - started < 3
 
 
@@ -87,6 +87,6 @@ def test_slow_servers_are_bounded_by_the_attempt_timeout(emulator: Emulator, fau
     client = hc.Client(make_config(emulator.url, timeout_ms=300, overall_timeout_ms=1000))
     started = time.monotonic()
     with pytest.raises(hc.HyperCheckoutError.Timeout):
-        client.create_session_blocking(make_request(fault=fault))
+        client.create_session(make_request(fault=fault))
     assert time.monotonic() - started < 1.5
 

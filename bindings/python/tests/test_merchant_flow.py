@@ -37,7 +37,7 @@ def pay(emulator: Emulator, juspay_id: str, outcome: str) -> Tuple[str, Dict[str
 
 def test_a_paid_order_is_confirmed_end_to_end(emulator: Emulator, client: hc.Client) -> None:
     request = make_request(amount="42.50")
-    session = client.create_session_blocking(request)
+    session = client.create_session(request)
     assert session.status == "NEW"
     location, params = pay(emulator, session.id, "success")
     assert location.startswith("https://shop.merchant.com/return?")
@@ -48,7 +48,7 @@ def test_a_paid_order_is_confirmed_end_to_end(emulator: Emulator, client: hc.Cli
     assert hc.verify_return_url_signature(tampered, RESPONSE_KEY) == hc.SignatureVerdict.INVALID
 
     assert session.routing_id == hc.routing_id(request) == request.customer_id
-    status = client.get_order_status_blocking(request.order_id, session.routing_id)
+    status = client.get_order_status(request.order_id, session.routing_id)
     assert status.order_id == request.order_id
     assert status.status.is_paid()
     assert status.status.wire_name() == "CHARGED"
@@ -68,10 +68,10 @@ def test_a_paid_order_is_confirmed_end_to_end(emulator: Emulator, client: hc.Cli
 
 def test_a_failed_payment_is_not_paid(emulator: Emulator, client: hc.Client) -> None:
     request = make_request()
-    session = client.create_session_blocking(request)
+    session = client.create_session(request)
     _, params = pay(emulator, session.id, "failure")
     assert hc.verify_return_url_signature(params, RESPONSE_KEY) == hc.SignatureVerdict.VALID
-    status = client.get_order_status_blocking(request.order_id, session.routing_id)
+    status = client.get_order_status(request.order_id, session.routing_id)
     assert not status.status.is_paid()
     verdict = hc.check_payment(params, RESPONSE_KEY, status, request.order_id, request.amount)
     assert verdict.is_not_charged(), verdict
@@ -80,11 +80,11 @@ def test_a_failed_payment_is_not_paid(emulator: Emulator, client: hc.Client) -> 
 def test_order_status_async_and_not_found(client: hc.Client) -> None:
     async def run() -> None:
         request = make_request()
-        session = await client.create_session(request)
-        status = await client.get_order_status(request.order_id, session.routing_id)
+        session = await client.create_session_async(request)
+        status = await client.get_order_status_async(request.order_id, session.routing_id)
         assert status.status.wire_name() == "NEW"
         try:
-            await client.get_order_status("no-such-order-1", session.routing_id)
+            await client.get_order_status_async("no-such-order-1", session.routing_id)
         except hc.HyperCheckoutError.NotFound as error:
             assert error.http_status in (400, 404)  # Juspay: 400 with "status": "NOT_FOUND"
             assert error.body_excerpt, "the body is kept"
@@ -133,7 +133,7 @@ def test_order_status_input_is_validated_before_sending(emulator: Emulator, clie
         ("o-1", "jos\u00e9"), ("o-1", "r\r\nx"), ("o-1", ""),
     ]:
         try:
-            client.get_order_status_blocking(order_id, routing)
+            client.get_order_status(order_id, routing)
         except hc.HyperCheckoutError.Validation as error:
             assert error.violations, (order_id, routing)
             assert len(str(error)) < 2000

@@ -51,29 +51,29 @@ def test_canary_key_never_leaks(spawn_emulator: Any, capfd: Any) -> None:
         client = hc.Client(config)
         texts += [repr(client), str(client)]
 
-        session = client.create_session_blocking(make_request())
+        session = client.create_session(make_request())
         texts += [repr(session), str(session), session.sdk_payload_json]
 
         for fault in ["500", "503;retry-after=0", "429;retry-after=0", "hang", "reset",
                       "malformed-json", "html", "oversized"]:
             with pytest.raises(hc.HyperCheckoutError) as info:
-                client.create_session_blocking(make_request(fault=fault))
+                client.create_session(make_request(fault=fault))
             texts += texts_of(info.value)
 
         async def failing() -> None:
-            await client.create_session(make_request(fault="malformed-json"))
+            await client.create_session_async(make_request(fault="malformed-json"))
 
         with pytest.raises(hc.HyperCheckoutError) as info:
             asyncio.run(failing())
         texts += texts_of(info.value)
 
         with pytest.raises(hc.HyperCheckoutError.Validation) as info:
-            client.create_session_blocking(make_request(amount="-1"))
+            client.create_session(make_request(amount="-1"))
         texts += texts_of(info.value)
 
         other = spawn_emulator()  # default credentials: the canary is refused
         with pytest.raises(hc.HyperCheckoutError.Authentication) as info:
-            hc.Client(make_config(other.url, api_key=CANARY)).create_session_blocking(
+            hc.Client(make_config(other.url, api_key=CANARY)).create_session(
                 make_request()
             )
         texts += texts_of(info.value)

@@ -45,7 +45,7 @@ def problems(r: hc.SessionRequest) -> List[Tuple[str, str, str]]:
 
 def sync_call(client: hc.Client) -> str:
     try:
-        session: hc.Session = client.create_session_blocking(request())
+        session: hc.Session = client.create_session(request())
     except hc.HyperCheckoutError.Validation as e:
         return ",".join(v.field for v in e.violations)
     except hc.HyperCheckoutError.RateLimited as e:
@@ -71,7 +71,7 @@ def sync_call(client: hc.Client) -> str:
 
 
 def order_check(client: hc.Client, session: hc.Session, amount: str) -> bool:
-    status: hc.OrderStatus = client.get_order_status_blocking(session.order_id, session.routing_id)
+    status: hc.OrderStatus = client.get_order_status(session.order_id, session.routing_id)
     refunds: List[hc.Refund] = status.refunds
     card: Optional[hc.CardSummary] = status.card
     txn: Optional[hc.TxnDetail] = status.txn_detail
@@ -81,7 +81,7 @@ def order_check(client: hc.Client, session: hc.Session, amount: str) -> bool:
 
 
 async def async_call(client: hc.Client) -> List[str]:
-    sessions = await asyncio.gather(*(client.create_session(request()) for _ in range(3)))
+    sessions = await asyncio.gather(*(client.create_session_async(request()) for _ in range(3)))
     return [s.id for s in sessions]
 
 

@@ -201,3 +201,144 @@ pub fn send_raw(emu: &Emulator, request: &[u8]) -> RawAnswer {
         seen.extend_from_slice(&buf[..n]);
     }
 }
+
+/// Creates an order with `valid_body(order_id)` (amount "1.0") and pays it on the payment
+/// page; returns its `ordeh_` id.
+pub async fn charged_order(emu: &Emulator, order_id: &str) -> String {
+    charged_order_with(emu, valid_body(order_id)).await
+}
+
+/// Creates an order from `body` and pays it successfully; returns its `ordeh_` id.
+pub async fn charged_order_with(emu: &Emulator, body: Value) -> String {
+    let v = create(&client(), emu, &body).await;
+    let id = v["id"].as_str().unwrap().to_string();
+    let resp = client()
+        .post(format!("{}/orders/{id}/pay", emu.url()))
+        .form(&[("outcome", "success")])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status() == 302 || resp.status() == 200);
+    id
+}
+
+/// `POST /orders/{order_id}/refunds` with the default credentials and headers (form body
+/// to be added by the caller).
+pub fn refund(client: &reqwest::Client, emu: &Emulator, order_id: &str) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{}/orders/{order_id}/refunds", emu.url()))
+        .header("authorization", basic(DEFAULT_API_KEY))
+        .header("x-merchantid", DEFAULT_MERCHANT_ID)
+        .header("x-routing-id", "routing")
+        .header("version", "2023-06-30")
+}
+
+/// An authenticated POST to `path` (e.g. `/mandates/ID`, `/txns`).
+pub fn post(client: &reqwest::Client, emu: &Emulator, path: &str) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{}{path}", emu.url()))
+        .header("authorization", basic(DEFAULT_API_KEY))
+        .header("x-merchantid", DEFAULT_MERCHANT_ID)
+        .header("x-routing-id", "routing")
+        .header("version", "2023-06-30")
+}
+
+/// GET /orders/{order_id} as JSON (must be 200).
+pub async fn order_json(emu: &Emulator, order_id: &str) -> Value {
+    let resp = order(&client(), emu, order_id, "routing")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json().await.unwrap()
+}
+
+/// Polls the order until `done(order)` or 10 s pass (then panics with the last body).
+pub async fn wait_for_order(
+    emu: &Emulator,
+    order_id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let start = std::time::Instant::now();
+    loop {
+        let o = order_json(emu, order_id).await;
+        if done(&o) {
+            return o;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "timed out waiting; last order: {o}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// A webhook receiver on loopback that answers 200 to every POST and passes each JSON body
+/// on, in arrival order.
+pub struct WebhookSink {
+    pub url: String,
+    rx: std::sync::Mutex<std::sync::mpsc::Receiver<Value>>,
+}
+
+impl WebhookSink {
+    pub fn start() -> WebhookSink {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_err() {
+                    continue;
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                if tx
+                    .send(serde_json::from_slice::<Value>(&body).unwrap())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        WebhookSink {
+            url,
+            rx: std::sync::Mutex::new(rx),
+        }
+    }
+
+    /// The next event (waits up to 10 s).
+    pub fn next(&self) -> Value {
+        self.rx
+            .lock()
+            .unwrap()
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a webhook arrives")
+    }
+
+    /// No event within `ms` milliseconds.
+    pub fn none_within(&self, ms: u64) -> bool {
+        self.rx
+            .lock()
+            .unwrap()
+            .recv_timeout(std::time::Duration::from_millis(ms))
+            .is_err()
+    }
+}

@@ -48,12 +48,12 @@ import atexit
 import enum
 from typing import TYPE_CHECKING, Any
 
-from . import _fastffi
+from . import _fastffi, _idioms
+from ._client import Client
 from ._native import hypercheckout as _native
 from ._native.hypercheckout import (
     AmountRule,
     CardSummary,
-    Client,
     ClientConfig,
     ClientProtocol,
     CreateMandate,
@@ -165,82 +165,14 @@ __all__ = [
 # before finalization, so this stops those deliveries in time (see core/src/exit.rs).
 atexit.register(_native.prepare_for_exit)
 
-
-def _check_config_text(config: Any) -> None:
-    """Refuses text that cannot cross into Rust (lone surrogates) with a Configuration error
-    that names the field and, unlike the UnicodeEncodeError it replaces, holds no value."""
-    unencodable = None
-    for field in ("merchant_id", "api_key", "base_url", "app_name", "app_version"):
-        value = getattr(config, field, None)
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                unencodable = field
-                break
-    if unencodable is not None:
-        # Raised outside the except block, so no __context__ keeps the value either.
-        raise _native.HyperCheckoutError.Configuration(
-            reason=f"{unencodable} is not valid Unicode text (it contains a lone surrogate)"
-        )
-
-
-_native_client_init = Client.__init__
-
-
-def _client_init(self: Any, config: ClientConfig) -> None:
-    _check_config_text(config)
-    _native_client_init(self, config)
-
-
-_client_init.__doc__ = _native_client_init.__doc__
-setattr(Client, "__init__", _client_init)
-
 # Faster RustBuffer builder/stream for the generated code (see _fastffi.py); False means the
 # generated module changed shape and the stock (slower) helpers are in use.
 _FAST_FFI: bool = _fastffi.install(_native)
 
-# --- presentation only -------------------------------------------------------------------
-
-_REDACTED = "[redacted]"
-
-
-def _config_repr(self: Any) -> str:
-    return (
-        "ClientConfig(merchant_id={!r}, api_key={!r}, environment={}, base_url={!r}, "
-        "connect_timeout_ms={}, timeout_ms={}, overall_timeout_ms={}, max_retries={}, "
-        "app_name={!r}, app_version={!r})"
-    ).format(
-        self.merchant_id,
-        _REDACTED,
-        self.environment,
-        self.base_url,
-        self.connect_timeout_ms,
-        self.timeout_ms,
-        self.overall_timeout_ms,
-        self.max_retries,
-        self.app_name,
-        self.app_version,
-    )
-
-
-# The generated __str__ would print the API key; never let it reach a log line.
-setattr(ClientConfig, "__str__", _config_repr)
-setattr(ClientConfig, "__repr__", _config_repr)
-
-# Generated records define __str__ only; make reprs (lists of violations in error messages,
-# debugger output) readable too.
-for _record in vars(_native).values():
-    if (
-        isinstance(_record, type)
-        and _record is not ClientConfig
-        and "__str__" in vars(_record)
-        and not issubclass(_record, (BaseException, enum.Enum))
-    ):
-        # Records are @dataclass without field annotations, so their generated __repr__
-        # shows no fields; use the generated __str__, which does.
-        setattr(_record, "__repr__", _record.__str__)
-del _record
+# --- Python habits (see _idioms.py): honest dataclasses with checked constructors, Decimal
+# amounts, redacted reprs, `status == OrderState.CHARGED`. False: the generated module
+# changed shape; tests/test_idioms.py fails loudly then.
+_IDIOMS: bool = _idioms.install(_native)
 
 _base = _native.HyperCheckoutError
 _base.__doc__ = (
@@ -285,7 +217,7 @@ if _ERROR_TEXT:
 # the variants set their own values in __init__.
 for _name in (
     "http_status", "status", "error_code", "error_message", "user_message", "request_id",
-    "error_info", "body_excerpt",
+    "error_info", "body_excerpt", "reason", "retry_after_seconds",
 ):
     setattr(_base, _name, None)
 setattr(_base, "violations", [])

@@ -19,6 +19,10 @@ class HyperCheckoutError(Exception):
     body_excerpt: Optional[str]
     """The start of the answer's body (at most 512 characters), for API and unexpected answers."""
     violations: List[Violation]
+    reason: Optional[str]
+    """What went wrong, for the kinds that say it in words (Timeout, Connection, Configuration,
+    UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
+    retry_after_seconds: Optional[int]
 
     class Validation(HyperCheckoutError):
         """The request broke documented rules; nothing was sent."""
