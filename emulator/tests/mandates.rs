@@ -709,3 +709,52 @@ async fn expiry_and_the_status_aid() {
         .unwrap();
     assert_eq!(resp.status(), 404);
 }
+
+#[tokio::test]
+async fn body_faults_take_each_endpoints_shape() {
+    let emu = emu();
+    let mandate_id = registered(&emu, "mn-flt-1", mandate_body("mn-flt-1")).await;
+    for (path, form, key) in [
+        (
+            format!("/mandates/{mandate_id}"),
+            vec![("command".to_string(), "check_status".to_string())],
+            "max_amount",
+        ),
+        (
+            "/txns".to_string(),
+            execution(&mandate_id, "mn-flt-d1", "1"),
+            "amount",
+        ),
+        (
+            "/orders/mn-flt-1/refunds".to_string(),
+            vec![("unique_request_id".to_string(), "hn1".to_string())],
+            "amount",
+        ),
+    ] {
+        let resp = post(&client(), &emu, &path)
+            .header("x-emulator-fault", "huge-number")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let text = resp.text().await.unwrap();
+        assert!(text.contains(&format!("\"{key}\":1e400")), "{path}: {text}");
+    }
+    // Nothing was done by those answers.
+    assert_eq!(order_json(&emu, "mn-flt-1").await["refunds"], json!([]));
+    let resp = order(&client(), &emu, "mn-flt-d1", "routing")
+        .send()
+        .await
+        .unwrap();
+    expect_not_found(resp, "mn-flt-d1").await;
+    // A wrapping fault (trickle) still answers the real thing.
+    let resp = post(&client(), &emu, &format!("/mandates/{mandate_id}"))
+        .header("x-emulator-fault", "trickle;ms=1")
+        .form(&[("command", "check_status")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.json::<Value>().await.unwrap()["status"], "ACTIVE");
+}
