@@ -145,8 +145,14 @@ def render() -> str:
             blocks.append(_record(obj, name, ""))
         elif isinstance(obj, type) and issubclass(obj, Exception):
             blocks.append([f"class {name}(Exception):"] + _doc(obj, "    ") + ["    ..."])
-        elif isinstance(obj, type):  # ClientProtocol
+        elif isinstance(obj, type) and getattr(obj, "_is_protocol", False):  # ClientProtocol
             blocks.append([f"class {name}(typing.Protocol):"] + _doc(obj, "    ") + _methods(obj, "    ", set()))
+        elif isinstance(obj, type):  # a uniffi object (CancelToken)
+            blocks.append(
+                [f"class {name}:"] + _doc(obj, "    ")
+                + _signature(obj.__init__, "__init__", "    ")
+                + _methods(obj, "    ", set())
+            )
         else:
             blocks.append(_signature(obj, name, ""))
     return HEADER + "\n\n" + "\n\n".join("\n".join(b) for b in blocks) + "\n"

@@ -1119,6 +1119,13 @@ def amounts_equal(a: str, b: str) -> bool:
     """
     ...
 
+def cancellable_calls_in_flight() -> int:
+    """How many `*_cancellable` calls are still running in this process: a call counts until its
+    work has been dropped, that is until it finished or its cancellation aborted the request.
+    A diagnostic (the Swift tests use it to see that a cancelled call really stopped).
+    """
+    ...
+
 def check_order_payment(order_status: OrderStatus, expected_order_id: str, expected_amount: str, expected_currency: typing.Optional[str] = ...) -> PaymentVerdict:
     """Steps 2-5 of `check_payment` without a redirect: for a webhook or a status poll, where
     the order status (fetched with `get_order_status`) is all there is. Same verdicts;
@@ -1284,6 +1291,33 @@ def verify_webhook_auth(authorization_header: str, username: str, password: str)
     """
     ...
 
+class CancelToken:
+    """A one-shot cancellation signal for one or more `*_cancellable` calls. Cancelling it makes
+    every call it was passed to stop at once: the request is abandoned (it may already have
+    reached Juspay), no retry is sent, and the call returns a `Connection` error saying so.
+    """
+    def __init__(self) -> None:
+        """A token that is not cancelled."""
+        ...
+    def cancel(self) -> None:
+        """Cancels every call this token was or will be passed to. Idempotent."""
+        ...
+    def is_cancelled(self) -> bool:
+        """Whether `cancel` was called."""
+        ...
+
+class CancelTokenProtocol(typing.Protocol):
+    """A one-shot cancellation signal for one or more `*_cancellable` calls. Cancelling it makes
+    every call it was passed to stop at once: the request is abandoned (it may already have
+    reached Juspay), no retry is sent, and the call returns a `Connection` error saying so.
+    """
+    def cancel(self) -> None:
+        """Cancels every call this token was or will be passed to. Idempotent."""
+        ...
+    def is_cancelled(self) -> bool:
+        """Whether `cancel` was called."""
+        ...
+
 class ClientProtocol(typing.Protocol):
     """The shape of the generated (native) client, which ``Client`` wraps; kept for code that typed against it in 0.1. New code uses ``Client``."""
     async def create_refund(self, request: RefundRequest) -> OrderStatus:
@@ -1292,11 +1326,17 @@ class ClientProtocol(typing.Protocol):
     def create_refund_blocking(self, request: RefundRequest) -> OrderStatus:
         """The native client's ``create_refund_blocking``; see ``Client``."""
         ...
+    async def create_refund_cancellable(self, request: RefundRequest, token: CancelToken) -> OrderStatus:
+        """The native client's ``create_refund_cancellable``; see ``Client``."""
+        ...
     async def create_session(self, request: SessionRequest) -> Session:
         """The native client's ``create_session``; see ``Client``."""
         ...
     def create_session_blocking(self, request: SessionRequest) -> Session:
         """The native client's ``create_session_blocking``; see ``Client``."""
+        ...
+    async def create_session_cancellable(self, request: SessionRequest, token: CancelToken) -> Session:
+        """The native client's ``create_session_cancellable``; see ``Client``."""
         ...
     async def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
         """The native client's ``execute_mandate``; see ``Client``."""
@@ -1304,11 +1344,17 @@ class ClientProtocol(typing.Protocol):
     def execute_mandate_blocking(self, execution: MandateExecution) -> MandateExecutionResult:
         """The native client's ``execute_mandate_blocking``; see ``Client``."""
         ...
+    async def execute_mandate_cancellable(self, execution: MandateExecution, token: CancelToken) -> MandateExecutionResult:
+        """The native client's ``execute_mandate_cancellable``; see ``Client``."""
+        ...
     async def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
         """The native client's ``get_mandate``; see ``Client``."""
         ...
     def get_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
         """The native client's ``get_mandate_blocking``; see ``Client``."""
+        ...
+    async def get_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+        """The native client's ``get_mandate_cancellable``; see ``Client``."""
         ...
     async def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
         """The native client's ``get_order_status``; see ``Client``."""
@@ -1316,9 +1362,15 @@ class ClientProtocol(typing.Protocol):
     def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
         """The native client's ``get_order_status_blocking``; see ``Client``."""
         ...
+    async def get_order_status_cancellable(self, order_id: str, routing_id: str, token: CancelToken) -> OrderStatus:
+        """The native client's ``get_order_status_cancellable``; see ``Client``."""
+        ...
     async def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
         """The native client's ``revoke_mandate``; see ``Client``."""
         ...
     def revoke_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
         """The native client's ``revoke_mandate_blocking``; see ``Client``."""
+        ...
+    async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+        """The native client's ``revoke_mandate_cancellable``; see ``Client``."""
         ...
