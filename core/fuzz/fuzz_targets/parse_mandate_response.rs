@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
                 payer_vpa: None,
                 ..mandate.clone()
             };
-            assert_eq!(format!("{mandate:?}"), format!("{hidden:?}"), "Debug shows a secret");
+            assert_eq!(
+                format!("{mandate:?}"),
+                format!("{hidden:?}"),
+                "Debug shows a secret"
+            );
         }
         Err(error) => {
             let _ = format!("{error} {error:?}");
@@ -31,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
     }
     match parse_mandate_execution_response(status, &headers, &body) {
         Ok(result) => {
-            assert!((200..300).contains(&status), "an execution from HTTP {status}");
+            assert!(
+                (200..300).contains(&status),
+                "an execution from HTTP {status}"
+            );
             assert_eq!(result.raw_json, body, "raw_json is not the body");
             let _ = result.status.wire_name();
             let _ = format!("{result:?}");
