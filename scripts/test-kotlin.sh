@@ -3,11 +3,13 @@
 #   1. builds the emulator (cargo build -p hypercheckout-emulator) unless
 #      $HYPERCHECKOUT_EMULATOR names a prebuilt binary;
 #   2. mvn verify on bindings/kotlin: cargo build --release -p hypercheckout, uniffi library-mode
-#      generation, kotlin compile, jar with linux-x86-64/libhypercheckout.so inside, and the
-#      JUnit 5 suite (conformance vectors, emulator tests, Java test) under Surefire;
-#   3. checks the jar's contents, installs it in the local Maven repository, builds
-#      examples/kotlin against it and runs the example with a plain `java -cp` (no
-#      -Djna.library.path) against a fresh emulator.
+#      generation, kotlin compile, jar with linux-x86-64/libhypercheckout.so inside, the
+#      JUnit 5 suite (conformance vectors, emulator tests, Java tests, README quickstarts) under
+#      Surefire, and the Dokka reference with the -javadoc and -sources jars;
+#   3. checks the jar's contents and the Dokka reference (copied to target/doc/kotlin), the
+#      -javadoc and -sources jars, installs it in the local Maven repository, builds
+#      examples/kotlin (Kotlin and Java) against it and runs both examples with a plain
+#      `java -cp` (no -Djna.library.path) against a fresh emulator.
 #
 # Env: HYPERCHECKOUT_EMULATOR  prebuilt emulator binary (default: target/debug/hypercheckout-emulator)
 #      MVN                     maven command (default: mvn)
@@ -64,11 +66,33 @@ case "$(uname -s)-$(uname -m)" in
   *) die "unsupported host $(uname -s)-$(uname -m)" ;;
 esac
 listing=$(unzip -l "$jar" 2>/dev/null || jar tf "$jar")
-for entry in "$native" dev/hypercheckout/Client.class dev/hypercheckout/HyperCheckoutJava.class; do
+for entry in "$native" dev/hypercheckout/Client.class dev/hypercheckout/HyperCheckoutJava.class \
+  dev/hypercheckout/HyperCheckoutClient.class dev/hypercheckout/SessionRequestBuilder.class dev/hypercheckout/HyperCheckoutErrors.class; do
   grep -q "$entry" <<<"$listing" || die "$jar lacks $entry"
   echo "ok: $entry"
 done
 if grep -q '\.kt$' <<<"$listing"; then die "$jar contains Kotlin sources"; fi
+
+say "reference docs (Dokka), sources and javadoc jars"
+docs_jar="bindings/kotlin/target/hypercheckout-$version-javadoc.jar"
+sources_jar="bindings/kotlin/target/hypercheckout-$version-sources.jar"
+[ -f "$docs_jar" ] || die "$docs_jar was not built"
+[ -f "$sources_jar" ] || die "$sources_jar was not built"
+for page in index.html hypercheckout/dev.hypercheckout/-hyper-checkout-client/index.html \
+  hypercheckout/dev.hypercheckout/-session-request-builder/index.html \
+  hypercheckout/dev.hypercheckout/-hyper-checkout-errors/index.html \
+  hypercheckout/dev.hypercheckout/-hyper-checkout-exception/index.html; do
+  [ -f "bindings/kotlin/target/dokka/$page" ] || die "Dokka did not write $page"
+done
+# uniffi's plumbing is @suppress/internal: the reference must not list it.
+if [ -e bindings/kotlin/target/dokka/hypercheckout/dev.hypercheckout/-ffi-converter-string/index.html ]; then
+  die "the Dokka reference documents uniffi's FfiConverterString"
+fi
+sources=$(unzip -l "$sources_jar" 2>/dev/null || jar tf "$sources_jar")
+grep -q 'dev/hypercheckout/hypercheckout.kt' <<<"$sources" || die "$sources_jar lacks the generated sources"
+grep -q 'dev/hypercheckout/HyperCheckoutClient.kt' <<<"$sources" || die "$sources_jar lacks the thin layer"
+rm -rf target/doc/kotlin && mkdir -p target/doc && cp -r bindings/kotlin/target/dokka target/doc/kotlin
+echo "ok: Dokka HTML in target/doc/kotlin ($(find target/doc/kotlin -name '*.html' | wc -l) pages), $(basename "$docs_jar"), $(basename "$sources_jar")"
 
 # 3. The example, as a merchant would build it: a Maven project depending on the jar.
 say "installing $jar in the local Maven repository"
@@ -93,6 +117,13 @@ done
 [ -n "$url" ] || die "the emulator did not print its URL"
 classpath="examples/kotlin/target/classes:$(cat examples/kotlin/target/classpath.txt)"
 grep -q "hypercheckout-$version.jar" <<<"$classpath" || die "the example's classpath lacks the binding jar"
-java -cp "$classpath" dev.hypercheckout.example.MainKt "$url"
+# Without credentials the examples use the emulator; unset them so a merchant's real keys in
+# this shell are never used by the test run.
+env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
+  java -cp "$classpath" dev.hypercheckout.example.MainKt "$url"
+
+say "running the Java example (it starts its own emulator from HYPERCHECKOUT_EMULATOR)"
+env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
+  java -cp "$classpath" dev.hypercheckout.example.JavaMain
 
 say "kotlin: all passed"

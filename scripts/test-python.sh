@@ -6,6 +6,11 @@
 #
 # Env: HYPERCHECKOUT_EMULATOR  path of a prebuilt emulator binary (default: cargo build)
 #      PYTHON                  interpreter to use (default: python3; needs >= 3.9 and venv)
+#      HYPERCHECKOUT_EXIT_RUNS runs per exit scenario in tests/test_exit.py (default 50;
+#                              fewer only while iterating)
+# Also measures `pyright --verifytypes hypercheckout` (fails below 95%; needs node, which
+# the pinned pyright wheel uses to run pyright from npm) and builds the API reference with
+# pdoc into target/python-test/docs.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,9 +74,25 @@ PY
 
 say "installing $(basename "$wheel") and the test tools into the fresh venv"
 "$vpy" -m pip install -q --disable-pip-version-check "$wheel"
-"$vpy" -m pip install -q --disable-pip-version-check -c "$reqs" pytest mypy
+"$vpy" -m pip install -q --disable-pip-version-check -c "$reqs" pytest mypy pyright pdoc
 # Import from outside the repo: the installed package, not the source tree.
 (cd "$work" && "$vpy" -c 'import hypercheckout, sys; print("imported", hypercheckout.__file__, hypercheckout.sdk_version())')
+
+say "type completeness: pyright --verifytypes hypercheckout (at least 95%)"
+command -v node >/dev/null 2>&1 || die "node not found: pyright needs Node.js (apt-get install nodejs)"
+(cd "$work" && VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" "$venv/bin/pyright" --ignoreexternal \
+  --verifytypes hypercheckout --outputjson >"$work/verifytypes.json") || true
+score=$("$vpy" -c 'import json,sys; print(round(100 * json.load(open(sys.argv[1]))["typeCompleteness"]["completenessScore"], 1))' "$work/verifytypes.json") \
+  || die "pyright --verifytypes gave no score (see $work/verifytypes.json)"
+echo "pyright --verifytypes hypercheckout: type completeness ${score}%"
+"$vpy" -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 95 else 1)' "$score" \
+  || die "type completeness ${score}% is below 95%: declare the new names in _api.pyi (bindings/python/stubgen.py)"
+
+say "API reference: pdoc hypercheckout -> $work/docs"
+rm -rf "$work/docs"
+(cd "$work" && "$vpy" -m pdoc --docformat markdown -o "$work/docs" hypercheckout)
+[ -s "$work/docs/hypercheckout.html" ] || die "pdoc wrote no $work/docs/hypercheckout.html"
+grep -q "create_session_async" "$work/docs/hypercheckout.html" || die "the API reference lacks Client.create_session_async"
 
 if [ -n "${HYPERCHECKOUT_EMULATOR:-}" ]; then
   emulator=$HYPERCHECKOUT_EMULATOR
@@ -104,8 +125,10 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
-(cd "$work" && HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
-(cd "$work" && "$vpy" "$repo/examples/python/full_flow.py" --base-url "$url" --port "$flow_port" --self-test --wait-seconds 30)
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
+# Without credentials or a base URL the example starts its own emulator (never Juspay).
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u HYPERCHECKOUT_BASE_URL "$vpy" "$repo/examples/python/create_session.py")
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY "$vpy" "$repo/examples/python/full_flow.py" --base-url "$url" --port "$flow_port" --self-test --wait-seconds 30)
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT

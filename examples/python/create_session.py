@@ -1,14 +1,11 @@
 #!/usr/bin/env python3
 """Create a HyperCheckout session (blocking and asyncio) with the `hypercheckout` package.
 
-Runs against the local emulator by default:
-
-    cargo run -p hypercheckout-emulator &          # prints: listening on http://127.0.0.1:PORT
-    python examples/python/create_session.py --base-url http://127.0.0.1:PORT
-
-Configuration comes from arguments or the environment: HYPERCHECKOUT_BASE_URL,
-HYPERCHECKOUT_MERCHANT_ID, HYPERCHECKOUT_API_KEY, HYPERCHECKOUT_CLIENT_ID. Without a base
-URL the Juspay sandbox is used. Exits non-zero on failure.
+Credentials come from JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (as for the `hypercheckout`
+command; then it calls the Juspay sandbox, or production with --env production). Without
+them it starts the local emulator (cargo build -p hypercheckout-emulator) and never calls
+Juspay with made-up keys; --base-url/HYPERCHECKOUT_BASE_URL points it at a running one.
+HYPERCHECKOUT_CLIENT_ID is your payment page client id. Exits non-zero on failure.
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ import uuid
 from typing import Optional
 
 import hypercheckout as hc
+from example_config import add_arguments, client_config
 
 
 def build_request(client_id: str, order_id: Optional[str] = None) -> hc.SessionRequest:
@@ -30,7 +28,7 @@ def build_request(client_id: str, order_id: Optional[str] = None) -> hc.SessionR
         amount="100.00",
         customer_id="customer-42",
         payment_page_client_id=client_id,
-        action=hc.Action.PAYMENT_PAGE(),
+        action=hc.Action.PAYMENT_PAGE,
         customer_email="test@mail.com",
         customer_phone="9876543210",
         first_name="John",
@@ -48,22 +46,11 @@ async def create_async(client: hc.Client, client_id: str) -> hc.Session:
 def main(argv: Optional[list[str]] = None) -> int:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--base-url", default=env("HYPERCHECKOUT_BASE_URL"))
-    parser.add_argument("--merchant-id", default=env("HYPERCHECKOUT_MERCHANT_ID", "emulator_merchant"))
-    parser.add_argument("--api-key", default=env("HYPERCHECKOUT_API_KEY", "emulator_api_key"))
+    add_arguments(parser)
     parser.add_argument("--client-id", default=env("HYPERCHECKOUT_CLIENT_ID", "your_client_id"))
     args = parser.parse_args(argv)
 
-    client = hc.Client(
-        hc.ClientConfig(
-            merchant_id=args.merchant_id,
-            api_key=args.api_key,
-            environment=hc.Environment.SANDBOX,
-            base_url=args.base_url,
-            app_name="create-session-example",
-            app_version=hc.sdk_version(),
-        )
-    )
+    client = hc.Client(client_config(args, "create-session-example"))
 
     # Validation happens before anything is sent.
     invalid = build_request(args.client_id)
@@ -81,12 +68,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         # this session must send the same x-routing-id.
         status = client.get_order_status(session.order_id, session.routing_id)
         print(f"order status: {status.status.wire_name()} (routing id {session.routing_id})")
+        if status.status == hc.OrderState.NEW:
+            print("not paid yet: open the payment link")
     except hc.HyperCheckoutError.Validation as e:
         for v in e.violations:
             print(f"invalid request: {v.field}: {v.message}", file=sys.stderr)
         return 2
     except hc.HyperCheckoutError as e:
-        # str(e) is the reason as a sentence (Timeout and Connection have no HTTP fields).
+        # str(e) is a sentence: what failed, the HTTP status, Juspay's code and message,
+        # the request id; the fields (e.http_status, e.error_code, e.reason, ...) stay there.
         print(f"{type(e).__name__}: {e}", file=sys.stderr)
         if e.error_info is not None:
             print(f"  Juspay says: {e.error_info.developer_message or e.error_info.user_message}",

@@ -13,16 +13,20 @@ Against the local emulator (start it so that it sends the customer back to this 
 
 ``--self-test`` pays on the payment page by itself (an HTTP POST, as the browser would);
 without it, open the printed link and click "Pay". Prints ``payment link: URL``, then
-``result: signature=VALID status=CHARGED check=paid``; exits 0 only if the order is paid.
+``result: signature=VALID status=CHARGED check=paid``, then refunds ``--refund-amount`` and
+waits until the refund settles (``refund settled: status=SUCCESS ...``); exits 0 only if the
+order is paid and the refund succeeded.
 
-Configuration: arguments or HYPERCHECKOUT_BASE_URL, HYPERCHECKOUT_MERCHANT_ID,
-HYPERCHECKOUT_API_KEY, HYPERCHECKOUT_RESPONSE_KEY, HYPERCHECKOUT_CLIENT_ID. Against Juspay,
-pass ``--return-url https://...`` that reaches this server (a proxy or tunnel).
+Credentials: JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (then Juspay's sandbox; pass
+``--return-url https://...`` that reaches this server, a proxy or tunnel, and
+HYPERCHECKOUT_RESPONSE_KEY). Without them it starts the local emulator itself, sending the
+customer back to this server; ``--base-url`` points it at one already running.
 """
 
 from __future__ import annotations
 
 import argparse
+import decimal
 import html
 import os
 import sys
@@ -31,16 +35,18 @@ import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Optional
+from typing import IO, Optional
 
 import hypercheckout as hc
+from example_config import add_arguments, client_config
 
 CUSTOMER_ID = "customer-1"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401
-        return None
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: object, newurl: str) -> None:
+        return None  # let the 302 surface: its Location is the return_url
 
 
 def pay_like_a_browser(link: str) -> None:
@@ -79,28 +85,20 @@ def create_session(client: hc.Client, args: argparse.Namespace, order_id: str) -
 def main(argv: Optional[list[str]] = None) -> int:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--base-url", default=env("HYPERCHECKOUT_BASE_URL"))
-    parser.add_argument("--merchant-id", default=env("HYPERCHECKOUT_MERCHANT_ID", "emulator_merchant"))
-    parser.add_argument("--api-key", default=env("HYPERCHECKOUT_API_KEY", "emulator_api_key"))
+    add_arguments(parser)
     parser.add_argument("--response-key", default=env("HYPERCHECKOUT_RESPONSE_KEY", "emulator_response_key"))
     parser.add_argument("--client-id", default=env("HYPERCHECKOUT_CLIENT_ID", "your_client_id"))
     parser.add_argument("--return-url", default="https://shop.merchant.com/return")
     parser.add_argument("--port", type=int, default=8765, help="port of the return_url handler")
     parser.add_argument("--amount", default="149.90")
     parser.add_argument("--wait-seconds", type=float, default=120)
+    parser.add_argument("--refund-amount", default="50.00",
+                        help="refund this much after the payment and wait for it ('' skips)")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args(argv)
 
-    client = hc.Client(
-        hc.ClientConfig(
-            merchant_id=args.merchant_id,
-            api_key=args.api_key,
-            environment=hc.Environment.SANDBOX,
-            base_url=args.base_url,
-            app_name="full-flow-example",
-            app_version=hc.sdk_version(),
-        )
-    )
+    emulator_args = ["--redirect-base", f"http://127.0.0.1:{args.port}"]
+    client = hc.Client(client_config(args, "full-flow-example", emulator_args))
 
     # Step 0: the session. Keep order id, amount and routing id (session.routing_id) in your
     # database: every Order Status call of this session must send the same x-routing-id.
@@ -182,7 +180,39 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 1
         server.handle_request()
     server.server_close()
-    return 0 if outcome["paid"] else 1
+    if not outcome["paid"]:
+        return 1
+    if args.refund_amount:
+        return refund_and_wait(client, order_id, routing_id, args)
+    return 0
+
+
+def refund_and_wait(client: hc.Client, order_id: str, routing_id: str, args: argparse.Namespace) -> int:
+    """Step 4 (later, e.g. a return): refund part of the order and wait until it settles.
+
+    The unique_request_id is the refund's idempotency key: keep it with the refund in your
+    database before calling, and reuse it for every retry of this refund (a retry after a
+    lost answer then never refunds twice)."""
+    unique_request_id = f"rf{os.getpid()}{int(time.time()) % 100000}"
+    try:
+        order = client.create_refund(hc.RefundRequest(
+            order_id=order_id, unique_request_id=unique_request_id,
+            amount=decimal.Decimal(args.refund_amount), routing_id=routing_id,
+        ))
+        refund = next(r for r in order.refunds if r.unique_request_id == unique_request_id)
+        print(f"refund: {unique_request_id} {refund.amount} {refund.status}", flush=True)
+        deadline = time.monotonic() + args.wait_seconds
+        while refund.status == "PENDING" and time.monotonic() < deadline:
+            time.sleep(0.5)  # in production: the ORDER_REFUNDED webhook tells you
+            order = client.get_order_status(order_id, routing_id)
+            refund = next(r for r in order.refunds if r.unique_request_id == unique_request_id)
+    except hc.HyperCheckoutError as error:
+        print(f"refund failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    verdict = hc.check_order_payment(order, order_id, args.amount, "INR")
+    print(f"refund settled: status={refund.status} amount_refunded={order.amount_refunded} "
+          f"verdict={type(verdict).__name__}", flush=True)
+    return 0 if refund.status == "SUCCESS" else 1
 
 
 if __name__ == "__main__":

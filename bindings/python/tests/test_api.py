@@ -47,7 +47,7 @@ def test_wheel_is_platform_specific_and_complete() -> None:
             n.rsplit("/", 1)[-1] in ("libhypercheckout.so", "libhypercheckout.dylib", "hypercheckout.dll")]
     assert libs, names
     for required in ("hypercheckout/__init__.py", "hypercheckout/py.typed",
-                     "hypercheckout/_errors.pyi", "hypercheckout/_action.pyi",
+                     "hypercheckout/_errors.pyi", "hypercheckout/_api.pyi",
                      "hypercheckout/_native/hypercheckout.py"):
         assert required in names, names
 
@@ -97,26 +97,6 @@ def runtime_variants() -> Dict[str, List[str]]:
 def test_error_stub_matches_runtime() -> None:
     """_errors.pyi (for type checkers) declares exactly the generated error classes."""
     assert stub_variants() == runtime_variants()
-
-
-def test_action_stub_matches_runtime() -> None:
-    """_action.pyi declares exactly the generated variants of Action, with their fields."""
-    tree = ast.parse((PACKAGE_DIR / "_action.pyi").read_text())
-    (stub,) = [n for n in tree.body if isinstance(n, ast.ClassDef)]
-    declared: Dict[str, List[str]] = {}
-    for node in stub.body:
-        if isinstance(node, ast.ClassDef):
-            init = next(f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
-            declared[node.name] = [a.arg for a in init.args.args[1:]]
-    generated = {
-        name: list(inspect.signature(value.__init__).parameters)[1:]
-        for name, value in vars(hc.Action).items()
-        if isinstance(value, type) and issubclass(value, hc.Action)
-    }
-    assert declared == generated
-    for name, fields in generated.items():
-        variant = getattr(hc.Action, name)(*(["x"] * len(fields)))
-        assert isinstance(variant, hc.Action), name
 
 
 def test_mypy_accepts_typed_usage() -> None:

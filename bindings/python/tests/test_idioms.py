@@ -306,3 +306,13 @@ def test_async_context_manager(emulator: Emulator) -> None:
     client = asyncio.run(run())
     assert client.closed and "closed" in repr(client)
     assert "emulator_api_key" not in repr(client)
+
+
+def test_bare_variant_name_is_accepted_as_a_value() -> None:
+    request = hc.SessionRequest(order_id="o-1", amount="1.00", action=hc.Action.QUICK_PAY)
+    assert request.action == hc.Action.QUICK_PAY and isinstance(request.action, hc.Action.QUICK_PAY)
+    assert json.loads(hc.session_request_to_json(request))["action"] == "quickPay"
+    with pytest.raises(TypeError, match="action"):
+        hc.SessionRequest(order_id="o-1", amount="1.00", action=hc.Action.OTHER)  # needs its name
+    with pytest.raises(TypeError, match="action"):
+        hc.SessionRequest(order_id="o-1", amount="1.00", action=hc.OrderState.CHARGED)  # type: ignore[arg-type]

@@ -92,3 +92,28 @@ def helpers() -> hc.Session:
     version: str = hc.sdk_version()
     del body, rid, version
     return hc.parse_session_response(200, {"content-type": "application/json"}, "{}")
+
+
+def python_habits(client: hc.Client, order_id: str, routing_id: str) -> str:
+    """Issue 12's idioms type-check under --strict (strict equality included)."""
+    import dataclasses
+    import decimal
+
+    r = hc.SessionRequest(order_id="o-1", amount=decimal.Decimal("1.00"), action=hc.Action.QUICK_PAY)
+    r2: hc.SessionRequest = dataclasses.replace(r, amount="2.00")
+    fields: List[str] = [f.name for f in dataclasses.fields(r2)]
+    del fields
+    with client:
+        status = client.get_order_status(order_id, routing_id)
+    if status.status == hc.OrderState.CHARGED:
+        return "paid"
+    if status.status in (hc.OrderState.NEW, hc.OrderState.PENDING_VBV):
+        return "waiting"
+    reason: Optional[str] = hc.HyperCheckoutError.Timeout(reason="x").reason
+    return reason or status.status.wire_name()
+
+
+async def async_habits(config: hc.ClientConfig) -> hc.OrderStatus:
+    async with hc.Client(config) as client:
+        session = await client.create_session_async(request())
+        return await client.get_order_status_async(session.order_id, session.routing_id)

@@ -1,10 +1,10 @@
 """Juspay HyperCheckout Session API client.
 
 The implementation is the Rust core (``core/`` in the repository), exposed through Mozilla
-uniffi; this module only re-exports the generated bindings and adds presentation touches
-(a redacted ``ClientConfig`` repr, readable record reprs, uniform error attributes and
-precise type hints for the error classes). Validation, wire format, retries and error
-mapping all happen in Rust.
+uniffi; this package re-exports the generated bindings with Python habits (``Client`` with
+blocking and ``*_async`` calls, honest dataclasses with checked constructors, one enum style,
+redacted reprs, error text as sentences, type declarations and Python docstrings).
+Validation, wire format, retries and error mapping all happen in Rust.
 
 Example::
 
@@ -21,7 +21,7 @@ Example::
         return_url="https://shop.example.com/return",
     )
     try:
-        session = client.create_session_blocking(request)   # or: await client.create_session(request)
+        session = client.create_session(request)   # or: await client.create_session_async(request)
         print(session.payment_link)
     except hc.HyperCheckoutError.Validation as e:
         print([(v.field, v.code) for v in e.violations])
@@ -30,15 +30,16 @@ Example::
         print(type(e).__name__, e.http_status, e.error_code, e.error_info, e.body_excerpt)
 
 After the payment, ask the Order Status API with the routing id the session was created
-with (``client.get_order_status_blocking(session.order_id, session.routing_id)``) and decide
+with (``client.get_order_status(session.order_id, session.routing_id)``) and decide
 with ``check_order_payment(status, order_id, amount)`` (or ``check_payment`` with the signed
 redirect): refunded and partly charged orders get their own verdicts, never ``PAID``.
 
-``Action`` is an open set: ``hc.Action.PAYMENT_PAGE()``, ``hc.Action.QUICK_PAY()``, ...,
-``hc.Action.OTHER(name="...")`` (variants with data are classes: call them).
+``Action`` is an open set: ``hc.Action.PAYMENT_PAGE``, ``hc.Action.QUICK_PAY``, ...,
+``hc.Action.OTHER(name="...")`` (variants with data are built by calling them).
 
-``Client`` is thread-safe and cheap to share; ``create_session_blocking`` releases the GIL
-while it waits, and ``create_session`` is a coroutine for asyncio. A client created before
+``Client`` is thread-safe and cheap to share; ``create_session`` blocks (releasing the GIL
+while it waits; refused inside a running event loop), and ``create_session_async`` is a
+coroutine for asyncio. A client created before
 ``os.fork()`` keeps working in the child (the core rebuilds its runtime and connection pool).
 """
 
@@ -48,64 +49,144 @@ import atexit
 import enum
 from typing import TYPE_CHECKING, Any
 
-from . import _fastffi, _idioms
+from . import _docs, _fastffi, _idioms
 from ._client import Client
 from ._native import hypercheckout as _native
-from ._native.hypercheckout import (
-    AmountRule,
-    CardSummary,
-    ClientConfig,
-    ClientProtocol,
-    CreateMandate,
-    Environment,
-    ErrorField,
-    ErrorInfo,
-    InternalError,
-    Mandate,
-    MandateFrequency,
-    OrderMandate,
-    OrderState,
-    OrderStatus,
-    PaymentVerdict,
-    Refund,
-    SdkPayload,
-    SdkPayloadDetails,
-    Session,
-    SessionRequest,
-    SignatureVerdict,
-    TxnDetail,
-    Violation,
-    WebhookEvent,
-    WebhookEventName,
-    amounts_equal,
-    check_order_payment,
-    check_payment,
-    order_status_api_version,
-    parse_order_status_response,
-    parse_session_request,
-    parse_session_response,
-    parse_webhook,
-    prepare_for_exit,
-    routing_id,
-    sdk_version,
-    session_request_to_json,
-    validate,
-    validate_session_json,
-    verify_return_url_signature,
-    verify_return_url_signature_from_query,
-    verify_webhook_auth,
-)
-
 if TYPE_CHECKING:
-    # The generated module builds the error classes dynamically, which type checkers cannot
-    # follow; `_errors.pyi` declares the same classes (a test keeps the two in step).
+    # The generated module annotates parameters but not record fields, and builds enum
+    # variants and error classes at runtime, which type checkers cannot follow; `_api.pyi`
+    # (written by bindings/python/stubgen.py from this very runtime, a test keeps it current)
+    # and `_errors.pyi` declare the same names with their fields and Python docstrings.
+    from ._api import (
+        Action,
+        AmountRule,
+        CardSummary,
+        ClientConfig,
+        ClientProtocol,
+        CreateMandate,
+        Environment,
+        ErrorField,
+        ErrorInfo,
+        InternalError,
+        Mandate,
+        MandateDetails,
+        MandateExecution,
+        MandateExecutionResult,
+        MandateFrequency,
+        MandateState,
+        OrderMandate,
+        OrderState,
+        OrderStatus,
+        PaymentVerdict,
+        Refund,
+        RefundRequest,
+        SdkPayload,
+        SdkPayloadDetails,
+        Session,
+        SessionRequest,
+        SignatureVerdict,
+        TxnDetail,
+        Violation,
+        WebhookEvent,
+        WebhookEventName,
+        WireCall,
+        amounts_equal,
+        check_order_payment,
+        check_payment,
+        execute_mandate_call,
+        find_refund,
+        mandate_status_call,
+        order_status_api_version,
+        parse_mandate_execution_response,
+        parse_mandate_response,
+        parse_order_status_response,
+        parse_refund_response,
+        parse_session_request,
+        parse_session_response,
+        parse_webhook,
+        prepare_for_exit,
+        refund_api_version,
+        refund_call,
+        revoke_mandate_call,
+        routing_id,
+        sdk_version,
+        session_request_to_json,
+        validate,
+        validate_mandate_execution,
+        validate_mandate_lookup,
+        validate_refund,
+        validate_session_json,
+        verify_return_url_signature,
+        verify_return_url_signature_from_query,
+        verify_webhook_auth,
+    )
     from ._errors import HyperCheckoutError as HyperCheckoutError
-
-    # Likewise `Action`'s variants (`_action.pyi`), so `action=hc.Action.PAYMENT_PAGE()` checks.
-    from ._action import Action as Action
 else:
+    from ._native.hypercheckout import (
+        Action,
+        AmountRule,
+        CardSummary,
+        ClientConfig,
+        ClientProtocol,
+        CreateMandate,
+        Environment,
+        ErrorField,
+        ErrorInfo,
+        InternalError,
+        Mandate,
+        MandateDetails,
+        MandateExecution,
+        MandateExecutionResult,
+        MandateFrequency,
+        MandateState,
+        OrderMandate,
+        OrderState,
+        OrderStatus,
+        PaymentVerdict,
+        Refund,
+        RefundRequest,
+        SdkPayload,
+        SdkPayloadDetails,
+        Session,
+        SessionRequest,
+        SignatureVerdict,
+        TxnDetail,
+        Violation,
+        WebhookEvent,
+        WebhookEventName,
+        WireCall,
+        amounts_equal,
+        check_order_payment,
+        check_payment,
+        execute_mandate_call,
+        find_refund,
+        mandate_status_call,
+        order_status_api_version,
+        parse_mandate_execution_response,
+        parse_mandate_response,
+        parse_order_status_response,
+        parse_refund_response,
+        parse_session_request,
+        parse_session_response,
+        parse_webhook,
+        prepare_for_exit,
+        refund_api_version,
+        refund_call,
+        revoke_mandate_call,
+        routing_id,
+        sdk_version,
+        session_request_to_json,
+        validate,
+        validate_mandate_execution,
+        validate_mandate_lookup,
+        validate_refund,
+        validate_session_json,
+        verify_return_url_signature,
+        verify_return_url_signature_from_query,
+        verify_webhook_auth,
+    )
+
     HyperCheckoutError = _native.HyperCheckoutError
-    Action = _native.Action
 
 __version__: str = sdk_version()
 
@@ -123,12 +204,17 @@ __all__ = [
     "HyperCheckoutError",
     "InternalError",
     "Mandate",
+    "MandateDetails",
+    "MandateExecution",
+    "MandateExecutionResult",
     "MandateFrequency",
+    "MandateState",
     "OrderMandate",
     "OrderState",
     "OrderStatus",
     "PaymentVerdict",
     "Refund",
+    "RefundRequest",
     "SdkPayload",
     "SdkPayloadDetails",
     "Session",
@@ -138,19 +224,32 @@ __all__ = [
     "Violation",
     "WebhookEvent",
     "WebhookEventName",
+    "WireCall",
     "amounts_equal",
     "check_order_payment",
     "check_payment",
+    "execute_mandate_call",
+    "find_refund",
+    "mandate_status_call",
     "order_status_api_version",
+    "parse_mandate_execution_response",
+    "parse_mandate_response",
     "parse_order_status_response",
+    "parse_refund_response",
     "parse_session_request",
     "parse_session_response",
     "parse_webhook",
     "prepare_for_exit",
+    "refund_api_version",
+    "refund_call",
+    "revoke_mandate_call",
     "routing_id",
     "sdk_version",
     "session_request_to_json",
     "validate",
+    "validate_mandate_execution",
+    "validate_mandate_lookup",
+    "validate_refund",
     "validate_session_json",
     "verify_return_url_signature",
     "verify_return_url_signature_from_query",
@@ -173,6 +272,7 @@ _FAST_FFI: bool = _fastffi.install(_native)
 # amounts, redacted reprs, `status == OrderState.CHARGED`. False: the generated module
 # changed shape; tests/test_idioms.py fails loudly then.
 _IDIOMS: bool = _idioms.install(_native)
+_docs.install(_native, _idioms.data_enums(_native))
 
 _base = _native.HyperCheckoutError
 _base.__doc__ = (

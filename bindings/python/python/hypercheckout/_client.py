@@ -14,9 +14,20 @@ from __future__ import annotations
 import asyncio
 import warnings
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import TYPE_CHECKING, Any, Optional, Type
 
 from ._native import hypercheckout as _native
+
+if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
+    from ._api import (
+        ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
+        RefundRequest, Session, SessionRequest,
+    )
+else:  # the same classes at runtime (pdoc and typing.get_type_hints resolve these)
+    from ._native.hypercheckout import (
+        ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
+        RefundRequest, Session, SessionRequest,
+    )
 
 _NativeClient = _native.Client
 
@@ -68,7 +79,7 @@ class Client:
 
     __slots__ = ("_native", "_merchant_id", "_base_url", "__weakref__")
 
-    def __init__(self, config: _native.ClientConfig) -> None:
+    def __init__(self, config: ClientConfig) -> None:
         """Checks ``config`` and prepares the connection pool; raises
         ``HyperCheckoutError.Configuration`` for an unusable configuration."""
         _check_config_text(config)
@@ -84,7 +95,7 @@ class Client:
 
     # --- sessions ---------------------------------------------------------------------
 
-    def create_session(self, request: _native.SessionRequest) -> _native.Session:
+    def create_session(self, request: SessionRequest) -> Session:
         """Validates ``request`` and creates the session (``POST /session``), blocking.
 
         Every documented rule is checked first: an invalid request raises
@@ -96,7 +107,7 @@ class Client:
         _refuse_in_event_loop("create_session")
         return self._live().create_session_blocking(request)  # type: ignore[no-any-return]
 
-    async def create_session_async(self, request: _native.SessionRequest) -> _native.Session:
+    async def create_session_async(self, request: SessionRequest) -> Session:
         """The coroutine form of ``create_session``, for asyncio: the call runs on the SDK's
         own I/O threads and never blocks the event loop. Cancelling the task cancels the
         call."""
@@ -104,7 +115,7 @@ class Client:
 
     # --- orders -----------------------------------------------------------------------
 
-    def get_order_status(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
         """The Order Status API (``GET /orders/{order_id}``), blocking: the authoritative word
         on whether an order is paid (the redirect and webhooks only tell you to ask).
 
@@ -116,13 +127,68 @@ class Client:
         _refuse_in_event_loop("get_order_status")
         return self._live().get_order_status_blocking(order_id, routing_id)  # type: ignore[no-any-return]
 
-    async def get_order_status_async(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    async def get_order_status_async(self, order_id: str, routing_id: str) -> OrderStatus:
         """The coroutine form of ``get_order_status``."""
         return await self._live().get_order_status(order_id, routing_id)  # type: ignore[no-any-return]
 
+    # --- refunds ----------------------------------------------------------------------
+
+    def create_refund(self, request: RefundRequest) -> OrderStatus:
+        """Refunds a charged order (``POST /orders/{order_id}/refunds``), blocking; returns
+        the order with its ``refunds``. A new refund is usually ``PENDING`` and settles later
+        (the ``ORDER_REFUNDED`` webhook, or ``get_order_status``).
+
+        ``request.unique_request_id`` makes the call safe to repeat: a retry after a lost
+        answer never refunds twice, and the refund it finds is returned as success. Juspay's
+        refusals (``invalid.amount.exceeded``, ``duplicate.call`` for a different refund)
+        raise ``HyperCheckoutError.InvalidRequest`` with its ``error_code``; an unknown order
+        raises ``NotFound``; a broken rule raises ``Validation`` and nothing is sent.
+        """
+        _refuse_in_event_loop("create_refund")
+        return self._live().create_refund_blocking(request)  # type: ignore[no-any-return]
+
+    async def create_refund_async(self, request: RefundRequest) -> OrderStatus:
+        """The coroutine form of ``create_refund``."""
+        return await self._live().create_refund(request)  # type: ignore[no-any-return]
+
+    # --- mandates ----------------------------------------------------------------------
+
+    def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The mandate's status, limits and dates (``POST /mandates/{mandate_id}``,
+        ``command=check_status``), blocking. ``routing_id`` is the ``x-routing-id`` (Juspay
+        recommends the customer id), required as for ``get_order_status``."""
+        _refuse_in_event_loop("get_mandate")
+        return self._live().get_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    async def get_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The coroutine form of ``get_mandate``."""
+        return await self._live().get_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """Revokes a mandate (``command=revoke``), blocking; returns it, status ``REVOKED``.
+        Safe to repeat: a mandate revoked already (an earlier attempt, or the customer) is
+        returned as success."""
+        _refuse_in_event_loop("revoke_mandate")
+        return self._live().revoke_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    async def revoke_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+        """The coroutine form of ``revoke_mandate``."""
+        return await self._live().revoke_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+
+    def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+        """Debits an active mandate under a new order id (``POST /txns``), blocking.
+        Validated first. Safe to repeat with the same ``order_id``: the existing debit's
+        result is returned instead of Juspay's ``DUPLICATE_ORDER_ID``."""
+        _refuse_in_event_loop("execute_mandate")
+        return self._live().execute_mandate_blocking(execution)  # type: ignore[no-any-return]
+
+    async def execute_mandate_async(self, execution: MandateExecution) -> MandateExecutionResult:
+        """The coroutine form of ``execute_mandate``."""
+        return await self._live().execute_mandate(execution)  # type: ignore[no-any-return]
+
     # --- deprecated 0.1 names -----------------------------------------------------------
 
-    def create_session_blocking(self, request: _native.SessionRequest) -> _native.Session:
+    def create_session_blocking(self, request: SessionRequest) -> Session:
         """Deprecated since 0.2: use ``create_session`` (the same blocking call)."""
         warnings.warn(
             "Client.create_session_blocking() is deprecated: use Client.create_session()",
@@ -131,7 +197,7 @@ class Client:
         )
         return self.create_session(request)
 
-    def get_order_status_blocking(self, order_id: str, routing_id: str) -> _native.OrderStatus:
+    def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
         """Deprecated since 0.2: use ``get_order_status`` (the same blocking call)."""
         warnings.warn(
             "Client.get_order_status_blocking() is deprecated: use Client.get_order_status()",

@@ -3,7 +3,7 @@
 # `HyperCheckoutError` (core/src/error.rs) by tests/test_api.py::test_error_stub_matches_runtime.
 from typing import List, Optional
 
-from ._native.hypercheckout import ErrorInfo, Violation
+from ._api import ErrorInfo, Violation
 
 class HyperCheckoutError(Exception):
     """Every failure the client reports; catch a kind or this base."""

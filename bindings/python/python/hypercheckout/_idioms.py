@@ -28,6 +28,7 @@ import dataclasses
 import decimal
 import enum
 import inspect
+import re
 import typing
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Tuple
@@ -107,9 +108,36 @@ def _checker(hint: Any) -> _Check:
         return lambda v: (isinstance(v, int) and not isinstance(v, bool), v)
     if hint is float:
         return lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool), v)
+    if isinstance(hint, type) and _is_data_enum(hint):
+
+        def variant(v: Any) -> Tuple[bool, Any]:
+            if isinstance(v, hint):
+                return True, v
+            # `action=Action.QUICK_PAY`: the bare name of a data-less variant is its value.
+            if isinstance(v, type) and issubclass(v, hint) and v is not hint and not _init_params(v):
+                return True, v()
+            return False, v
+
+        return variant
     if isinstance(hint, type):
         return lambda v: (isinstance(v, hint), v)
     return lambda v: (True, v)  # an annotation this layer does not understand: Rust checks
+
+
+def _exact_types(hint: Any) -> frozenset:
+    """Types whose values pass unchanged (the constructor's fast path): ``str`` for ``str``,
+    ``{str, NoneType}`` for ``Optional[str]``, the class for a record or plain enum. Empty when
+    a value needs a deeper look (lists, dicts, enums with data)."""
+    args = typing.get_args(hint) if typing.get_origin(hint) is typing.Union else (hint,)
+    out = set()
+    for arg in args:
+        if arg is type(None) or arg in (str, bool, int, float):
+            out.add(arg)
+        elif isinstance(arg, type) and not _is_data_enum(arg) and typing.get_origin(arg) is None:
+            out.add(arg)
+        else:
+            return frozenset()
+    return frozenset(out)
 
 
 def _amount_checker(optional: bool) -> _Check:
@@ -123,6 +151,21 @@ def _amount_checker(optional: bool) -> _Check:
         return False, v
 
     return amount
+
+
+def _is_data_enum(cls: type) -> bool:
+    return any(
+        isinstance(v, type) and issubclass(v, cls) and v is not cls and k.isupper()
+        for k, v in vars(cls).items()
+    )
+
+
+def _data_enum_of(hint: Any) -> Any:
+    """The enum with data a field holds (``Optional[Action]`` -> ``Action``), or None."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_args(hint) else [hint]
+    if len(args) == 1 and isinstance(args[0], type) and _is_data_enum(args[0]):
+        return args[0]
+    return None
 
 
 def _record_classes(native: ModuleType) -> List[type]:
@@ -173,8 +216,10 @@ def _redacted_repr(cls: type, names: List[str]) -> Callable[[Any], str]:
     return __repr__
 
 
-def _honest_dataclass(cls: type, params: List[inspect.Parameter], hints: Dict[str, Any]) -> None:
-    annotations = {p.name: hints.get(p.name, Any) for p in params}
+def _honest_dataclass(cls: type, params: List[inspect.Parameter]) -> None:
+    # The generated annotation text ("typing.Optional[str]"), as a dataclass written with
+    # `from __future__ import annotations` has it; stubgen.py copies it into _api.pyi.
+    annotations = {p.name: p.annotation for p in params}
     cls.__annotations__ = annotations
     # init/eq stay the generated ones; this only records the fields (and __match_args__).
     dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
@@ -185,6 +230,7 @@ def _honest_dataclass(cls: type, params: List[inspect.Parameter], hints: Dict[st
 def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, Any], default: Any) -> None:
     generated = cls.__init__
     checks: Dict[str, Tuple[_Check, str]] = {}
+    exact: Dict[str, frozenset] = {}
     shown: List[inspect.Parameter] = []
     for p in params:
         hint = hints.get(p.name, Any)
@@ -199,7 +245,12 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
             )
         else:
             checks[p.name] = (_checker(hint), _describe(hint))
+            exact[p.name] = _exact_types(hint)
             annotation = p.annotation
+            holds = _data_enum_of(hint)
+            if holds is not None:  # a data-less variant may be given by its bare name
+                name = holds.__name__
+                annotation = f"typing.Union[{name}, typing.Type[{name}]" + (", None]" if optional else "]")
         value = p.default
         if value is default:  # the generated sentinel: show what it stands for
             value = {} if typing.get_origin(hint) in (dict, Dict) else []
@@ -211,6 +262,8 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
             raise TypeError(f"{owner}() takes keyword arguments only (got {len(args)} positional)")
         wrong = []
         for name, value in kwargs.items():
+            if type(value) in exact.get(name, ()):
+                continue  # the common case: exactly the declared type
             entry = checks.get(name)
             if entry is None:
                 continue  # the generated __init__ names unknown arguments
@@ -229,6 +282,7 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
     )
     __init__.__doc__ = f"Builds a {owner}; every argument is type-checked here, by name."
     __init__.__qualname__ = f"{owner}.__init__"
+    __init__.__module__ = cls.__module__  # where pdoc resolves the annotation text
     cls.__init__ = __init__  # type: ignore[misc]
 
 
@@ -246,6 +300,25 @@ def _unit_variant_eq(enum_cls: type, unit: frozenset) -> Tuple[Callable[..., Any
     return __eq__, __hash__
 
 
+def _function_signatures(native: ModuleType, default: Any) -> None:
+    """help() showed ``= <object object at 0x...>`` for arguments the generated function
+    defaults itself (``expected_currency``); show the value it stands for."""
+    for name in getattr(native, "__all__", []):
+        func = getattr(native, name, None)
+        if not inspect.isfunction(func):
+            continue
+        sig = inspect.signature(func)
+        if not any(p.default is default for p in sig.parameters.values()):
+            continue
+        params = []
+        for p in sig.parameters.values():
+            if p.default is default:
+                match = re.fullmatch(r"typing\.Union\[object, (.*)\]", str(p.annotation))
+                p = p.replace(default=None, annotation=match.group(1) if match else p.annotation)
+            params.append(p)
+        func.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+
+
 def install(native: ModuleType) -> bool:
     default = getattr(native, "_DEFAULT", None)
     records = _record_classes(native)
@@ -253,12 +326,13 @@ def install(native: ModuleType) -> bool:
     if default is None or not records or not enums:
         return False
     namespace = vars(native)
+    _function_signatures(native, default)
     for cls in records:
         params = _init_params(cls)
         if not params or any(p.kind is not inspect.Parameter.KEYWORD_ONLY for p in params):
             return False
         hints = typing.get_type_hints(cls.__init__, globalns=namespace)
-        _honest_dataclass(cls, params, hints)
+        _honest_dataclass(cls, params)
         _checked_init(cls, params, hints, default)
         names = [p.name for p in params]
         setattr(cls, "__repr__", _redacted_repr(cls, names))
@@ -278,8 +352,7 @@ def install(native: ModuleType) -> bool:
                 setattr(variant, "__eq__", eq)
                 setattr(variant, "__hash__", hash_)
                 continue
-            hints = typing.get_type_hints(variant.__init__, globalns=namespace)
-            _honest_dataclass(variant, params, hints)
+            _honest_dataclass(variant, params)
             names = [p.name for p in params]
             setattr(variant, "__repr__", _redacted_repr(variant, names))
             setattr(variant, "__str__", _redacted_repr(variant, names))

@@ -2,8 +2,10 @@
 // API, and handle the typed errors.
 //
 // Usage: MainKt [BASE_URL]
-//   BASE_URL defaults to $HYPERCHECKOUT_BASE_URL; without either, Juspay's sandbox is used.
-//   Credentials: $HYPERCHECKOUT_MERCHANT_ID / $HYPERCHECKOUT_API_KEY (default: the emulator's).
+//   With JUSPAY_MERCHANT_ID and JUSPAY_API_KEY set (as for the CLI): Juspay's sandbox, or
+//   BASE_URL / JUSPAY_BASE_URL. Without them: the local emulator at BASE_URL / JUSPAY_BASE_URL,
+//   else one started from $HYPERCHECKOUT_EMULATOR (default target/debug/hypercheckout-emulator),
+//   with the emulator's credentials. Never the real sandbox with made-up keys.
 package dev.hypercheckout.example
 
 import dev.hypercheckout.Client
@@ -21,15 +23,8 @@ import kotlin.system.exitProcess
 fun main(args: Array<String>) {
     // Once at start-up: exiting the JVM with coroutine calls in flight stays safe.
     HyperCheckoutExit.install()
-    val baseUrl = args.firstOrNull() ?: System.getenv("HYPERCHECKOUT_BASE_URL")
-    val config = ClientConfig(
-        merchantId = System.getenv("HYPERCHECKOUT_MERCHANT_ID") ?: "emulator_merchant",
-        apiKey = System.getenv("HYPERCHECKOUT_API_KEY") ?: "emulator_api_key",
-        environment = Environment.SANDBOX,
-        baseUrl = baseUrl,
-        timeoutMs = 10_000uL,
-    )
-    println("hypercheckout ${sdkVersion()} -> ${baseUrl ?: "Juspay sandbox"}")
+    val (config, emulator) = configFromEnvironment(args.firstOrNull())
+    println("hypercheckout ${sdkVersion()} -> ${config.baseUrl ?: "Juspay sandbox"}")
 
     val stamp = System.currentTimeMillis().toString(36)
     val request = SessionRequest(
@@ -70,13 +65,38 @@ fun main(args: Array<String>) {
                     println("Juspay rejected it: ${e.errorCode} ${e.errorMessage} ${e.errorInfo?.developerMessage ?: ""}")
                 is HyperCheckoutException.RateLimited -> println("slow down; retry after ${e.retryAfterSeconds} s")
                 is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection, is HyperCheckoutException.Server ->
-                    println("temporary failure, try again later: ${e.message}")
-                else -> println("failed: ${e.javaClass.simpleName}: ${e.message}")
+                    println("temporary failure, try again later: $e")
+                else -> println("failed: $e")
             }
             false
         }
     }
+    emulator?.destroy()
     if (!ok) exitProcess(1)
+}
+
+/**
+ * The client configuration from the same environment variables as the CLI, and the emulator
+ * process this example started, if it started one.
+ */
+internal fun configFromEnvironment(baseUrlArgument: String?): Pair<ClientConfig, Process?> {
+    val merchantId = System.getenv("JUSPAY_MERCHANT_ID")
+    val apiKey = System.getenv("JUSPAY_API_KEY")
+    val baseUrl = baseUrlArgument ?: System.getenv("JUSPAY_BASE_URL")
+    if (merchantId != null && apiKey != null) {
+        return ClientConfig(merchantId = merchantId, apiKey = apiKey, environment = Environment.SANDBOX, baseUrl = baseUrl, timeoutMs = 10_000uL) to null
+    }
+    require(merchantId == null && apiKey == null) { "set both JUSPAY_MERCHANT_ID and JUSPAY_API_KEY, or neither to use the local emulator" }
+    var process: Process? = null
+    val url = baseUrl ?: run {
+        val binary = System.getenv("HYPERCHECKOUT_EMULATOR") ?: "target/debug/hypercheckout-emulator"
+        check(java.io.File(binary).canExecute()) { "no credentials and no emulator at $binary: run `cargo build -p hypercheckout-emulator`, or set JUSPAY_MERCHANT_ID and JUSPAY_API_KEY" }
+        process = ProcessBuilder(binary, "--port", "0").redirectError(ProcessBuilder.Redirect.DISCARD).start()
+        val line = process!!.inputStream.bufferedReader().readLine() ?: error("the emulator exited")
+        Regex("""http://\S+""").find(line)?.value ?: error("unexpected emulator output: $line")
+    }
+    System.err.println("no JUSPAY_MERCHANT_ID/JUSPAY_API_KEY: using the local emulator at $url (nothing is charged)")
+    return ClientConfig(merchantId = "emulator_merchant", apiKey = "emulator_api_key", environment = Environment.SANDBOX, baseUrl = url, timeoutMs = 10_000uL) to process
 }
 
 private fun show(how: String, session: Session) {

@@ -6,24 +6,21 @@ import kotlinx.coroutines.future.future
 import java.util.concurrent.CompletableFuture
 
 /**
- * Entry points for Java (and other non-Kotlin JVM languages). Using any of them registers the
- * exit-safety shutdown hook ([HyperCheckoutExit]). The generated top-level
- * functions (`validate`, `parseSessionRequest`, `sessionRequestToJson`, `routingId`,
- * `parseSessionResponse`, `sdkVersion`) are static methods of `HypercheckoutKt`.
+ * Static helpers for Java (and other non-Kotlin JVM languages) where the generated Kotlin API
+ * uses what Java cannot call: Kotlin's unsigned types (`ULong` timeouts, `UShort` HTTP
+ * statuses) and default arguments. They only adapt types; every rule, default and behaviour
+ * lives in the Rust core. Using any of them registers the exit-safety shutdown hook
+ * ([HyperCheckoutExit]).
  *
- * The generated Kotlin API uses Kotlin's unsigned types (`ULong` timeouts, `UShort` HTTP
- * statuses) and default arguments, which Java cannot call or read directly. These helpers
- * only adapt types; every rule, default and behaviour lives in the Rust core.
+ * The Java API is: [HyperCheckoutClient] (blocking calls with checked exceptions and
+ * `CompletableFuture` forms), the builders ([ClientConfigBuilder], [SessionRequestBuilder],
+ * [MandateBuilder]), [HyperCheckoutErrors] (the fields every error kind shares), these
+ * helpers, and the generated top-level functions as static methods of `HypercheckoutKt`
+ * (`HypercheckoutKt.validate(request)`, `HypercheckoutKt.verifyReturnUrlSignature(params, key)`).
  *
  * ```java
- * ClientConfig config = HyperCheckoutJava.clientConfig("merchant_id", "api_key", Environment.SANDBOX);
- * try (Client client = new Client(config)) {
- *     SessionRequest request = HyperCheckoutJava.sessionRequest("order-1", "1.00", "customer-1", "client_id");
- *     request.setReturnUrl("https://shop.merchant.com/return");
- *     Session session = client.createSessionBlocking(request);
- * } catch (HyperCheckoutException.Authentication e) {
- *     Integer status = HyperCheckoutJava.httpStatus(e);
- * }
+ * PaymentVerdict verdict = HyperCheckoutJava.checkPayment(params, responseKey, order, "order-1", "100.00");
+ * Session session = HyperCheckoutJava.parseSessionResponse(200, headers, body);
  * ```
  */
 object HyperCheckoutJava {
@@ -87,22 +84,74 @@ object HyperCheckoutJava {
     fun getOrderStatusAsync(client: Client, orderId: String, routingId: String): CompletableFuture<OrderStatus> =
         GlobalScope.future { client.getOrderStatus(orderId, routingId) }
 
-    /** The HTTP status of an error that came from an HTTP answer, else `null`. */
+    /** The HTTP status of an error that came from an HTTP answer, else `null` (see [HyperCheckoutErrors]). */
     @JvmStatic
-    fun httpStatus(error: HyperCheckoutException): Int? = when (error) {
-        is HyperCheckoutException.Authentication -> error.httpStatus.toInt()
-        is HyperCheckoutException.InvalidRequest -> error.httpStatus.toInt()
-        is HyperCheckoutException.NotFound -> error.httpStatus.toInt()
-        is HyperCheckoutException.RateLimited -> error.httpStatus.toInt()
-        is HyperCheckoutException.Server -> error.httpStatus.toInt()
-        is HyperCheckoutException.UnexpectedResponse -> error.httpStatus.toInt()
-        else -> null
-    }
+    fun httpStatus(error: HyperCheckoutException): Int? = HyperCheckoutErrors.httpStatus(error)
 
     /** The server's `Retry-After` in seconds, for a [HyperCheckoutException.RateLimited] that carried one. */
     @JvmStatic
-    fun retryAfterSeconds(error: HyperCheckoutException): Long? =
-        (error as? HyperCheckoutException.RateLimited)?.retryAfterSeconds?.toLong()
+    fun retryAfterSeconds(error: HyperCheckoutException): Long? = HyperCheckoutErrors.retryAfterSeconds(error)
+
+    /** [ClientConfig.connectTimeoutMs] as a `long` (Java cannot read Kotlin's `ULong`). */
+    @JvmStatic
+    fun connectTimeoutMs(config: ClientConfig): Long = config.connectTimeoutMs.toLong()
+
+    /** [ClientConfig.timeoutMs] as a `long`. */
+    @JvmStatic
+    fun timeoutMs(config: ClientConfig): Long = config.timeoutMs.toLong()
+
+    /** [ClientConfig.overallTimeoutMs] as a `long`. */
+    @JvmStatic
+    fun overallTimeoutMs(config: ClientConfig): Long = config.overallTimeoutMs.toLong()
+
+    /** [ClientConfig.maxRetries] as an `int`. */
+    @JvmStatic
+    fun maxRetries(config: ClientConfig): Int = config.maxRetries.toInt()
+
+    /**
+     * [dev.hypercheckout.parseSessionResponse] with an `int` status (Java cannot pass Kotlin's
+     * `UShort`): a [Session] for 2xx, else the matching [HyperCheckoutException].
+     */
+    @JvmStatic
+    @Throws(HyperCheckoutException::class)
+    fun parseSessionResponse(httpStatus: Int, headers: Map<String, String>, body: String): Session =
+        dev.hypercheckout.parseSessionResponse(status(httpStatus), headers, body)
+
+    /** [dev.hypercheckout.parseOrderStatusResponse] with an `int` status. */
+    @JvmStatic
+    @Throws(HyperCheckoutException::class)
+    fun parseOrderStatusResponse(httpStatus: Int, headers: Map<String, String>, body: String): OrderStatus =
+        dev.hypercheckout.parseOrderStatusResponse(status(httpStatus), headers, body)
+
+    /**
+     * [dev.hypercheckout.checkPayment] with the optional currency as an overload (Java has no
+     * default arguments): `checkPayment(params, responseKey, order, orderId, amount)`.
+     */
+    @JvmStatic
+    @JvmOverloads
+    fun checkPayment(
+        redirectParams: Map<String, String>,
+        responseKey: String,
+        orderStatus: OrderStatus,
+        expectedOrderId: String,
+        expectedAmount: String,
+        expectedCurrency: String? = null,
+    ): PaymentVerdict = dev.hypercheckout.checkPayment(redirectParams, responseKey, orderStatus, expectedOrderId, expectedAmount, expectedCurrency)
+
+    /** [dev.hypercheckout.checkOrderPayment] with the optional currency as an overload. */
+    @JvmStatic
+    @JvmOverloads
+    fun checkOrderPayment(
+        orderStatus: OrderStatus,
+        expectedOrderId: String,
+        expectedAmount: String,
+        expectedCurrency: String? = null,
+    ): PaymentVerdict = dev.hypercheckout.checkOrderPayment(orderStatus, expectedOrderId, expectedAmount, expectedCurrency)
+
+    private fun status(httpStatus: Int): UShort {
+        require(httpStatus in 0..65535) { "httpStatus must be 0..65535 (got $httpStatus)" }
+        return httpStatus.toUShort()
+    }
 
     private fun nonNegative(value: Long, name: String): Long {
         require(value >= 0) { "$name must not be negative" }

@@ -1,0 +1,80 @@
+package dev.hypercheckout
+
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.future.future
+import java.util.concurrent.CompletableFuture
+
+/**
+ * The client for Java: blocking calls with the checked [HyperCheckoutException] declared,
+ * [CompletableFuture] forms for asynchronous code, and none of uniffi's plumbing
+ * (`NoHandle` constructors, `uniffiCloneHandle`, `destroy`) in its API. Kotlin code uses
+ * [Client] directly (suspend functions, named arguments); both share the same core.
+ *
+ * ```java
+ * ClientConfig config = new ClientConfigBuilder("merchant_id", "api_key", Environment.SANDBOX).build();
+ * try (HyperCheckoutClient client = new HyperCheckoutClient(config)) {
+ *     Session session = client.createSession(request);
+ *     OrderStatus order = client.getOrderStatus(session.getOrderId(), session.getRoutingId());
+ * } catch (HyperCheckoutException.Configuration e) {
+ *     System.err.println(e);                      // the core's sentence: "invalid configuration: ..."
+ * } catch (HyperCheckoutException e) {
+ *     System.err.println(HyperCheckoutErrors.description(e));
+ * }
+ * ```
+ *
+ * Thread-safe and meant to be shared (one connection pool); close it when done. The blocking
+ * calls must not run inside a coroutine or other async runtime thread (the core refuses with
+ * a `Configuration` error rather than deadlock). Creating one registers the exit-safety
+ * shutdown hook ([HyperCheckoutExit]).
+ *
+ * @constructor Checks [config] and creates the client; throws
+ * [HyperCheckoutException.Configuration] when the core refuses the configuration (empty
+ * merchant id or key, bad base URL, zero timeout).
+ */
+class HyperCheckoutClient @Throws(HyperCheckoutException::class) constructor(config: ClientConfig) : AutoCloseable {
+    private val client: Client
+    private val merchantId = config.merchantId
+    private val environment = config.environment
+    private val baseUrl = config.baseUrl
+
+    init {
+        HyperCheckoutExit.install()
+        client = Client(config)
+    }
+
+    /** Validates [request] and creates the session; an invalid request is never sent (`Validation`). */
+    @Throws(HyperCheckoutException::class)
+    fun createSession(request: SessionRequest): Session = client.createSessionBlocking(request)
+
+    /**
+     * [createSession] without blocking: the future fails with the [HyperCheckoutException]
+     * (wrapped in an `ExecutionException` by `get()`). Cancelling the future cancels the call.
+     */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun createSessionAsync(request: SessionRequest): CompletableFuture<Session> =
+        GlobalScope.future { client.createSession(request) }
+
+    /**
+     * The Order Status API (`GET /orders/{orderId}`), the authoritative word on whether an
+     * order is paid. [routingId] is the session's `getRoutingId()` (Juspay wants the same
+     * `x-routing-id` on every call of a customer's session).
+     */
+    @Throws(HyperCheckoutException::class)
+    fun getOrderStatus(orderId: String, routingId: String): OrderStatus = client.getOrderStatusBlocking(orderId, routingId)
+
+    /** [getOrderStatus] without blocking; cancelling the future cancels the call. */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun getOrderStatusAsync(orderId: String, routingId: String): CompletableFuture<OrderStatus> =
+        GlobalScope.future { client.getOrderStatus(orderId, routingId) }
+
+    /** The Kotlin [Client] behind this one (for its `suspend` functions); closed with this one. */
+    fun kotlinClient(): Client = client
+
+    /** Releases the connection pool; calls made afterwards fail with `IllegalStateException`. */
+    override fun close() = client.close()
+
+    /** `HyperCheckoutClient(merchantId=..., environment=..., baseUrl=...)`: never the API key. */
+    override fun toString(): String =
+        "HyperCheckoutClient(merchantId=$merchantId, environment=$environment" + (baseUrl?.let { ", baseUrl=$it" } ?: "") + ")"
+}
