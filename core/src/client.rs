@@ -1,6 +1,7 @@
 //! The HTTP client: one connection pool per `Client`, async and blocking entry points, the
 //! retry loop and the deadline.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -68,9 +69,8 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result = runtime::run(async move { inner.create_session(request).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.create_session(request).await })
+            .await
     }
 
     /// The blocking form of `create_session`, for threads that are not async. Must not be
@@ -80,8 +80,7 @@ impl Client {
         &self,
         request: SessionRequest,
     ) -> Result<Session, HyperCheckoutError> {
-        let result = runtime::block_on("create_session", self.inner.create_session(request));
-        self.inner.scrubbed(result)
+        self.call_blocking("create_session", self.inner.create_session(request))
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -96,10 +95,8 @@ impl Client {
         order_id: String,
         routing_id: String,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result =
-            runtime::run(async move { inner.get_order_status(&order_id, &routing_id).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.get_order_status(&order_id, &routing_id).await })
+            .await
     }
 
     /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
@@ -109,11 +106,10 @@ impl Client {
         order_id: String,
         routing_id: String,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let result = runtime::block_on(
+        self.call_blocking(
             "get_order_status",
             self.inner.get_order_status(&order_id, &routing_id),
-        );
-        self.inner.scrubbed(result)
+        )
     }
 
     /// The Refund Order API: `POST /orders/{order_id}/refunds` (form-encoded, `version`
@@ -132,9 +128,8 @@ impl Client {
         &self,
         request: RefundRequest,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result = runtime::run(async move { inner.create_refund(&request).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.create_refund(&request).await })
+            .await
     }
 
     /// The blocking form of `create_refund`; not for use inside an async runtime.
@@ -142,8 +137,7 @@ impl Client {
         &self,
         request: RefundRequest,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        let result = runtime::block_on("create_refund", self.inner.create_refund(&request));
-        self.inner.scrubbed(result)
+        self.call_blocking("create_refund", self.inner.create_refund(&request))
     }
 
     /// The Mandate Status Check API: `POST /mandates/{mandate_id}` with
@@ -154,10 +148,8 @@ impl Client {
         mandate_id: String,
         routing_id: String,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result =
-            runtime::run(async move { inner.get_mandate(&mandate_id, &routing_id).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.get_mandate(&mandate_id, &routing_id).await })
+            .await
     }
 
     /// The blocking form of `get_mandate`; not for use inside an async runtime.
@@ -166,11 +158,10 @@ impl Client {
         mandate_id: String,
         routing_id: String,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        let result = runtime::block_on(
+        self.call_blocking(
             "get_mandate",
             self.inner.get_mandate(&mandate_id, &routing_id),
-        );
-        self.inner.scrubbed(result)
+        )
     }
 
     /// The Revoke Mandate API: `POST /mandates/{mandate_id}` with `command=revoke`. Returns
@@ -182,10 +173,8 @@ impl Client {
         mandate_id: String,
         routing_id: String,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result =
-            runtime::run(async move { inner.revoke_mandate(&mandate_id, &routing_id).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.revoke_mandate(&mandate_id, &routing_id).await })
+            .await
     }
 
     /// The blocking form of `revoke_mandate`; not for use inside an async runtime.
@@ -194,11 +183,10 @@ impl Client {
         mandate_id: String,
         routing_id: String,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        let result = runtime::block_on(
+        self.call_blocking(
             "revoke_mandate",
             self.inner.revoke_mandate(&mandate_id, &routing_id),
-        );
-        self.inner.scrubbed(result)
+        )
     }
 
     /// The Mandate Execution API: `POST /txns`, a debit on an active mandate under a new
@@ -209,9 +197,8 @@ impl Client {
         &self,
         execution: MandateExecution,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
-        let inner = Arc::clone(&self.inner);
-        let result = runtime::run(async move { inner.execute_mandate(&execution).await }).await;
-        self.inner.scrubbed(result)
+        self.call(|inner| async move { inner.execute_mandate(&execution).await })
+            .await
     }
 
     /// The blocking form of `execute_mandate`; not for use inside an async runtime.
@@ -219,8 +206,30 @@ impl Client {
         &self,
         execution: MandateExecution,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
-        let result = runtime::block_on("execute_mandate", self.inner.execute_mandate(&execution));
+        self.call_blocking("execute_mandate", self.inner.execute_mandate(&execution))
+    }
+}
+
+impl Client {
+    /// Every async entry point: `work` gets its own handle on the client and runs on the
+    /// shared runtime (`runtime::run`: cancellable, exit-guarded, panic-free); no echo of the
+    /// API key leaves in its error.
+    async fn call<T, F>(&self, work: impl FnOnce(Arc<Inner>) -> F) -> Result<T, HyperCheckoutError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, HyperCheckoutError>> + Send + 'static,
+    {
+        let result = runtime::run(work(Arc::clone(&self.inner))).await;
         self.inner.scrubbed(result)
+    }
+
+    /// Every blocking entry point (`runtime::block_on`; `method` names the async form).
+    fn call_blocking<T>(
+        &self,
+        method: &str,
+        work: impl Future<Output = Result<T, HyperCheckoutError>>,
+    ) -> Result<T, HyperCheckoutError> {
+        self.inner.scrubbed(runtime::block_on(method, work))
     }
 }
 
