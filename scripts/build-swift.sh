@@ -55,6 +55,13 @@ for f in HyperCheckout.swift HyperCheckoutFFI.h HyperCheckoutFFI.modulemap; do
   [ -s "$tmp/$f" ] || die "uniffi-bindgen did not write $f (check uniffi.toml [crates.hypercheckout.bindings.swift])"
 done
 
+# uniffi copies Rust doc comments into /** ... */ blocks, and Swift nests block comments: a
+# `/*` in a doc comment comments out the rest of the generated file, and swiftc then reports
+# missing types far away. Name the Rust line instead (docs/STYLE: never `/*` in a doc comment).
+if bad=$(grep -rnE '^\s*///.*/\*' "$repo/core/src" 2>/dev/null) && [ -n "$bad" ]; then
+  die "a Rust doc comment contains '/*', which breaks the generated Swift (and Kotlin): $bad"
+fi
+
 mkdir -p "$gen_swift" "$gen_ffi" "$libdir"
 install -m 0644 "$tmp/HyperCheckout.swift" "$gen_swift/HyperCheckout.swift"
 install -m 0644 "$tmp/HyperCheckoutFFI.h" "$gen_ffi/HyperCheckoutFFI.h"

@@ -98,9 +98,15 @@ for c in load("responses"):
 for c in load("order_status"):
     put("parse_order_status_response", answer(c))
     retry_after.update(v for k, v in c.get("headers", {}).items() if k.lower() == "retry-after")
-for c in load("webhooks"):
+for c in load("webhooks") + load("webhooks_refunds_mandates"):
     if "body" in c:
         put("parse_webhook", c["body"])
+for c in load("mandates"):
+    if c["kind"] == "answer":
+        put("parse_mandate_response", answer(c))
+for c in load("refunds"):
+    if c["kind"] == "answer":
+        put("parse_order_status_response", answer(c))
 for c in load("signatures"):
     query = c["query"] if "query" in c else "?" + urllib.parse.urlencode(c["params"])
     put("signature", c["response_key"] + "\n" + query)

@@ -25,10 +25,18 @@
 #   HYPERCHECKOUT_SWIFT_USE_CHROOT=1  use the chroot even if a host swift exists
 #   HYPERCHECKOUT_SWIFT_CACHE=DIR     cache directory (default ~/.cache/hypercheckout/swift-trixie)
 #   HYPERCHECKOUT_REPO=DIR            directory to bind-mount (default: git toplevel of $PWD)
+#   HYPERCHECKOUT_SWIFT_TOOL=NAME     run another tool of the toolchain instead of `swift`
+#                                     (e.g. `docc`, which the chroot's swiftlang ships in
+#                                     /usr/libexec/swift/bin; on a host: PATH, else xcrun)
 # See docs/swift-toolchain.md.
 set -euo pipefail
 
 die() { echo "swift.sh: ERROR: $*" >&2; exit 1; }
+
+tool="${HYPERCHECKOUT_SWIFT_TOOL:-swift}"
+case "$tool" in
+  *[!a-z0-9-]* | "") die "HYPERCHECKOUT_SWIFT_TOOL=$tool: a tool name (letters, digits, -) expected" ;;
+esac
 
 SCRIPT_PATH="$(readlink -f -- "${BASH_SOURCE[0]}")"
 SCRIPT_DIR="$(dirname -- "$SCRIPT_PATH")"
@@ -38,7 +46,15 @@ ROOTFS="$CACHE_DIR/rootfs"
 
 # ---------------------------------------------------------------------------------------
 # Host swift: use it directly.
-if [ "${HYPERCHECKOUT_SWIFT_USE_CHROOT:-0}" != 1 ]; then
+if [ "${HYPERCHECKOUT_SWIFT_USE_CHROOT:-0}" != 1 ] && [ "$tool" != swift ]; then
+  if type -P swift >/dev/null 2>&1 && [ "$(readlink -f -- "$(type -P swift)")" != "$SCRIPT_PATH" ] \
+     && ! readlink -f -- "$(type -P swift)" | grep -q "^$ROOTFS/"; then
+    command -v "$tool" >/dev/null 2>&1 && exec "$tool" "$@"
+    command -v xcrun >/dev/null 2>&1 && exec xcrun "$tool" "$@"
+    die "a host swift exists but $tool was not found next to it"
+  fi
+fi
+if [ "${HYPERCHECKOUT_SWIFT_USE_CHROOT:-0}" != 1 ] && [ "$tool" = swift ]; then
   while IFS= read -r p; do
     r="$(readlink -f -- "$p")" || continue
     [ "$r" = "$SCRIPT_PATH" ] && continue               # this wrapper
@@ -92,12 +108,12 @@ done < <(compgen -e)
 env_args+=(HOME=/root TMPDIR=/tmp LANG=C.UTF-8 USER=root LOGNAME=root
            PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 
-# The part that makes the mounts and runs swift. Arguments: ROOTFS REPO CWD MODE ENV... -- ARGS
+# The part that makes the mounts and runs swift. Arguments: ROOTFS REPO CWD MODE TOOL ENV... -- ARGS
 # MODE=ns: inside a private mount namespace (mounts vanish with it);
 # MODE=host: in the host namespace, the EXIT trap is what removes the mounts.
 INNER='
 set -eu
-root=$1 repo=$2 cwd=$3 mode=$4; shift 4
+root=$1 repo=$2 cwd=$3 mode=$4 tool=$5; shift 5
 envs=()
 while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
 mounted=()
@@ -125,11 +141,11 @@ mnt --bind "$repo" "$root$repo"
 if [ "$mode" = ns ]; then
   # Nothing outlives this namespace: exec so swift gets the terminal signals directly.
   trap - EXIT INT TERM HUP QUIT
-  exec chroot "$root" /usr/bin/env -i "${envs[@]}" /bin/sh -c "cd \"\$0\" && exec swift \"\$@\"" "$cwd" "$@"
+  exec chroot "$root" /usr/bin/env -i "${envs[@]}" /bin/sh -c "cd \"\$0\" && PATH=\"\$PATH:/usr/libexec/swift/bin\" exec $tool \"\$@\"" "$cwd" "$@"
 fi
 # host mode: keep this shell alive to unmount afterwards; propagate swift status.
 set +e
-chroot "$root" /usr/bin/env -i "${envs[@]}" /bin/sh -c "cd \"\$0\" && exec swift \"\$@\"" "$cwd" "$@" &
+chroot "$root" /usr/bin/env -i "${envs[@]}" /bin/sh -c "cd \"\$0\" && PATH=\"\$PATH:/usr/libexec/swift/bin\" exec $tool \"\$@\"" "$cwd" "$@" &
 child=$!
 # A background child of a non-interactive shell ignores SIGINT/SIGQUIT, so forward TERM.
 for s in INT TERM HUP QUIT; do trap "kill -s TERM $child 2>/dev/null" "$s"; done
@@ -148,7 +164,7 @@ flock -s 8
 if [ "${HYPERCHECKOUT_SWIFT_NO_UNSHARE:-0}" != 1 ] &&
    unshare --mount --propagation private -- true 2>/dev/null; then
   exec unshare --mount --propagation private -- \
-    bash -c "$INNER" inner "$ROOTFS" "$REPO" "$CWD" ns "${env_args[@]}" -- "$@"
+    bash -c "$INNER" inner "$ROOTFS" "$REPO" "$CWD" ns "$tool" "${env_args[@]}" -- "$@"
 fi
 
 # Fallback without mount namespaces: serialise runs and clear stale mounts first.
@@ -160,4 +176,4 @@ if [ -n "$stale" ]; then
   printf '%s\n' "$stale" | sed 's/^/  /' >&2
   while IFS= read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done <<< "$stale"
 fi
-exec bash -c "$INNER" inner "$ROOTFS" "$REPO" "$CWD" host "${env_args[@]}" -- "$@"
+exec bash -c "$INNER" inner "$ROOTFS" "$REPO" "$CWD" host "$tool" "${env_args[@]}" -- "$@"

@@ -3,7 +3,9 @@
 # (scripts/build-swift.sh), the emulator, provisions a Swift toolchain (scripts/swift.sh: the
 # host's swift, else a cached Debian trixie chroot built on first use), then runs
 # `swift build` and the XCTest suite in bindings/swift (including the merchant-flow tests of
-# issue 6, checked by name) and the example in examples/swift against the emulator.
+# issue 6 and the error-text / cancellation / quickstart tests of issue 12, checked by name),
+# renders the DocC reference (docc convert over the module's symbol graph) and builds and
+# runs the example in examples/swift, which depends on the root Package.swift by path.
 # Self-contained and idempotent; exits non-zero on any failure. If no
 # Swift toolchain can be provisioned it FAILS: Swift is never reported as passed untested.
 #
@@ -98,9 +100,45 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          JuspayCorpusTests.testSessionRequestsBuildValidateAndGoOutAsPublished \
          JuspayCorpusTests.testSessionAnswersExposeTheirExpiries JuspayCorpusTests.testOrderStatusesTypeWhatAMerchantActsOn \
          JuspayCorpusTests.testErrorBodiesKeepEverythingJuspaySaid JuspayCorpusTests.testWebhooksOfEveryEventParse \
-         ExitTests.testPrepareForExitIsRegisteredAtLoad ExitTests.testExitWithCallsInFlightNeverCrashes; do
+         ExitTests.testPrepareForExitIsRegisteredAtLoad ExitTests.testExitWithCallsInFlightNeverCrashes \
+         SwiftIdiomTests.testRateLimitedReadsAsASentenceWithTheRequestId SwiftIdiomTests.testKindHasLowerCamelCasesAndLabelledValues \
+         SwiftIdiomTests.testCancelledTaskStopsTheRustCallAtOnce SwiftIdiomTests.testCancelledTaskSendsNoMoreRetries \
+         SwiftIdiomTests.testAlreadyCancelledTaskSendsNothing ReadmeExampleTests.testQuickstart \
+         MerchantFlowTests.testPaidOrderRefundedEndToEnd MerchantFlowTests.testMandateLifecycleEndToEnd \
+         AfterPaymentConformanceTests.testRefundVectors AfterPaymentConformanceTests.testMandateVectors \
+         AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
+
+# Issue 12: what the cancellation test measured.
+grep -h '^cancellation: ' "$log" | sed 's/^/    /' || true
+
+# Issue 12: the DocC reference. `swift package generate-documentation` needs the
+# swift-docc-plugin, a git URL dependency this offline machine cannot fetch, so the same two
+# steps the plugin runs are run directly: swift-symbolgraph-extract over the module just built,
+# then `docc convert` (both ship with the toolchain; in the chroot in /usr/libexec/swift/bin).
+say "DocC reference (swift-symbolgraph-extract + docc convert; the docc plugin cannot be fetched offline)"
+docs="$repo/target/swift-docs"
+rm -rf "$docs" && mkdir -p "$docs/symbols"
+triple=$(cd "$pkg" && bash "$repo/scripts/swift.sh" -print-target-info 2>/dev/null \
+  | sed -n 's/.*"triple": *"\([^"]*\)".*/\1/p' | head -n1)
+if HYPERCHECKOUT_SWIFT_TOOL=docc bash "$repo/scripts/swift.sh" --help >/dev/null 2>&1; then
+  timed "$pkg" "docc: symbol graph" env HYPERCHECKOUT_SWIFT_TOOL=swift-symbolgraph-extract bash "$repo/scripts/swift.sh" \
+    -module-name HyperCheckout -target "${triple:-x86_64-unknown-linux-gnu}" -I "$pkg/.build/debug/Modules" \
+    -I "$pkg/Sources/HyperCheckoutFFI" -I "$pkg/Sources/HyperCheckoutExitHook/include" \
+    -minimum-access-level public -output-dir "$docs/symbols"
+  timed "$pkg" "docc convert" env HYPERCHECKOUT_SWIFT_TOOL=docc bash "$repo/scripts/swift.sh" convert \
+    --additional-symbol-graph-dir "$docs/symbols" --fallback-display-name HyperCheckout \
+    --fallback-bundle-identifier dev.hypercheckout --output-path "$docs/HyperCheckout.doccarchive"
+  pages="$docs/HyperCheckout.doccarchive/data/documentation/hypercheckout"
+  for page in client/createsession\(request:\).json hypercheckouterror/kind-swift.enum.json \
+              hypercheckouterror/apierror-swift.struct.json clientconfig/fromenvironment\(environment:emulatorurl:baseurl:processenvironment:\).json; do
+    [ -s "$pages/$page" ] || die "DocC did not render $page"
+  done
+  printf '    DocC archive: %s (%s symbol pages)\n' "$docs/HyperCheckout.doccarchive" "$(find "$pages" -name '*.json' | wc -l)"
+else
+  printf '\n!!! test-swift: DocC NOT RENDERED: this toolchain has no docc (the chroot has one; a host swift without docc does not)\n' >&2
+fi
 
 say "example: examples/swift/CreateSession against the emulator"
 timed "$example" "swift build (example)" bash "$repo/scripts/swift.sh" build
@@ -121,6 +159,12 @@ example_out="$work/example.out"
   | tee "$example_out" || die "the example failed"
 grep -q '^async: ' "$example_out" && grep -q '^blocking: ' "$example_out" && grep -q '^order status: ' "$example_out" \
   || die "the example did not create both sessions"
+say "example: FullFlow (session, pay, redirect, order status, refund, settled) against the emulator"
+flow_out="$work/full-flow.out"
+(cd "$example" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" \
+   bash "$repo/scripts/swift.sh" run --skip-build FullFlow) | tee "$flow_out" || die "the FullFlow example failed"
+grep -q '^redirect signature: valid' "$flow_out" && grep -q '^refund settled: SUCCESS' "$flow_out" \
+  && grep -q '^order status after refund: CHARGED' "$flow_out" || die "the FullFlow example did not refund a paid order"
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT

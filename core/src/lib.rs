@@ -48,6 +48,7 @@
 
 use std::collections::HashMap;
 
+mod cancel;
 mod client;
 mod config;
 mod error;

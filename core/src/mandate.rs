@@ -10,7 +10,7 @@
 //!   `x-routing-id`. Answer: the mandate object (DEMO `mandates/check-status/active.json`).
 //! - Revoke Mandate API, <https://juspay.io/in/docs/hyper-checkout/capacitor/mandates/mandate-revoke-api>:
 //!   `POST /mandates/{mandate_id}`, `command=revoke`, same headers; answer
-//!   `{"mandate_status": "REVOKED", "mandate_id": ...}` (DEMO `mandates/revoke/*.json`).
+//!   `{"mandate_status": "REVOKED", "mandate_id": ...}` (the JSON files under DEMO `mandates/revoke/`).
 //! - Mandate Execution API, <https://juspay.io/in/docs/hyper-checkout/android/mandates-subscriptions/mandate-execution-api>:
 //!   `POST /txns`, form body `order.order_id`, `order.amount`, `order.customer_id`,
 //!   `merchant_id`, `mandate_id`, optional `mandate.execution_date` (UNIX epoch seconds),

@@ -57,8 +57,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
 /// Names: Juspay's webhook pages ("Outgoing Webhook/Callback",
-/// <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (DEMO
-/// `webhooks/*.json`, `mandates/webhook/**`; `docs/juspay-evidence.md`, "Webhook events").
+/// <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (the DEMO
+/// repository's `webhooks/` and `mandates/webhook/` folders; `docs/juspay-evidence.md`,
+/// "Webhook events").
 /// Order and refund events carry `content.order`; mandate events `content.mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum WebhookEventName {

@@ -1,6 +1,7 @@
 //! A tiny merchant backend doing the whole flow: create a session, serve the `return_url`,
 //! verify the signed redirect, confirm the order with the Order Status API, and decide with
-//! `check_payment`. Standard-library HTTP server, one file.
+//! `check_payment`; then, with `--refund AMOUNT`, refund part of the order and wait for the
+//! refund to settle. Standard-library HTTP server, one file.
 //!
 //! Without `JUSPAY_MERCHANT_ID`/`JUSPAY_API_KEY` it starts the local emulator, configured to
 //! send the customer back to this server (`redirect_base`, an emulator-only testing aid:
@@ -8,16 +9,19 @@
 //!
 //!     cargo run -p hypercheckout --example full_flow              # open the printed link, click Pay
 //!     cargo run -p hypercheckout --example full_flow -- --self-test   # pays by itself, exits 0 if paid
+//!     cargo run -p hypercheckout --example full_flow -- --self-test --refund 10.00
 //!
 //! Options: `--port N` (return handler port, default: any free one), `--emulator-url URL`
 //! (use a running emulator; start it with `--redirect-base http://127.0.0.1:N` and pass the
-//! same `--port N`), `--amount A`, `--wait-seconds S` (default 120), `--self-test`.
+//! same `--port N`), `--amount A`, `--wait-seconds S` (default 120), `--self-test`,
+//! `--refund AMOUNT` (after a paid order: refund that much, then wait until it settles).
 //! With credentials (`JUSPAY_RESPONSE_KEY` too, and optionally `JUSPAY_BASE_URL`), pass
 //! `--return-url https://...` pointing at this server through your proxy or tunnel.
 //!
 //! Prints `payment link: URL` and `return handler: URL`, then one line
-//! `result: signature=Valid status=CHARGED check=paid` when the customer returns; exits 0
-//! only if the order is paid for the amount.
+//! `result: signature=Valid status=CHARGED check=paid` when the customer returns, and with
+//! `--refund` a line `refund: <unique_request_id> status=SUCCESS amount_refunded=10`;
+//! exits 0 only if the order is paid for the amount (and the refund settled).
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
@@ -26,8 +30,8 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use hypercheckout::{
-    check_payment, verify_return_url_signature, Client, ClientConfig, Environment, PaymentVerdict,
-    SessionRequest,
+    check_payment, find_refund, verify_return_url_signature, Client, ClientConfig, Environment,
+    HyperCheckoutError, PaymentVerdict, RefundRequest, SessionRequest,
 };
 use hypercheckout_emulator::{Emulator, EmulatorConfig};
 
@@ -38,6 +42,7 @@ struct Options {
     amount: String,
     wait: Duration,
     self_test: bool,
+    refund: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -48,6 +53,7 @@ fn options() -> Result<Options, String> {
         amount: "149.90".into(),
         wait: Duration::from_secs(120),
         self_test: false,
+        refund: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -65,6 +71,7 @@ fn options() -> Result<Options, String> {
                 )
             }
             "--self-test" => options.self_test = true,
+            "--refund" => options.refund = Some(value()?),
             other => return Err(format!("unknown argument {other} (see the file's header)")),
         }
     }
@@ -169,8 +176,50 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
             routing_id: customer_id,
         };
         if let Some(paid) = merchant.handle(stream)? {
-            return Ok(paid);
+            return match (&options.refund, paid) {
+                (Some(amount), true) => refund(&client, &order_id, amount, customer_id),
+                _ => Ok(paid),
+            };
         }
+    }
+}
+
+/// Step 4 (later, when the customer returns the goods): refund part of the order, then read
+/// the order until the refund settles (Juspay answers PENDING first; a webhook
+/// `ORDER_REFUNDED` would say the same). The `unique_request_id` is the idempotency key:
+/// store it before sending, and send the same one again if the answer is lost.
+fn refund(
+    client: &Client,
+    order_id: &str,
+    amount: &str,
+    routing_id: &str,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let request = RefundRequest {
+        amount: Some(amount.to_owned()),
+        ..RefundRequest::new(order_id, format!("rf-{}", std::process::id()), routing_id)
+    };
+    let mut order = match client.create_refund_blocking(request.clone()) {
+        Ok(order) => order,
+        Err(HyperCheckoutError::Validation { violations }) => {
+            return Err(format!("refund not sent: {violations:?}").into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = find_refund(&order, &request)
+            .and_then(|refund| refund.status.clone())
+            .unwrap_or_default();
+        if status != "PENDING" || Instant::now() > deadline {
+            let refunded = order.amount_refunded.as_deref().unwrap_or("0");
+            println!(
+                "refund: {} status={status} amount_refunded={refunded}",
+                request.unique_request_id
+            );
+            return Ok(status == "SUCCESS");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        order = client.get_order_status_blocking(order_id.to_owned(), routing_id.to_owned())?;
     }
 }
 

@@ -223,15 +223,17 @@ final class ClientTests: EmulatorTestCase {
     /// uniffi's Swift async functions do not propagate task cancellation to the Rust future:
     /// a cancelled call still ends, with the outcome of the request, within the configured
     /// timeouts (documented in README.md). This pins that behaviour down.
-    func testTaskCancellationEndsWithinTimeout() async throws {
-        let client = try client(timeoutMs: 500, overallTimeoutMs: 2000)
+    func testTaskCancellationEndsAtOnceNotAtTheTimeout() async throws {
+        // Before issue 12 a cancelled call ran to its timeout (uniffi's Swift async does not
+        // forward cancellation); now it ends at once with CancellationError (SwiftIdiomTests).
+        let client = try client(timeoutMs: 5000, overallTimeoutMs: 10_000)
         let started = Date()
         let task = Task { try await client.createSession(request: makeRequest(fault: "hang")) }
         try await Task.sleep(nanoseconds: 100_000_000)
         task.cancel()
         let result = await task.result
-        XCTAssertLessThan(Date().timeIntervalSince(started), 1.5)
-        guard case .failure(HyperCheckoutError.Timeout) = result else { return XCTFail("\(result)") }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
+        guard case .failure(let error) = result, error is CancellationError else { return XCTFail("\(result)") }
     }
 
     func testOverallTimeoutBoundsRetries() async throws {

@@ -100,6 +100,106 @@ final class MerchantFlowTests: EmulatorTestCase {
         return (answer.status, location)
     }
 
+    /// Issue 13: the whole flow with a refund. Session, pay, verify the redirect, order status,
+    /// refund part of it (pending), the refund settles (the emulator's `--refund-settle-ms`,
+    /// 200 ms by default), the order status shows it; the same refund again is recognised and
+    /// not made twice; more than is left is Juspay's `invalid.amount.exceeded`.
+    func testPaidOrderRefundedEndToEnd() async throws {
+        let client = try Client(config: emulator.config())
+        let session = try await client.createSession(request: makeRequest(amount: "100.00"))
+        let (_, location) = try await pay(session, outcome: "success")
+        XCTAssertEqual(verifyReturnUrlSignatureFromQuery(urlOrQuery: location, responseKey: emulatorResponseKey), .valid)
+        let paid = try await client.getOrderStatus(orderId: session.orderId, routingId: session.routingId)
+        XCTAssertEqual(paid.status, .charged)
+        XCTAssertEqual(checkOrderPayment(orderStatus: paid, expectedOrderId: session.orderId, expectedAmount: "100.00"), .paid)
+
+        let refund = RefundRequest(
+            orderId: session.orderId, uniqueRequestId: "rf\(session.orderId.suffix(12))", amount: "40.00",
+            routingId: session.routingId)
+        let refunded = try await client.createRefund(request: refund)
+        let made = try XCTUnwrap(refunded.refunds.first { $0.uniqueRequestId == refund.uniqueRequestId }, "\(refunded.refunds)")
+        XCTAssertTrue(amountsEqual(a: made.amount ?? "", b: "40.00"), "\(made)")
+        XCTAssertTrue(["PENDING", "SUCCESS"].contains(made.status ?? ""), "\(made)")
+
+        // The refund settles: poll the order status, as a merchant without webhooks would.
+        var settled: OrderStatus?
+        for _ in 0..<100 {
+            let status = try await client.getOrderStatus(orderId: session.orderId, routingId: session.routingId)
+            if status.refunds.first(where: { $0.uniqueRequestId == refund.uniqueRequestId })?.status == "SUCCESS" {
+                settled = status
+                break
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        let after = try XCTUnwrap(settled, "the refund never settled")
+        // (`refunded` stays false for a partial refund: the emulator sets it for a full one.)
+        XCTAssertTrue(amountsEqual(a: after.amountRefunded ?? "", b: "40.00"), "\(String(describing: after.amountRefunded))")
+        let verdict = checkOrderPayment(orderStatus: after, expectedOrderId: session.orderId, expectedAmount: "100.00")
+        guard case .partiallyRefunded = verdict else { return XCTFail("\(verdict)") }
+
+        // The same unique_request_id again (a retry after a lost answer): the refund is found,
+        // not made twice.
+        let again = try client.createRefundBlocking(request: refund)
+        XCTAssertEqual(again.refunds.filter { $0.uniqueRequestId == refund.uniqueRequestId }.count, 1)
+
+        // More than is left: Juspay's refusal, typed.
+        var tooMuch = refund
+        tooMuch.uniqueRequestId = "rx\(session.orderId.suffix(12))"
+        tooMuch.amount = "60.01"
+        let error = await expectError { try await client.createRefund(request: tooMuch) }
+        guard case .invalidRequest(let api)? = error?.kind else { return XCTFail("\(String(describing: error))") }
+        XCTAssertEqual(api.errorCode, "invalid.amount.exceeded")
+    }
+
+    /// Issue 13: a mandate session paid on the emulator registers an ACTIVE mandate; read it
+    /// (async and blocking), debit it under a new order id (the execution settles CHARGED),
+    /// revoke it (repeating the revoke is safe), and a debit on the revoked mandate is refused.
+    func testMandateLifecycleEndToEnd() async throws {
+        let client = try Client(config: emulator.config())
+        var request = makeRequest(amount: "1.00")
+        request.createMandate = .required
+        request.mandate = Mandate(maxAmount: "500.00", frequency: .monthly, amountRule: .variable)
+        let session = try await client.createSession(request: request)
+        _ = try await pay(session, outcome: "success")
+        let order = try await client.getOrderStatus(orderId: session.orderId, routingId: session.routingId)
+        let mandateId = try XCTUnwrap(order.mandate?.mandateId, "no mandate on the paid order: \(order.rawJson)")
+        let customerId = request.customerId
+
+        let mandate = try await client.getMandate(mandateId: mandateId, routingId: customerId)
+        XCTAssertEqual(mandate.status, .active)
+        XCTAssertEqual(mandate.mandateId, mandateId)
+        XCTAssertTrue(amountsEqual(a: mandate.maxAmount ?? "", b: "500.00"), "\(mandate)")
+        XCTAssertEqual(try client.getMandateBlocking(mandateId: mandateId, routingId: customerId).status, .active)
+
+        let debit = MandateExecution(
+            orderId: uniqueOrderId("md"), amount: "120.00", customerId: customerId, mandateId: mandateId,
+            executionDate: nil, currency: nil, routingId: customerId)
+        let executed = try await client.executeMandate(execution: debit)
+        XCTAssertEqual(executed.orderId, debit.orderId)
+        var charged = false
+        for _ in 0..<100 {
+            let status = try await client.getOrderStatus(orderId: debit.orderId, routingId: customerId)
+            if status.status == .charged {
+                charged = true
+                XCTAssertTrue(amountsEqual(a: status.amount ?? "", b: "120.00"))
+                break
+            }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        XCTAssertTrue(charged, "the mandate debit never settled")
+
+        let revoked = try await client.revokeMandate(mandateId: mandateId, routingId: customerId)
+        XCTAssertEqual(revoked.status, .revoked)
+        XCTAssertEqual(try client.revokeMandateBlocking(mandateId: mandateId, routingId: customerId).status, .revoked)
+        let reread = try await client.getMandate(mandateId: mandateId, routingId: customerId)
+        XCTAssertEqual(reread.status, .revoked)
+
+        var late = debit
+        late.orderId = uniqueOrderId("mx")
+        let error = expectError { try client.executeMandateBlocking(execution: late) }
+        XCTAssertNotNil(error?.apiError, "\(String(describing: error))")
+    }
+
     func testPaidOrderEndToEnd() async throws {
         let client = try Client(config: emulator.config())
         let request = makeRequest(amount: "100.10")

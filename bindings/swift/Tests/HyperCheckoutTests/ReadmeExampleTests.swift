@@ -5,6 +5,68 @@ import HyperCheckout
 import XCTest
 
 final class ReadmeExampleTests: XCTestCase {
+    /// The quickstart that opens bindings/swift/README.md, as text: the test below runs these
+    /// lines (the emulator's URL given to `fromEnvironment`, the only difference).
+    static let quickstart = """
+        import HyperCheckout
+
+        let client = try Client(config: .fromEnvironment())  // JUSPAY_MERCHANT_ID + JUSPAY_API_KEY, else the local emulator
+        let request = SessionRequest(orderId: "order-1001", amount: "100.00", customerId: "customer-42",
+                                     paymentPageClientId: "your_client_id", returnUrl: "https://shop.example/return")
+        do {
+            let session = try await client.createSession(request: request)  // cancelling the Task cancels the call
+            print(session.paymentLink)
+        } catch let error as HyperCheckoutError {
+            print(error.localizedDescription)  // "rate limited (HTTP 429): ... [request id ...]"
+        }
+        """
+
+    func testQuickstart() async throws {
+        let readme = try String(
+            contentsOf: repoRoot.appendingPathComponent("bindings/swift/README.md"), encoding: .utf8)
+        let opening = try XCTUnwrap(readme.components(separatedBy: "```swift\n").dropFirst().first)
+        let block = try XCTUnwrap(opening.components(separatedBy: "\n```").first)
+        XCTAssertEqual(block, Self.quickstart, "the README quickstart and this test differ")
+        XCTAssertLessThanOrEqual(block.split(separator: "\n", omittingEmptySubsequences: false).count, 12)
+        XCTAssertLessThan(readme.range(of: "```swift")!.lowerBound, readme.range(of: "## ")!.lowerBound,
+                          "the quickstart must open the README")
+
+        let emulator = try Emulator()
+        defer { emulator.stop() }
+        var printed: [String] = []
+        func print(_ line: String) { printed.append(line) }
+        // --- the quickstart, as written (no JUSPAY_* variables here: the emulator) ---
+        let client = try Client(config: .fromEnvironment(emulatorUrl: emulator.url, processEnvironment: [:]))  // JUSPAY_MERCHANT_ID + JUSPAY_API_KEY, else the local emulator
+        let request = SessionRequest(orderId: "order-1001", amount: "100.00", customerId: "customer-42",
+                                     paymentPageClientId: "your_client_id", returnUrl: "https://shop.example/return")
+        do {
+            let session = try await client.createSession(request: request)  // cancelling the Task cancels the call
+            print(session.paymentLink)
+        } catch let error as HyperCheckoutError {
+            print(error.localizedDescription)  // "rate limited (HTTP 429): ... [request id ...]"
+        }
+        // ---
+        XCTAssertEqual(printed.count, 1)
+        XCTAssertTrue(printed.first?.hasSuffix("/payment-page") ?? false, "\(printed)")
+    }
+
+    func testFromEnvironmentUsesTheCliVariablesElseTheEmulator() {
+        let emulator = ClientConfig.fromEnvironment(processEnvironment: [:])
+        XCTAssertEqual(emulator.baseUrl, "http://127.0.0.1:8080")
+        XCTAssertEqual(emulator.merchantId, "emulator_merchant")
+        let real = ClientConfig.fromEnvironment(
+            processEnvironment: ["JUSPAY_MERCHANT_ID": "shop", "JUSPAY_API_KEY": "key_1"])
+        XCTAssertEqual(real.merchantId, "shop")
+        XCTAssertEqual(real.apiKey, "key_1")
+        XCTAssertNil(real.baseUrl)
+        XCTAssertEqual(real.environment, .sandbox)
+        // Half-set credentials are not silently replaced by the emulator's: the client refuses them.
+        let half = ClientConfig.fromEnvironment(processEnvironment: ["JUSPAY_API_KEY": "key_1"])
+        XCTAssertThrowsError(try Client(config: half)) { error in
+            XCTAssertTrue("\(error)".contains("merchant_id"), "\(error)")
+        }
+    }
+
     func testReadmeExample() async throws {
         let emulator = try Emulator()
         defer { emulator.stop() }
@@ -39,14 +101,17 @@ final class ReadmeExampleTests: XCTestCase {
             print(session.id, session.paymentLink)
             print(session.sdkPayloadJson)
             created = session
-        } catch HyperCheckoutError.Validation(let violations) {
-            print(violations.map { "\($0.field): \($0.code)" })
-        } catch HyperCheckoutError.RateLimited(let status, _, let code, _, _, let requestId, _, _, let retryAfter) {
-            print(status, code ?? "-", requestId ?? "-", retryAfter ?? 0)
-        } catch HyperCheckoutError.Timeout(let reason) {
-            print("no complete answer in time (the request may have reached Juspay): \(reason)")
         } catch let error as HyperCheckoutError {
-            print(error, error.httpStatus ?? 0, error.requestId ?? "-")
+            switch error.kind {
+            case .validation(let violations):
+                print(violations.map { "\($0.field): \($0.code)" })
+            case .rateLimited(let api):
+                print(api.httpStatus, api.errorCode ?? "-", api.requestId ?? "-", api.retryAfterSeconds ?? 0)
+            case .timeout(let reason):
+                print("no complete answer in time (the request may have reached Juspay): \(reason)")
+            default:
+                print(error.localizedDescription, error.httpStatus ?? 0, error.requestId ?? "-")
+            }
         }
         XCTAssertEqual(created?.orderId, request.orderId)
         let body = sessionRequestToJson(request: request)

@@ -5,10 +5,12 @@
 //     cargo run -p hypercheckout-emulator &      # prints: listening on http://127.0.0.1:PORT
 //     swift run CreateSession --base-url http://127.0.0.1:PORT
 //
-// Configuration comes from arguments (--base-url, --merchant-id, --api-key, --client-id) or
-// the environment: HYPERCHECKOUT_BASE_URL, HYPERCHECKOUT_MERCHANT_ID, HYPERCHECKOUT_API_KEY,
-// HYPERCHECKOUT_CLIENT_ID. Without a base URL the Juspay sandbox is used. Exits non-zero on
-// failure.
+// Credentials come from JUSPAY_MERCHANT_ID and JUSPAY_API_KEY (the same variables as the
+// `hypercheckout` CLI), sent to the Juspay sandbox; without them the local emulator is used
+// (never the real sandbox with made-up keys). --base-url / HYPERCHECKOUT_BASE_URL is the
+// emulator's URL (default http://127.0.0.1:8080), or an endpoint override for real
+// credentials; --client-id / HYPERCHECKOUT_CLIENT_ID the payment page client id. Exits
+// non-zero on failure.
 
 import Foundation
 import HyperCheckout
@@ -41,14 +43,12 @@ func buildRequest(clientId: String) -> SessionRequest {
 struct CreateSession {
     static func main() async {
         let clientId = option("client-id", env: "HYPERCHECKOUT_CLIENT_ID", default: "your_client_id")!
-        let config = ClientConfig(
-            merchantId: option("merchant-id", env: "HYPERCHECKOUT_MERCHANT_ID", default: "emulator_merchant")!,
-            apiKey: option("api-key", env: "HYPERCHECKOUT_API_KEY", default: "emulator_api_key")!,
-            environment: .sandbox,
-            baseUrl: option("base-url", env: "HYPERCHECKOUT_BASE_URL"),
-            appName: "create-session-example",
-            appVersion: sdkVersion()
-        )
+        var config = ClientConfig.fromEnvironment(
+            emulatorUrl: option("base-url", env: "HYPERCHECKOUT_BASE_URL", default: "http://127.0.0.1:8080")!,
+            baseUrl: ProcessInfo.processInfo.environment["JUSPAY_API_KEY"] == nil
+                ? nil : option("base-url", env: "HYPERCHECKOUT_BASE_URL"))
+        config.appName = "create-session-example"
+        config.appVersion = sdkVersion()
         print("hypercheckout \(sdkVersion()); config: \(config)")  // Rust Debug: the API key prints as [redacted]
 
         // Validation happens in Rust before anything is sent.
@@ -71,13 +71,16 @@ struct CreateSession {
             let order = try await client.getOrderStatus(orderId: session.orderId, routingId: session.routingId)
             let verdict = checkOrderPayment(orderStatus: order, expectedOrderId: session.orderId, expectedAmount: "100.00")
             print("order status: \(order.status.wireName()) refunds: \(order.refunds.count) verdict: \(verdict)")
-        } catch HyperCheckoutError.Validation(let violations) {
-            for v in violations { print("invalid: \(v.field): \(v.code): \(v.message)") }
-            exit(1)
         } catch let error as HyperCheckoutError {
-            // Every variant carries what support needs: HTTP status, Juspay's codes, request id.
-            print("failed: \(error) (http status: \(error.httpStatus.map(String.init) ?? "-"), "
-                + "request id: \(error.requestId ?? "-"))")
+            // The text is the core's sentence (request id included); `kind` says what to do.
+            switch error.kind {
+            case .validation(let violations):
+                for v in violations { print("invalid: \(v.field): \(v.code): \(v.message)") }
+            case .rateLimited(let api):
+                print("failed: \(error.localizedDescription) (retry after \(api.retryAfterSeconds ?? 1) s)")
+            default:
+                print("failed: \(error.localizedDescription)")
+            }
             exit(1)
         } catch {
             print("failed: \(error)")
