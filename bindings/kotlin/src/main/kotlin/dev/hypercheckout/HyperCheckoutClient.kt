@@ -68,6 +68,46 @@ class HyperCheckoutClient @Throws(HyperCheckoutException::class) constructor(con
     fun getOrderStatusAsync(orderId: String, routingId: String): CompletableFuture<OrderStatus> =
         GlobalScope.future { client.getOrderStatus(orderId, routingId) }
 
+    /**
+     * The Refund Order API (`POST /orders/{orderId}/refunds`): returns the order with its
+     * refunds (a new one is usually `PENDING`). Safe to repeat with the same
+     * `uniqueRequestId`; see [Client.createRefund].
+     */
+    @Throws(HyperCheckoutException::class)
+    fun createRefund(request: RefundRequest): OrderStatus = client.createRefundBlocking(request)
+
+    /** [createRefund] without blocking; cancelling the future cancels the call. */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun createRefundAsync(request: RefundRequest): CompletableFuture<OrderStatus> =
+        GlobalScope.future { client.createRefund(request) }
+
+    /** The Mandate Status Check API; [routingId] as for [getOrderStatus] (Juspay recommends the customer id). */
+    @Throws(HyperCheckoutException::class)
+    fun getMandate(mandateId: String, routingId: String): MandateDetails = client.getMandateBlocking(mandateId, routingId)
+
+    /** [getMandate] without blocking; cancelling the future cancels the call. */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun getMandateAsync(mandateId: String, routingId: String): CompletableFuture<MandateDetails> =
+        GlobalScope.future { client.getMandate(mandateId, routingId) }
+
+    /** The Revoke Mandate API; returns the revoked mandate. Safe to repeat. */
+    @Throws(HyperCheckoutException::class)
+    fun revokeMandate(mandateId: String, routingId: String): MandateDetails = client.revokeMandateBlocking(mandateId, routingId)
+
+    /** [revokeMandate] without blocking; cancelling the future cancels the call. */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun revokeMandateAsync(mandateId: String, routingId: String): CompletableFuture<MandateDetails> =
+        GlobalScope.future { client.revokeMandate(mandateId, routingId) }
+
+    /** The Mandate Execution API: a debit on an active mandate under a new order id. Safe to repeat with the same order id. */
+    @Throws(HyperCheckoutException::class)
+    fun executeMandate(execution: MandateExecution): MandateExecutionResult = client.executeMandateBlocking(execution)
+
+    /** [executeMandate] without blocking; cancelling the future cancels the call. */
+    @OptIn(DelicateCoroutinesApi::class)
+    fun executeMandateAsync(execution: MandateExecution): CompletableFuture<MandateExecutionResult> =
+        GlobalScope.future { client.executeMandate(execution) }
+
     /** The Kotlin [Client] behind this one (for its `suspend` functions); closed with this one. */
     fun kotlinClient(): Client = client
 

@@ -37,6 +37,8 @@ class BuilderCompletenessTest {
         assertEquals(fields(SessionRequest.class), setters(SessionRequestBuilder.class, SessionRequest.class));
         assertEquals(fields(Mandate.class), setters(MandateBuilder.class, Mandate.class));
         assertEquals(fields(ClientConfig.class), setters(ClientConfigBuilder.class, ClientConfig.class));
+        assertEquals(fields(RefundRequest.class), setters(RefundRequestBuilder.class, RefundRequest.class));
+        assertEquals(fields(MandateExecution.class), setters(MandateExecutionBuilder.class, MandateExecution.class));
         // Sanity: the reflection sees the records' fields at all.
         assertEquals(true, fields(SessionRequest.class).contains("customerEmail"));
     }
