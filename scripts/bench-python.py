@@ -179,12 +179,12 @@ def bench_binding(url: str, seconds: float) -> Dict[str, float]:
         )
     )
     out = {}
-    out["hypercheckout sync"] = run_sync(lambda: client.create_session_blocking(REQUEST), seconds)
+    out["hypercheckout sync"] = run_sync(lambda: client.create_session(REQUEST), seconds)
     out["hypercheckout 8 threads"] = run_threads(
-        lambda: (lambda: client.create_session_blocking(REQUEST)), 8, seconds
+        lambda: (lambda: client.create_session(REQUEST)), 8, seconds
     )
     out["hypercheckout asyncio c=32"] = asyncio.run(
-        run_async(lambda: client.create_session(REQUEST), 32, seconds)
+        run_async(lambda: client.create_session_async(REQUEST), 32, seconds)
     )
     return out
 
@@ -292,7 +292,7 @@ def breakdown(url: str, sync_rate: float, calls: int = 3000) -> List[Tuple[str, 
             base_url=url,
         )
     )
-    session = client.create_session_blocking(REQUEST)
+    session = client.create_session(REQUEST)
     answer = json.dumps({
         "status": session.status, "id": session.id, "order_id": session.order_id,
         "payment_links": {"web": session.payment_link},
@@ -311,7 +311,7 @@ def breakdown(url: str, sync_rate: float, calls: int = 3000) -> List[Tuple[str, 
     lower = per_call_us(lambda: hc.routing_id(REQUEST))
     lift = per_call_us(lambda: hc.parse_session_response(200, {}, answer))
     return [
-        ("whole `create_session_blocking` call (from the sync row)", total),
+        ("whole `create_session` call (from the sync row)", total),
         ("lower the SessionRequest + one FFI call (`routing_id(request)`, no I/O)", lower),
         ("parse the answer in Rust + lift the Session (`parse_session_response`)", lift),
         ("remainder: HTTP round trip in Rust (emulator + runtime hand-off)", max(0.0, total - lower - lift)),

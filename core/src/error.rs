@@ -19,7 +19,7 @@ pub const BODY_EXCERPT_CHARS: usize = 512;
 #[uniffi::export(Display)]
 pub enum HyperCheckoutError {
     /// The request broke documented rules; nothing was sent.
-    #[error("invalid session request: {}", summarize(violations))]
+    #[error("invalid request: {}", summarize(violations))]
     Validation {
         /// Every broken rule, each naming the field (wire name) and a stable code.
         violations: Vec<Violation>,

@@ -185,7 +185,9 @@ pub struct OrderStatus {
     pub refunded: Option<bool>,
     /// How much was refunded so far (exact text).
     pub amount_refunded: Option<String>,
-    /// `amount` less refunds (exact text).
+    /// Juspay's `effective_amount`: the amount after offers and discounts (exact text).
+    /// Refunds do not lower it (DEMO `tata-neu/refund-response.json`: 2001 after refunding
+    /// 1000.56); what is left after refunds is this less `amount_refunded`.
     pub effective_amount: Option<String>,
     /// Every refund of the order, oldest first as Juspay lists them.
     pub refunds: Vec<Refund>,

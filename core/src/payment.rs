@@ -49,12 +49,14 @@ pub enum PaymentVerdict {
         /// How much was refunded (exact text).
         amount_refunded: Option<String>,
     },
-    /// CHARGED, then refunded in part (or a refund is in progress): `effective_amount` is what
-    /// the merchant keeps. Fulfil only what that covers, per your own rules.
+    /// CHARGED, then refunded in part (or a refund is in progress): `amount_refunded` went
+    /// back; `effective_amount` is Juspay's amount after offers, which refunds do not lower,
+    /// so the merchant keeps `effective_amount` less `amount_refunded`. Fulfil only what that
+    /// covers, per your own rules.
     PartiallyRefunded {
         /// How much was refunded (exact text).
         amount_refunded: Option<String>,
-        /// What the merchant keeps: the amount less refunds (exact text).
+        /// Juspay's `effective_amount`: the amount after offers (exact text), not lowered by refunds.
         effective_amount: Option<String>,
     },
     /// CHARGED, but for another amount than the merchant's order.
@@ -107,7 +109,7 @@ impl std::fmt::Display for PaymentVerdict {
                 effective_amount,
             } => write!(
                 f,
-                "charged, then refunded in part ({amount_refunded:?} refunded, {effective_amount:?} kept)"
+                "charged, then refunded in part ({amount_refunded:?} refunded of {effective_amount:?})"
             ),
             PaymentVerdict::AmountMismatch {
                 expected_amount,

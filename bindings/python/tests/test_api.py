@@ -163,7 +163,7 @@ def test_error_text_is_the_cores_sentence() -> None:
     v = hc.HyperCheckoutError.Validation(
         violations=[hc.Violation(field="amount", code="invalid_amount", message="must be positive")]
     )
-    assert str(v).startswith("invalid session request: ") and "amount" in str(v)
+    assert str(v).startswith("invalid request: ") and "amount" in str(v)
     assert f"{v}" == str(v) and "invalid_amount" in repr(v)
 
 

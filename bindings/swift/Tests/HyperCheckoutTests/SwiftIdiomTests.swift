@@ -47,7 +47,7 @@ final class SwiftIdiomTests: EmulatorTestCase {
         request.amount = "1.234"
         let error = await expectError { try await self.client().createSession(request: request) }
         guard let error else { return }
-        assertSentence(error, startsWith: "invalid session request")
+        assertSentence(error, startsWith: "invalid request: ")
         XCTAssertTrue(error.description.contains("amount"), error.description)
     }
 

@@ -206,7 +206,7 @@ class JavaClientTest {
                     () -> client.createSession(request("no spaces allowed", "1.00")));
             List<Violation> violations = HyperCheckoutErrors.violations(v);
             assertEquals("order_id", violations.get(0).getField());
-            assertTrue(v.toString().startsWith("invalid session request: "), v.toString());
+            assertTrue(v.toString().startsWith("invalid request: "), v.toString());
 
             HyperCheckoutException.NotFound missing = assertThrows(HyperCheckoutException.NotFound.class,
                     () -> client.getOrderStatus("no-such-order", "java-customer"));

@@ -88,7 +88,7 @@ class ErrorTextTest {
         Client(ClientConfig(merchantId = Emulator.MERCHANT_ID, apiKey = Emulator.API_KEY, environment = Environment.SANDBOX, baseUrl = emulator.url)).use { client ->
             val bad = Emulator.request(orderId = "has spaces", amount = "1.005")
             val e = assertThrows<HyperCheckoutException.Validation> { client.createSessionBlocking(bad) }
-            assertTrue(e.toString().startsWith("invalid session request: "), e.toString())
+            assertTrue(e.toString().startsWith("invalid request: "), e.toString())
             assertEquals(setOf("order_id", "amount"), e.violations.map { it.field }.toSet())
             for (v in e.violations) {
                 assertTrue(e.toString().contains(v.field), e.toString())
