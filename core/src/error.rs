@@ -9,6 +9,7 @@
 use serde::Deserialize;
 
 use crate::lenient;
+use crate::network::CertificateCheck;
 use crate::validate::Violation;
 
 /// At most this much of an unexpected body is kept, so errors stay loggable.
@@ -158,6 +159,18 @@ pub enum HyperCheckoutError {
     #[error("connection failed: {reason}")]
     Connection {
         /// What went wrong, in words.
+        reason: String,
+    },
+
+    /// The server's TLS certificate (Juspay's, or an `https://` proxy's) was refused; the
+    /// request was not sent, and is not retried: it would be refused again. `check` says
+    /// which check failed (`network.rs`); the usual fix for `UnknownIssuer` behind a
+    /// TLS-inspecting proxy is `ClientConfig::ca_bundle_pem`.
+    #[error("TLS certificate rejected ({check}): {reason}")]
+    Certificate {
+        /// Which check refused the certificate.
+        check: CertificateCheck,
+        /// What went wrong and what to do, in words.
         reason: String,
     },
 
@@ -382,6 +395,10 @@ impl HyperCheckoutError {
             E::Connection { reason } => E::Connection {
                 reason: scrub(&reason),
             },
+            E::Certificate { check, reason } => E::Certificate {
+                check,
+                reason: scrub(&reason),
+            },
             E::UnexpectedResponse {
                 http_status,
                 reason,
@@ -541,6 +558,15 @@ struct ErrorBody {
 /// Maps a non-2xx answer to the error the caller can act on.
 pub(crate) fn from_error_answer(answer: &HttpAnswer<'_>) -> HyperCheckoutError {
     let http_status = answer.status;
+    if http_status == 407 {
+        // Not Juspay's answer but the proxy's (a plain-http call through `proxy_url`; for
+        // https the tunnel's 407 fails the connection, `client.rs`). Nothing reached Juspay.
+        return HyperCheckoutError::Connection {
+            reason: "the proxy refused its credentials (HTTP 407 Proxy Authentication \
+                     Required; request not sent to Juspay): check the user:password in proxy_url"
+                .into(),
+        };
+    }
     let parsed: Option<ErrorBody> = serde_json::from_slice(answer.body).ok();
     let Some(body) = parsed else {
         return unexpected(

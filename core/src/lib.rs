@@ -55,6 +55,8 @@ mod error;
 mod exit;
 mod lenient;
 mod mandate;
+mod network;
+mod options;
 mod order;
 mod payment;
 mod refund;
@@ -80,6 +82,8 @@ pub use mandate::{
     validate_mandate_lookup, MandateDetails, MandateExecution, MandateExecutionResult,
     MandateState, EXECUTION_ERROR_DUPLICATE_ORDER_ID, EXECUTION_ORDER_ID_MAX, MANDATE_ID_MAX,
 };
+pub use network::CertificateCheck;
+pub use options::RequestOptions;
 pub use order::{
     parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,
     TxnDetail, ORDER_STATUS_API_VERSION,

@@ -143,6 +143,16 @@ pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation>
     found.0
 }
 
+/// The rules for `RequestOptions::routing_id` (`options.routing_id`): the same as for any
+/// routing id, since it replaces the call's `x-routing-id` header. Empty means valid.
+pub(crate) fn validate_routing_option(routing_id: &str) -> Vec<Violation> {
+    let mut found = Violations::default();
+    if found.required("options.routing_id", routing_id) {
+        check_routing_id(&mut found, "options.routing_id", routing_id);
+    }
+    found.0
+}
+
 /// The effective routing id travels as the `x-routing-id` header; `field` names where it
 /// came from (`routing_id`, or `customer_id` when it defaulted to that).
 pub(crate) fn check_routing_id(found: &mut Violations, field: &str, routing_id: &str) {
