@@ -265,7 +265,7 @@ fn proxy_settings_are_checked_without_echoing_credentials() {
             format!("ftp://u:{PROXY_PASSWORD}@127.0.0.1:1"),
             "not supported",
         ),
-        (format!("{PROXY_PASSWORD}"), "not a URL"),
+        (PROXY_PASSWORD.to_string(), "not a URL"),
         (format!("http://u:{PROXY_PASSWORD}@127.0.0.1:1/x"), "path"),
     ] {
         match Client::new(ClientConfig {

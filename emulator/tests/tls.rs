@@ -27,7 +27,10 @@ async fn serves_https_trusted_through_its_ca_only() {
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
     let url = format!("{}/session", emu.url());
     let answer = client(Some(&pem)).post(&url).send().await.unwrap();
-    assert!(answer.status().is_client_error(), "TLS works; an answer without credentials");
+    assert!(
+        answer.status().is_client_error(),
+        "TLS works; an answer without credentials"
+    );
     let refused = client(None).post(&url).send().await.unwrap_err();
     assert!(
         format!("{refused:?}").contains("UnknownIssuer"),

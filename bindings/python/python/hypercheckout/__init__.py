@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         CancelToken,
         CancelTokenProtocol,
         CardSummary,
+        CertificateCheck,
         ClientConfig,
         ClientProtocol,
         CreateMandate,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
         PaymentVerdict,
         Refund,
         RefundRequest,
+        RequestOptions,
         SdkPayload,
         SdkPayloadDetails,
         Session,
@@ -131,6 +133,7 @@ else:
         CancelToken,
         CancelTokenProtocol,
         CardSummary,
+        CertificateCheck,
         ClientConfig,
         ClientProtocol,
         CreateMandate,
@@ -150,6 +153,7 @@ else:
         PaymentVerdict,
         Refund,
         RefundRequest,
+        RequestOptions,
         SdkPayload,
         SdkPayloadDetails,
         Session,
@@ -202,6 +206,7 @@ __all__ = [
     "CancelToken",
     "CancelTokenProtocol",
     "CardSummary",
+    "CertificateCheck",
     "Client",
     "ClientConfig",
     "ClientProtocol",
@@ -223,6 +228,7 @@ __all__ = [
     "PaymentVerdict",
     "Refund",
     "RefundRequest",
+    "RequestOptions",
     "SdkPayload",
     "SdkPayloadDetails",
     "Session",
@@ -326,7 +332,7 @@ if _ERROR_TEXT:
 # the variants set their own values in __init__.
 for _name in (
     "http_status", "status", "error_code", "error_message", "user_message", "request_id",
-    "error_info", "body_excerpt", "reason", "retry_after_seconds",
+    "error_info", "body_excerpt", "reason", "retry_after_seconds", "check",
 ):
     setattr(_base, _name, None)
 setattr(_base, "violations", [])

@@ -3,7 +3,7 @@
 # `HyperCheckoutError` (core/src/error.rs) by tests/test_api.py::test_error_stub_matches_runtime.
 from typing import List, Optional
 
-from ._api import ErrorInfo, Violation
+from ._api import CertificateCheck, ErrorInfo, Violation
 
 class HyperCheckoutError(Exception):
     """Every failure the client reports; catch a kind or this base."""
@@ -23,6 +23,8 @@ class HyperCheckoutError(Exception):
     """What went wrong, for the kinds that say it in words (Timeout, Connection, Configuration,
     UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
     retry_after_seconds: Optional[int]
+    check: Optional[CertificateCheck]
+    """Which TLS check refused the server's certificate (Certificate only)."""
 
     class Validation(HyperCheckoutError):
         """The request broke documented rules; nothing was sent."""
@@ -127,6 +129,14 @@ class HyperCheckoutError(Exception):
 
         reason: str
         def __init__(self, reason: str) -> None: ...
+
+    class Certificate(HyperCheckoutError):
+        """The server's TLS certificate (Juspay's, or an `https://` proxy's) was refused; the
+        request was not sent, and is not retried. `check` says which check failed."""
+
+        check: CertificateCheck
+        reason: str
+        def __init__(self, check: CertificateCheck, reason: str) -> None: ...
 
     class UnexpectedResponse(HyperCheckoutError):
         """A body that is not what the API documents (non-JSON, wrong shape, too large)."""

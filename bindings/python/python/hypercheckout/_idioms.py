@@ -40,7 +40,7 @@ REDACTED = "[redacted]"
 #: phone), or may hold either (raw bodies as received).
 SENSITIVE_FIELDS = frozenset(
     {"api_key", "client_auth_token", "customer_email", "customer_phone", "sdk_payload_json",
-     "raw_json", "payer_vpa"}
+     "raw_json", "payer_vpa", "proxy_url"}
 )
 
 #: Text fields holding an amount: these also take ``Decimal`` and ``int``.
