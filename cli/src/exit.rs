@@ -59,7 +59,7 @@ pub fn report(error: &HyperCheckoutError) -> ExitCode {
             eprintln!("error: {error}");
             code(USAGE)
         }
-        E::Timeout { .. } | E::Connection { .. } => {
+        E::Timeout { .. } | E::Connection { .. } | E::Certificate { .. } => {
             eprintln!("error: {error}");
             code(NETWORK)
         }
