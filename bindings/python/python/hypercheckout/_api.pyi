@@ -572,6 +572,15 @@ class WebhookEventName:
         """The event name as Juspay sends it (``ORDER_SUCCEEDED``, or an unknown name as received)."""
         ...
 
+class CertificateCheck(enum.Enum):
+    """Which check refused the server's TLS certificate: the ``check`` of a ``HyperCheckoutError.Certificate``. ``UNKNOWN_ISSUER`` (not signed by a trusted CA: behind a TLS-inspecting proxy pass its CA as ``ca_bundle_pem``), ``NAME_MISMATCH``, ``EXPIRED``, ``NOT_YET_VALID``, ``REVOKED``, ``INVALID``."""
+    UNKNOWN_ISSUER = 0
+    NAME_MISMATCH = 1
+    EXPIRED = 2
+    NOT_YET_VALID = 3
+    REVOKED = 4
+    INVALID = 5
+
 class SignatureVerdict(enum.Enum):
     """What the redirect's signature says about it."""
     VALID = 0
@@ -715,7 +724,7 @@ class CardSummary:
 
 @dataclasses.dataclass(init=False, eq=False)
 class ClientConfig:
-    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent. ``repr()`` never shows the API key."""
+    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: ``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, ``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), ``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md). ``repr()`` never shows the API key or the proxy's credentials."""
     merchant_id: str
     api_key: str
     environment: Environment
@@ -726,7 +735,13 @@ class ClientConfig:
     max_retries: int
     app_name: typing.Optional[str]
     app_version: typing.Optional[str]
-    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ...) -> None:
+    proxy_url: typing.Optional[str]
+    no_proxy: typing.List[str]
+    proxy_from_env: bool
+    ca_bundle_pem: typing.Optional[str]
+    trust_os_store: bool
+    trust_bundled_roots: bool
+    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ..., proxy_url: typing.Optional[str] = ..., no_proxy: typing.List[str] = ..., proxy_from_env: bool = ..., ca_bundle_pem: typing.Optional[str] = ..., trust_os_store: bool = ..., trust_bundled_roots: bool = ...) -> None:
         """Builds a ClientConfig; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
@@ -960,6 +975,21 @@ class RefundRequest:
     routing_id: str
     def __init__(self, *, order_id: str, unique_request_id: str, amount: str | decimal.Decimal | int | None = ..., routing_id: str) -> None:
         """Builds a RefundRequest; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class RequestOptions:
+    """What one call may change of the client's defaults (`ClientConfig`); `None` keeps the
+    client's value. Pass it as the last argument of any call (`create_session`,
+    `get_order_status`, `create_refund`, the mandate calls; async and blocking).
+    """
+    timeout_ms: typing.Optional[int]
+    overall_timeout_ms: typing.Optional[int]
+    max_retries: typing.Optional[int]
+    routing_id: typing.Optional[str]
+    def __init__(self, *, timeout_ms: typing.Optional[int] = ..., overall_timeout_ms: typing.Optional[int] = ..., max_retries: typing.Optional[int] = ..., routing_id: typing.Optional[str] = ...) -> None:
+        """Builds a RequestOptions; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -1321,57 +1351,57 @@ class CancelTokenProtocol(typing.Protocol):
 
 class ClientProtocol(typing.Protocol):
     """The shape of the generated (native) client, which ``Client`` wraps; kept for code that typed against it in 0.1. New code uses ``Client``."""
-    async def create_refund(self, request: RefundRequest) -> OrderStatus:
+    async def create_refund(self, request: RefundRequest, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund``; see ``Client``."""
         ...
-    def create_refund_blocking(self, request: RefundRequest) -> OrderStatus:
+    def create_refund_blocking(self, request: RefundRequest, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund_blocking``; see ``Client``."""
         ...
-    async def create_refund_cancellable(self, request: RefundRequest, token: CancelToken) -> OrderStatus:
+    async def create_refund_cancellable(self, request: RefundRequest, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund_cancellable``; see ``Client``."""
         ...
-    async def create_session(self, request: SessionRequest) -> Session:
+    async def create_session(self, request: SessionRequest, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session``; see ``Client``."""
         ...
-    def create_session_blocking(self, request: SessionRequest) -> Session:
+    def create_session_blocking(self, request: SessionRequest, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session_blocking``; see ``Client``."""
         ...
-    async def create_session_cancellable(self, request: SessionRequest, token: CancelToken) -> Session:
+    async def create_session_cancellable(self, request: SessionRequest, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session_cancellable``; see ``Client``."""
         ...
-    async def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+    async def execute_mandate(self, execution: MandateExecution, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate``; see ``Client``."""
         ...
-    def execute_mandate_blocking(self, execution: MandateExecution) -> MandateExecutionResult:
+    def execute_mandate_blocking(self, execution: MandateExecution, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate_blocking``; see ``Client``."""
         ...
-    async def execute_mandate_cancellable(self, execution: MandateExecution, token: CancelToken) -> MandateExecutionResult:
+    async def execute_mandate_cancellable(self, execution: MandateExecution, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate_cancellable``; see ``Client``."""
         ...
-    async def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def get_mandate(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate``; see ``Client``."""
         ...
-    def get_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def get_mandate_blocking(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate_blocking``; see ``Client``."""
         ...
-    async def get_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+    async def get_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate_cancellable``; see ``Client``."""
         ...
-    async def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
+    async def get_order_status(self, order_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status``; see ``Client``."""
         ...
-    def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
+    def get_order_status_blocking(self, order_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status_blocking``; see ``Client``."""
         ...
-    async def get_order_status_cancellable(self, order_id: str, routing_id: str, token: CancelToken) -> OrderStatus:
+    async def get_order_status_cancellable(self, order_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status_cancellable``; see ``Client``."""
         ...
-    async def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def revoke_mandate(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate``; see ``Client``."""
         ...
-    def revoke_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def revoke_mandate_blocking(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate_blocking``; see ``Client``."""
         ...
-    async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+    async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate_cancellable``; see ``Client``."""
         ...

@@ -39,8 +39,23 @@ OVERRIDES: Dict[str, str] = {
         "Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` "
         "(``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` "
         "(e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, "
-        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent. ``repr()`` "
-        "never shows the API key."
+        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: "
+        "``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, "
+        "``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), "
+        "``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md). "
+        "``repr()`` never shows the API key or the proxy's credentials."
+    ),
+    "CertificateCheck": (
+        "Which check refused the server's TLS certificate: the ``check`` of a "
+        "``HyperCheckoutError.Certificate``. ``UNKNOWN_ISSUER`` (not signed by a trusted CA: "
+        "behind a TLS-inspecting proxy pass its CA as ``ca_bundle_pem``), ``NAME_MISMATCH``, "
+        "``EXPIRED``, ``NOT_YET_VALID``, ``REVOKED``, ``INVALID``."
+    ),
+    "HyperCheckoutError.Certificate": (
+        "The server's TLS certificate (Juspay's, or an https proxy's) was refused; nothing was "
+        "sent, and it is not retried. ``check`` (a ``CertificateCheck``) says which check "
+        "failed; the usual fix for ``UNKNOWN_ISSUER`` behind a TLS-inspecting proxy is "
+        "``ClientConfig(ca_bundle_pem=...)``."
     ),
     "ClientProtocol": (
         "The shape of the generated (native) client, which ``Client`` wraps; kept for code "
