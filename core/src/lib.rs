@@ -57,6 +57,7 @@ mod lenient;
 mod mandate;
 mod order;
 mod payment;
+mod redact;
 mod refund;
 mod request;
 mod response;

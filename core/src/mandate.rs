@@ -51,6 +51,7 @@ pub const EXECUTION_ERROR_DUPLICATE_ORDER_ID: &str = "DUPLICATE_ORDER_ID";
 /// mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
 /// `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum MandateState {
     /// Registered, not yet approved by the customer.
     Created,
@@ -130,6 +131,7 @@ impl std::fmt::Display for MandateState {
 /// the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
 /// `mandate_id` and `status`.
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateDetails {
     /// Juspay's mandate id.
     pub mandate_id: String,
@@ -173,26 +175,6 @@ pub struct MandateDetails {
     pub mandate_token: Option<String>,
     /// The whole mandate object exactly as received (holds the tokens: never log it).
     pub raw_json: String,
-}
-
-/// The tokens and the payer's VPA are left out, as is the raw body that holds them.
-impl std::fmt::Debug for MandateDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MandateDetails")
-            .field("mandate_id", &self.mandate_id)
-            .field("status", &self.status)
-            .field("order_id", &self.order_id)
-            .field("mandate_type", &self.mandate_type)
-            .field("frequency", &self.frequency)
-            .field("max_amount", &self.max_amount)
-            .field("amount_rule", &self.amount_rule)
-            .field("currency", &self.currency)
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("payment_method_type", &self.payment_method_type)
-            .field("raw_json", &format_args!("<{} bytes>", self.raw_json.len()))
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Deserialize)]
@@ -317,7 +299,8 @@ pub(crate) fn parse_mandate_answer(
 /// A debit on an active mandate: `POST /txns` (the Mandate Execution API). It creates a new
 /// order, so `order_id` must be new; it is also the idempotency key: Juspay refuses a second
 /// order with the same id, and `execute_mandate` recognises its own earlier attempt.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateExecution {
     /// A new order id for this debit: 1 to 26 letters, digits, `-` or `_`.
     pub order_id: String,
@@ -351,7 +334,8 @@ impl MandateExecution {
 /// What Juspay answers a mandate execution: the new order's first transaction. The debit
 /// itself usually completes later: confirm with `get_order_status(order_id, ...)` or the
 /// `ORDER_SUCCEEDED`/`ORDER_FAILED` webhook.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateExecutionResult {
     /// The new order's id (the `order_id` sent).
     pub order_id: String,

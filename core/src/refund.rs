@@ -49,7 +49,8 @@ pub const REFUND_ERROR_ORDER_NOT_SUCCESSFUL: &str = "invalid.order.not_successfu
 /// `unique_request_id` is the idempotency key: keep it, and send the same value again if a
 /// call ends without an answer (timeout, lost connection). Juspay never refunds twice for one
 /// key, and `create_refund` returns the order when the refund already exists.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct RefundRequest {
     /// The merchant's order id of the charged order.
     pub order_id: String,

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 /// };
 /// assert!(hypercheckout::validate(&request).is_empty());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct SessionRequest {
     /// Unique order id: letters, digits, `-` and `_`. Required unless `action` is
     /// `PaymentManagement` (which opens no order); empty means not sent.
@@ -199,6 +200,7 @@ impl SessionRequest {
 /// named, any other is `Other` and sent as written (DEMO: `paymentPage` 53 samples,
 /// `paymentManagement` 2, `quickPay` 1, `enach` 1; `docs/juspay-evidence.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum Action {
     /// Start the payment page.
     PaymentPage,
@@ -217,6 +219,7 @@ pub enum Action {
 
 /// `options.create_mandate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum CreateMandate {
     /// Only mandate-capable instruments are shown.
     Required,
@@ -226,6 +229,7 @@ pub enum CreateMandate {
 
 /// `mandate.frequency`; Juspay's default is `AsPresented`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum MandateFrequency {
     /// Supported only by UPI; valid for 90 days.
     Onetime,
@@ -251,6 +255,7 @@ pub enum MandateFrequency {
 
 /// `mandate.amount_rule`; Juspay's default is `Variable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum AmountRule {
     /// `FIXED`: every debit is exactly `max_amount`.
     Fixed,
@@ -260,7 +265,8 @@ pub enum AmountRule {
 
 /// The `mandate.*` parameters. Every field is optional on the wire; `validate` checks the
 /// documented combinations.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Mandate {
     /// Decimal string, at most 8 characters; required unless `amount_rule` is `Fixed`.
     #[uniffi(default)]

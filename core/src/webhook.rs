@@ -62,6 +62,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// "Webhook events").
 /// Order and refund events carry `content.order`; mandate events `content.mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum WebhookEventName {
     /// The order was paid.
     OrderSucceeded,
@@ -171,7 +172,8 @@ impl WebhookEventName {
 }
 
 /// A parsed webhook body.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct WebhookEvent {
     /// The event's id (`evt_...`); the same event delivered twice has the same id. Absent in
     /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
