@@ -128,6 +128,43 @@ fn no_record_prints_customer_data_or_secrets() {
 }
 
 #[test]
+fn validation_errors_do_not_echo_customer_data() {
+    let v = vectors();
+    let request = parse_session_request(text(&v, "invalid_session_request_json")).unwrap();
+    let violations = validate::validate(&request);
+    let fields: Vec<_> = violations.iter().map(|x| x.field.as_str()).collect();
+    assert!(
+        fields.contains(&"customer_email") && fields.contains(&"customer_phone"),
+        "{fields:?}"
+    );
+    let client = Client::new(ClientConfig {
+        base_url: Some("http://127.0.0.1:9".into()),
+        ..ClientConfig::new(
+            "merchant",
+            text(&v["canaries"], "api_key"),
+            Environment::Sandbox,
+        )
+    })
+    .unwrap();
+    let error = client.create_session_blocking(request).unwrap_err();
+    assert!(
+        matches!(error, HyperCheckoutError::Validation { .. }),
+        "{error:?}"
+    );
+    let texts = [format!("{error}"), format!("{error:?}")]
+        .into_iter()
+        .chain(violations.iter().map(|x| format!("{x} {x:?}")));
+    for form in texts {
+        for (name, canary) in v["canaries"].as_object().unwrap() {
+            assert!(
+                !form.contains(canary.as_str().unwrap()),
+                "error text shows {name}: {form}"
+            );
+        }
+    }
+}
+
+#[test]
 fn enums_print_their_wire_names() {
     let v = vectors();
     let names = &v["enum_wire_names"];
