@@ -113,7 +113,7 @@ impl MandateState {
 #[uniffi::export]
 impl MandateState {
     /// The status text on the wire (`ACTIVE`, or an unknown name as received). (Not `name`:
-    /// see `OrderState::wire_name`.)
+    /// see `wire_name` on `OrderState`.)
     pub fn wire_name(&self) -> String {
         self.as_wire_str().to_owned()
     }
@@ -128,7 +128,7 @@ impl std::fmt::Display for MandateState {
 /// A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
 /// `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
 /// text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-/// the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
+/// the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
 /// `mandate_id` and `status`.
 #[derive(Clone, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
@@ -309,17 +309,17 @@ pub struct MandateExecution {
     pub amount: String,
     /// The customer the mandate was created for.
     pub customer_id: String,
-    /// The mandate to debit (`MandateDetails::mandate_id`).
+    /// The mandate to debit (the `mandate_id` of `MandateDetails`).
     pub mandate_id: String,
     /// `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for mandates whose
-    /// pre-debit notification Juspay sends; `None` lets Juspay pick (25 hours after the
+    /// pre-debit notification Juspay sends; absent lets Juspay pick (25 hours after the
     /// notification).
     #[uniffi(default)]
     pub execution_date: Option<String>,
     /// `order.currency`, ISO 4217 (Juspay's default is INR).
     #[uniffi(default)]
     pub currency: Option<String>,
-    /// The `x-routing-id`; `None` sends `customer_id`, as Juspay recommends.
+    /// The `x-routing-id`; absent sends `customer_id`, as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
 }

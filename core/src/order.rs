@@ -64,7 +64,7 @@ pub enum OrderState {
     /// 36: paid, then refunded automatically (e.g. a late success on a failed order).
     AutoRefunded,
     /// 37: only part of the amount was charged (split payments, BNPL); see
-    /// `PaymentVerdict::PartiallyCharged`. Source: DEMO `simpl/api/order-status-partial-charged.json`.
+    /// the `PartiallyCharged` verdict of `check_payment`. Source: DEMO `simpl/api/order-status-partial-charged.json`.
     PartialCharged,
     /// 40: no such order.
     NotFound,
@@ -140,7 +140,7 @@ impl OrderState {
         self.as_wire_str().to_owned()
     }
 
-    /// The documented `status_id`, `None` for `Unknown`.
+    /// The documented `status_id`; absent for `Unknown`.
     pub fn documented_id(&self) -> Option<i64> {
         STATES
             .iter()
@@ -163,7 +163,7 @@ impl std::fmt::Display for OrderState {
 /// The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
 /// on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
 /// text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-/// float; compare them with `amounts_equal`. Fields Juspay did not send are `None`/empty.
+/// float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
 /// Sources: `testdata/juspay/order_status.json` (164 real answers) and
 /// `docs/juspay-evidence.md`, "Order Status fields".
 #[derive(Clone, PartialEq, uniffi::Record)]
@@ -175,7 +175,7 @@ pub struct OrderStatus {
     pub id: Option<String>,
     /// The order's state (`status`); only `Charged` means paid.
     pub status: OrderState,
-    /// `status_id` as sent (see `OrderState::documented_id` for the documented value).
+    /// `status_id` as sent (the state's `documented_id` is the documented value).
     pub status_id: Option<i64>,
     /// The order amount, exactly as written (`"386"`, `"100.15"`, `"1.0"`).
     pub amount: Option<String>,

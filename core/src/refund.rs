@@ -58,7 +58,7 @@ pub struct RefundRequest {
     /// every distinct refund.
     pub unique_request_id: String,
     /// The amount to refund, as a decimal string with at most two decimals (`"50"`,
-    /// `"50.25"`). `None` refunds whatever is left of the order.
+    /// `"50.25"`). Absent, it refunds whatever is left of the order.
     #[uniffi(default)]
     pub amount: Option<String>,
     /// The `x-routing-id` the order's session used (`session.routing_id`): required, as for

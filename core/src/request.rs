@@ -7,19 +7,10 @@
 
 use std::collections::HashMap;
 
-/// Everything `POST /session` accepts.
-///
-/// Build it with struct-update syntax from [`SessionRequest::new`] (or `Default`):
-///
-/// ```
-/// use hypercheckout::SessionRequest;
-/// let request = SessionRequest {
-///     customer_email: Some("test@mail.com".into()),
-///     return_url: Some("https://shop.merchant.com".into()),
-///     ..SessionRequest::new("order-1", "1.00", "customer-1", "your_client_id")
-/// };
-/// assert!(hypercheckout::validate(&request).is_empty());
-/// ```
+/// Everything `POST /session` accepts. `order_id`, `amount`, `customer_id` and
+/// `payment_page_client_id` are what every session needs; every other field is optional and
+/// sent only when set. `validate` lists every broken rule, and `create_session` refuses an
+/// invalid request before sending anything.
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct SessionRequest {
@@ -35,8 +26,8 @@ pub struct SessionRequest {
     /// The `payment_page_client_id` from Juspay's welcome e-mail.
     #[uniffi(default)]
     pub payment_page_client_id: String,
-    /// `paymentPage` (the default when `None`), `paymentManagement`, `quickPay`, `enach`, or
-    /// any other action Juspay documents (`Action::Other`).
+    /// `paymentPage` (the default when absent), `paymentManagement`, `quickPay`, `enach`, or
+    /// any other action Juspay documents (`Other`, with Juspay's spelling).
     #[uniffi(default)]
     pub action: Option<Action>,
     #[uniffi(default)]
@@ -103,7 +94,7 @@ pub struct SessionRequest {
     #[uniffi(default)]
     /// User-defined field 10: merchant data Juspay stores with the order and returns in order status.
     pub udf10: Option<String>,
-    /// Sent as the `x-routing-id` header. `None` uses `customer_id`, or `order_id` for a
+    /// Sent as the `x-routing-id` header. Absent, it uses `customer_id`, or `order_id` for a
     /// guest checkout (empty `customer_id`), as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
@@ -128,7 +119,18 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
-    /// A request with the required fields set and everything else empty.
+    /// A request with the required fields set and everything else empty. In Rust, set the
+    /// rest with struct-update syntax:
+    ///
+    /// ```
+    /// use hypercheckout::SessionRequest;
+    /// let request = SessionRequest {
+    ///     customer_email: Some("test@mail.com".into()),
+    ///     return_url: Some("https://shop.merchant.com".into()),
+    ///     ..SessionRequest::new("order-1", "1.00", "customer-1", "your_client_id")
+    /// };
+    /// assert!(hypercheckout::validate(&request).is_empty());
+    /// ```
     pub fn new(
         order_id: impl Into<String>,
         amount: impl Into<String>,
@@ -144,7 +146,7 @@ impl SessionRequest {
         }
     }
 
-    /// The `x-routing-id` this request is sent with (see [`SessionRequest::routing_id`]).
+    /// The `x-routing-id` this request is sent with (see `routing_id`).
     pub fn effective_routing_id(&self) -> &str {
         match &self.routing_id {
             Some(id) if !id.is_empty() => id,

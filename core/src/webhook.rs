@@ -158,7 +158,7 @@ impl WebhookEventName {
 
 #[uniffi::export]
 impl WebhookEventName {
-    /// The `event_name` text on the wire (not `name`: see `OrderState::wire_name`).
+    /// The `event_name` text on the wire (not `name`: see `wire_name` on `OrderState`).
     pub fn wire_name(&self) -> String {
         match self {
             WebhookEventName::Unknown { name } => name.clone(),
@@ -187,7 +187,7 @@ pub struct WebhookEvent {
     /// Juspay saw when it sent the event; confirm with `get_order_status` before fulfilling.
     pub order: Option<OrderStatus>,
     /// `content.mandate`, when the event carries one (`MANDATE_*` events) and it reads as a
-    /// mandate (a `mandate_id` and a status); otherwise `None`, the body being in `raw_json`.
+    /// mandate (a `mandate_id` and a status); otherwise absent, the body being in `raw_json`.
     /// Confirm with `get_mandate` before acting on it.
     pub mandate: Option<MandateDetails>,
     /// The whole body exactly as received.
