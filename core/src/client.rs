@@ -29,8 +29,8 @@ use crate::{retry, validate, wire};
 /// Answers larger than this are refused: a session answer is a few kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// A Juspay API client. Cheap to share: wrap it in an `Arc` (bindings do) and use it from
-/// any number of threads or tasks; they share one connection pool.
+/// A Juspay API client. Make one and share it: any number of threads or tasks can use it at
+/// once, and they share one connection pool.
 #[derive(uniffi::Object)]
 pub struct Client {
     inner: Arc<Inner>,

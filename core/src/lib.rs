@@ -61,6 +61,7 @@ mod observe;
 mod options;
 mod order;
 mod payment;
+mod redact;
 mod refund;
 mod request;
 mod response;

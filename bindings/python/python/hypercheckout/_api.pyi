@@ -313,7 +313,7 @@ class OrderState:
         """Whether this value is ``OrderState.UNKNOWN``."""
         ...
     def documented_id(self) -> typing.Optional[int]:
-        """The documented `status_id`, `None` for `Unknown`."""
+        """The documented `status_id`; absent for `Unknown`."""
         ...
     def is_paid(self) -> bool:
         """Whether this state means paid: only `Charged`."""
@@ -815,7 +815,7 @@ class MandateDetails:
     """A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
     `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
     text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-    the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
+    the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
     `mandate_id` and `status`.
     """
     mandate_id: str
@@ -952,7 +952,7 @@ class OrderStatus:
     """The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
     on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
     text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-    float; compare them with `amounts_equal`. Fields Juspay did not send are `None`/empty.
+    float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
     Sources: `testdata/juspay/order_status.json` (164 real answers) and
     `docs/juspay-evidence.md`, "Order Status fields".
     """
