@@ -21,7 +21,7 @@ use crate::response::{parse_session, Session};
 use crate::retry::Policy;
 use crate::runtime::{self, PerProcess};
 use crate::wire::WireCall;
-use crate::{retry, validate, wire};
+use crate::{encryption, retry, validate, wire};
 
 /// Answers larger than this are refused: a session answer is a few kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -255,7 +255,15 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: Some(body),
         };
-        let answer = self.send(&call, Policy::Write).await?;
+        let answer = match &self.settings.encryption {
+            // .NET SessionService.cs @622f844e: `/v4/session`, the same JSON, sealed.
+            Some(keys) => {
+                let json = call.body.clone().unwrap_or_default();
+                let sealed = encryption::encrypted_call(keys, &call, "/v4/session".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Write).await?
+            }
+            None => self.send(&call, Policy::Write).await?,
+        };
         let mut session = parse_session(&answer.borrow())?;
         session.routing_id = routing_id.to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
@@ -280,7 +288,17 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: None,
         };
-        let answer = self.send(&call, Policy::Read).await?;
+        let answer = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedOrderStatus) and Node Order.js
+            // (`jwePath: '/v4/order-status'`): a POST whose body is `{"order_id"}`.
+            Some(keys) => {
+                let json = serde_json::json!({ "order_id": order_id }).to_string();
+                let sealed =
+                    encryption::encrypted_call(keys, &call, "/v4/order-status".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Read).await?
+            }
+            None => self.send(&call, Policy::Read).await?,
+        };
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
@@ -297,7 +315,24 @@ impl Inner {
         let order_id = request.order_id.as_str();
         tracing::info!(order_id, unique_request_id = %request.unique_request_id, "creating refund");
         let call = refund::refund_call(request);
-        let result = match self.send(&call, Policy::Idempotent).await {
+        let sent = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedRefundOrder): `/v4/orders/{id}/refunds`
+            // with the same fields as JSON instead of a form.
+            Some(keys) => {
+                let mut json =
+                    serde_json::json!({ "unique_request_id": request.unique_request_id });
+                if let Some(amount) = &request.amount {
+                    json["amount"] = amount.clone().into();
+                }
+                let path = format!("/v4{}", call.path);
+                match encryption::encrypted_call(keys, &call, path, &json.to_string()) {
+                    Ok(sealed) => self.send_sealed(&sealed, Policy::Idempotent).await,
+                    Err(error) => Err(error),
+                }
+            }
+            None => self.send(&call, Policy::Idempotent).await,
+        };
+        let result = match sent {
             Ok(answer) => order::parse_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -413,12 +448,40 @@ impl Inner {
         }
     }
 
-    /// Sends one API call with retries under `policy`, within the overall deadline. The
-    /// request is exactly `call` plus the credentials.
+    /// Sends one API call with Basic auth (see `send_with`).
     async fn send(
         &self,
         call: &WireCall,
         policy: Policy,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        if self.settings.api_key.expose().trim().is_empty() {
+            return Err(HyperCheckoutError::Configuration {
+                reason: "api_key is empty: encrypted mode covers create_session, \
+                         get_order_status and create_refund; other calls need the API key"
+                    .into(),
+            });
+        }
+        self.send_with(call, policy, false).await
+    }
+
+    /// Sends one encrypted-mode call (its body sealed by `encryption::encrypted_call`): no
+    /// Authorization header, and a 2xx answer is decrypted and verified or refused as
+    /// `NotAuthentic` (never retried, never accepted).
+    async fn send_sealed(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        self.send_with(call, policy, true).await
+    }
+
+    /// Sends one API call with retries under `policy`, within the overall deadline. The
+    /// request is exactly `call` plus the credentials (Basic auth unless `sealed`).
+    async fn send_with(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        sealed: bool,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
             HyperCheckoutError::Internal {
@@ -445,6 +508,9 @@ impl Inner {
                 if name == "content-type" {
                     continue; // the call's own, below
                 }
+                if sealed && name == "authorization" {
+                    continue; // encrypted mode: the signature authenticates, no Basic auth
+                }
                 builder = builder.header(name, value);
             }
             if let Some(content_type) = &call.content_type {
@@ -465,13 +531,28 @@ impl Inner {
                     retry_after: None,
                 },
                 Err(_elapsed) => return Err(timeout(settings, started)),
-                Ok(Ok(answer)) => {
+                Ok(Ok(mut answer)) => {
                     tracing::debug!(
                         status = answer.status,
                         elapsed_ms = started.elapsed().as_millis() as u64,
                         "answer"
                     );
                     if (200..300).contains(&answer.status) {
+                        if let (true, Some(keys)) = (sealed, &settings.encryption) {
+                            answer.body = keys.open_envelope(&answer.body).map_err(
+                                |encryption::Refused(reason)| HyperCheckoutError::NotAuthentic {
+                                    reason: format!(
+                                        "HTTP {} answer refused: {reason}{}",
+                                        answer.status,
+                                        answer
+                                            .request_id
+                                            .as_deref()
+                                            .map(|id| format!(" (request id {id})"))
+                                            .unwrap_or_default()
+                                    ),
+                                },
+                            )?;
+                        }
                         return Ok(answer);
                     }
                     let error = from_error_answer(&answer.borrow());

@@ -1,10 +1,12 @@
 //! Client configuration: where to send, with which credentials, and how patiently.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
+use crate::encryption::{EncryptionKeys, Keys};
 use crate::error::HyperCheckoutError;
 
 /// Juspay's two hosted environments. There is deliberately no default: Juspay's older SDKs
@@ -71,6 +73,12 @@ pub struct ClientConfig {
     #[uniffi(default)]
     /// Appended to the `User-Agent` after `app_name`.
     pub app_version: Option<String>,
+    /// Encrypted mode (`docs/encryption.md`): with keys, `create_session`, `get_order_status`
+    /// and `create_refund` go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without
+    /// Basic auth, and `api_key` may be empty (the calls without an encrypted endpoint still
+    /// need it). The keys are checked when the `Client` is built; `Debug` never shows them.
+    #[uniffi(default)]
+    pub encryption: Option<EncryptionKeys>,
 }
 
 impl ClientConfig {
@@ -91,6 +99,7 @@ impl ClientConfig {
             max_retries: DEFAULT_MAX_RETRIES,
             app_name: None,
             app_version: None,
+            encryption: None,
         }
     }
 
@@ -113,7 +122,8 @@ impl ClientConfig {
                 "merchant_id must be at most {MERCHANT_ID_MAX} characters"
             ));
         }
-        if self.api_key.trim().is_empty() {
+        // Encrypted mode authenticates with the keys; a merchant may have no API key then.
+        if self.api_key.trim().is_empty() && self.encryption.is_none() {
             return fail("api_key is empty".into());
         }
         if self.api_key.chars().any(|c| c.is_control()) {
@@ -179,7 +189,12 @@ impl ClientConfig {
                 user_agent.push_str(app_version);
             }
         }
+        let encryption = match &self.encryption {
+            Some(keys) => Some(Arc::new(Keys::from_config(keys)?)),
+            None => None,
+        };
         Ok(Settings {
+            encryption,
             merchant_id: self.merchant_id.clone(),
             api_key: ApiKey::new(self.api_key.clone()),
             base_url,
@@ -205,6 +220,7 @@ impl fmt::Debug for ClientConfig {
             .field("max_retries", &self.max_retries)
             .field("app_name", &self.app_name)
             .field("app_version", &self.app_version)
+            .field("encryption", &self.encryption)
             .finish()
     }
 }
@@ -275,6 +291,8 @@ pub(crate) struct Settings {
     pub timeout: Duration,
     pub overall_timeout: Duration,
     pub max_retries: u32,
+    /// Encrypted mode's parsed keys (`encryption.rs`).
+    pub encryption: Option<Arc<Keys>>,
 }
 
 impl Settings {

@@ -108,6 +108,7 @@ pub fn error_kind(error: &hypercheckout::HyperCheckoutError) -> &'static str {
         E::Timeout { .. } => "Timeout",
         E::Connection { .. } => "Connection",
         E::UnexpectedResponse { .. } => "UnexpectedResponse",
+        E::NotAuthentic { .. } => "NotAuthentic",
         E::Configuration { .. } => "Configuration",
         E::Internal { .. } => "Internal",
     }
@@ -202,6 +203,7 @@ pub fn error_fields(
         }),
         E::Timeout { reason }
         | E::Connection { reason }
+        | E::NotAuthentic { reason }
         | E::Configuration { reason }
         | E::Internal { reason } => json!({ "reason": reason }),
     };
