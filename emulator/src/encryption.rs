@@ -538,7 +538,7 @@ pub(crate) async fn session(
         headers,
         body,
         Api::Session,
-        |st, rid, merchant, plain| crate::server::session_answer_for(st, rid, merchant, plain),
+        crate::server::session_answer_for,
     )
     .await
 }

@@ -183,6 +183,21 @@ extension ClientConfig: CustomReflectable {
                 "baseUrl": baseUrl as Any, "connectTimeoutMs": connectTimeoutMs,
                 "timeoutMs": timeoutMs, "overallTimeoutMs": overallTimeoutMs,
                 "maxRetries": maxRetries, "appName": appName as Any, "appVersion": appVersion as Any,
+                "encryption": encryption as Any,
+            ], displayStyle: .struct)
+    }
+}
+
+/// `EncryptionKeys` (encrypted mode, docs/encryption.md): the core's description redacts both
+/// PEMs; this mirror does the same for `dump()` and `Mirror`.
+extension EncryptionKeys: CustomReflectable {
+    /// The key ids, with both PEMs shown as `[redacted]`.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "merchantKeyId": merchantKeyId, "merchantPrivateKeyPem": "[redacted]",
+                "juspayKeyId": juspayKeyId, "juspayPublicKeyPem": "[redacted]",
             ], displayStyle: .struct)
     }
 }
@@ -272,6 +287,9 @@ extension HyperCheckoutError {
         case connection(reason: String)
         /// A body that is not what the API documents.
         case unexpectedResponse(httpStatus: UInt16, reason: String, bodyExcerpt: String, requestId: String?)
+        /// Encrypted mode: an answer or webhook that failed decryption or signature
+        /// verification. Never accepted; do not act on it.
+        case notAuthentic(reason: String)
         /// The client configuration is unusable.
         case configuration(reason: String)
         /// A bug in this SDK; please report it.
@@ -296,6 +314,7 @@ extension HyperCheckoutError {
         case .Connection(let reason): return .connection(reason: reason)
         case .UnexpectedResponse(let status, let reason, let excerpt, let requestId):
             return .unexpectedResponse(httpStatus: status, reason: reason, bodyExcerpt: excerpt, requestId: requestId)
+        case .NotAuthentic(let reason): return .notAuthentic(reason: reason)
         case .Configuration(let reason): return .configuration(reason: reason)
         case .Internal(let reason): return .internal(reason: reason)
         }
@@ -307,7 +326,8 @@ extension HyperCheckoutError {
         case .authentication(let api), .invalidRequest(let api), .notFound(let api), .rateLimited(let api),
             .server(let api):
             return api
-        case .validation, .timeout, .connection, .unexpectedResponse, .configuration, .internal:
+        case .validation, .timeout, .connection, .unexpectedResponse, .notAuthentic, .configuration,
+            .internal:
             return nil
         }
     }

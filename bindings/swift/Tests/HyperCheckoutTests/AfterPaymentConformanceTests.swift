@@ -53,6 +53,7 @@ private func kindName(_ error: HyperCheckoutError) -> String {
     case .timeout: return "Timeout"
     case .connection: return "Connection"
     case .unexpectedResponse: return "UnexpectedResponse"
+    case .notAuthentic: return "NotAuthentic"
     case .configuration: return "Configuration"
     case .internal: return "Internal"
     }

@@ -210,6 +210,7 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
         value.maxRetries = config.maxRetries
         value.appName = config.appName
         value.appVersion = config.appVersion
+        value.encryption = config.encryption
     }
 
     /** Sets `merchantId`, sent as `x-merchantid`. */
@@ -245,6 +246,14 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
 
     /** Appended to the `User-Agent` as `appName/appVersion`. */
     fun appVersion(appVersion: String?): ClientConfigBuilder = apply { value.appVersion = appVersion }
+
+    /**
+     * Encrypted mode (docs/encryption.md): with keys, sessions, order status and refunds go
+     * to Juspay's signed and encrypted `/v4` endpoints without Basic auth (`apiKey` may then
+     * be empty). `new EncryptionKeys(merchantKeyId, merchantPrivateKeyPem, juspayKeyId,
+     * juspayPublicKeyPem)`; `null` turns it off.
+     */
+    fun encryption(encryption: EncryptionKeys?): ClientConfigBuilder = apply { value.encryption = encryption }
 
     /** A new [ClientConfig] with the values set so far. */
     fun build(): ClientConfig = value.copy()
