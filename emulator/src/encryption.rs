@@ -401,7 +401,12 @@ pub(crate) fn webhook_body(keys: &ServerKeys, body: &str) -> String {
 /// mode, `x-merchantid` names a known merchant (strict: `x-routing-id` too), and the body
 /// opens. `Ok((merchant, plaintext))`, or the answer.
 #[allow(clippy::result_large_err)]
-fn open(st: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(String, Vec<u8>), Response> {
+fn open(
+    st: &AppState,
+    rid: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, Vec<u8>), Response> {
     let Some(keys) = &st.encryption else {
         return Err(unauthorized(
             "encrypted mode is not set up on this emulator (start it with --encryption-keys)",
@@ -414,7 +419,7 @@ fn open(st: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(String, Vec<
     for name in required {
         if header_str(headers, name).is_none() {
             return Err(crate::server::bad_request(
-                "",
+                rid,
                 &[crate::validate::Problem {
                     field: name.to_string(),
                     reason: "header is required".to_string(),
@@ -444,7 +449,7 @@ async fn serve(
     api: Api,
     handle: impl FnOnce(&AppState, &str, &str, &[u8]) -> Response + Send,
 ) -> Response {
-    let opened = open(&st, &headers, &body);
+    let opened = open(&st, &rid, &headers, &body);
     // In a block: a borrow of `opened` (which may hold a `Response`, not `Sync`) must not
     // live across the awaits below.
     let (body_fault, tamper) = {
