@@ -39,8 +39,17 @@ OVERRIDES: Dict[str, str] = {
         "Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` "
         "(``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` "
         "(e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, "
-        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent. ``repr()`` "
-        "never shows the API key."
+        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent, and "
+        "``encryption`` (``EncryptionKeys``) for Juspay's signed and encrypted mode, where "
+        "``api_key`` may be empty (docs/encryption.md). ``repr()`` never shows the API key "
+        "or a key."
+    ),
+    "EncryptionKeys": (
+        "Encrypted mode's keys (Juspay dashboard: Payments » Settings » Security » JWT Keys): "
+        "``merchant_key_id`` and ``merchant_private_key_pem`` (PKCS#8 or PKCS#1, unencrypted, "
+        "at least 2048 bits), ``juspay_key_id`` and ``juspay_public_key_pem``. Juspay shows "
+        "one key id for a key set: give it as both ids. Checked when the ``Client`` is built "
+        "(``HyperCheckoutError.Configuration`` naming the key); ``repr()`` never shows a PEM."
     ),
     "ClientProtocol": (
         "The shape of the generated (native) client, which ``Client`` wraps; kept for code "
