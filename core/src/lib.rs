@@ -35,8 +35,9 @@
 //! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime),
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
 //! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
-//! `mandate.rs` (mandate status, revoke, execution), `encryption.rs` (encrypted mode: JWS +
-//! JWE calls and webhooks, `docs/encryption.md`).
+//! `mandate.rs` (mandate status, revoke, execution), `observe.rs` (logs into the host's
+//! logger, request events for metrics; `docs/observability.md`), `encryption.rs` (encrypted
+//! mode: JWS + JWE calls and webhooks, `docs/encryption.md`).
 //!
 //! After the payment: [`Client::create_refund`], [`Client::get_mandate`],
 //! [`Client::revoke_mandate`] and [`Client::execute_mandate`] (each with a `_blocking`
@@ -57,8 +58,10 @@ mod error;
 mod exit;
 mod lenient;
 mod mandate;
+mod observe;
 mod order;
 mod payment;
+mod redact;
 mod refund;
 mod request;
 mod response;
@@ -85,6 +88,11 @@ pub use mandate::{
     parse_mandate_response, revoke_mandate_call, validate_mandate_execution,
     validate_mandate_lookup, MandateDetails, MandateExecution, MandateExecutionResult,
     MandateState, EXECUTION_ERROR_DUPLICATE_ORDER_ID, EXECUTION_ORDER_ID_MAX, MANDATE_ID_MAX,
+};
+pub use observe::{
+    clear_log_sink, clear_request_listener, flush_observers, observer_stats, set_log_level,
+    set_log_sink, set_request_listener, LogLevel, LogRecord, LogSink, ObserverStats, RequestEvent,
+    RequestListener, QUEUE_CAPACITY,
 };
 pub use order::{
     parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,

@@ -17,6 +17,7 @@ use crate::wire;
 /// One broken rule: the wire name of the field, a stable machine code, and a sentence for
 /// humans. Codes never change meaning; new rules get new codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct Violation {
     /// The field's name on the wire, e.g. `order_id` or `mandate.max_amount`.
     pub field: String,

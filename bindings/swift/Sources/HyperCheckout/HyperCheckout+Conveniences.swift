@@ -202,6 +202,47 @@ extension EncryptionKeys: CustomReflectable {
     }
 }
 
+// MARK: - Records that hold customer data
+
+// `print`, `"\(x)"`, `String(describing:)` and `String(reflecting:)` of every record use the
+// core's `Debug` text (exported by the core, `core/src/redact.rs`): customer e-mail and phone,
+// the client auth token, the payer's VPA, the mandate token and raw bodies show as
+// `[redacted]`. `dump()` and `Mirror` would still walk the stored properties; for the records
+// that hold such data the mirror has no children, so `dump()` prints that same text. The
+// properties themselves stay readable in code.
+extension SessionRequest: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension Session: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension SdkPayload: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension SdkPayloadDetails: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension OrderStatus: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension MandateDetails: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension MandateExecutionResult: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension WebhookEvent: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
 // MARK: - Errors
 
 /// The generated enum already has `description` (the core's Display text, request id
