@@ -609,11 +609,9 @@ impl Inner {
                         "answer"
                     );
                     let opened = match (&settings.encryption, sealed) {
-                        (Some(keys), true) if (200..300).contains(&answer.status) => keys
-                            .open_envelope(&answer.body)
-                            .map(Some)
-                            .map_err(|encryption::Refused(reason)| {
-                                HyperCheckoutError::NotAuthentic {
+                        (Some(keys), true) if (200..300).contains(&answer.status) => {
+                            keys.open_envelope(&answer.body).map(Some).map_err(
+                                |encryption::Refused(reason)| HyperCheckoutError::NotAuthentic {
                                     reason: format!(
                                         "HTTP {} answer refused: {reason}{}",
                                         answer.status,
@@ -623,8 +621,9 @@ impl Inner {
                                             .map(|id| format!(" (request id {id})"))
                                             .unwrap_or_default()
                                     ),
-                                }
-                            }),
+                                },
+                            )
+                        }
                         _ => Ok(None),
                     };
                     match opened {
