@@ -1252,8 +1252,9 @@ def find_refund(order: OrderStatus, request: RefundRequest) -> typing.Optional[R
     ...
 
 def flush_observers(timeout_ms: int) -> bool:
-    """Waits until every record and event queued before this call has been handed to the sink
-    and listener, at most `timeout_ms`; true if they all were. Tests use it, and a host may
+    """Waits until every record and event queued before this call (and the records their
+    delivery made) has been handed to the sink and listener, at most `timeout_ms`; true if
+    they all were. Tests use it, and a host may
     before it exits.
     """
     ...
