@@ -24,7 +24,7 @@ use crate::response::{parse_session, Session};
 use crate::retry::Policy;
 use crate::runtime::{self, PerProcess};
 use crate::wire::WireCall;
-use crate::{retry, validate, wire};
+use crate::{encryption, retry, validate, wire};
 
 /// Answers larger than this are refused: a session answer is a few kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -479,9 +479,19 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: Some(body),
         };
-        let answer = self
-            .send(&call, Policy::Write, Operation::CreateSession, limits)
-            .await?;
+        let answer = match &self.settings.encryption {
+            // .NET SessionService.cs @622f844e: `/v4/session`, the same JSON, sealed.
+            Some(keys) => {
+                let json = call.body.clone().unwrap_or_default();
+                let sealed = encryption::encrypted_call(keys, &call, "/v4/session".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Write, Operation::CreateSession, limits)
+                    .await?
+            }
+            None => {
+                self.send(&call, Policy::Write, Operation::CreateSession, limits)
+                    .await?
+            }
+        };
         let mut session = parse_session(&answer.borrow())?;
         session.routing_id = limits.routing_id(routing_id).to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
@@ -507,9 +517,21 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: None,
         };
-        let answer = self
-            .send(&call, Policy::Read, Operation::GetOrderStatus, limits)
-            .await?;
+        let answer = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedOrderStatus) and Node Order.js
+            // (`jwePath: '/v4/order-status'`): a POST whose body is `{"order_id"}`.
+            Some(keys) => {
+                let json = serde_json::json!({ "order_id": order_id }).to_string();
+                let sealed =
+                    encryption::encrypted_call(keys, &call, "/v4/order-status".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Read, Operation::GetOrderStatus, limits)
+                    .await?
+            }
+            None => {
+                self.send(&call, Policy::Read, Operation::GetOrderStatus, limits)
+                    .await?
+            }
+        };
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
@@ -527,10 +549,35 @@ impl Inner {
         let order_id = request.order_id.as_str();
         tracing::info!(order_id, unique_request_id = %request.unique_request_id, "creating refund");
         let call = refund::refund_call(request);
-        let result = match self
-            .send(&call, Policy::Idempotent, Operation::CreateRefund, limits)
-            .await
-        {
+        let sent = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedRefundOrder): `/v4/orders/{id}/refunds`
+            // with the same fields as JSON instead of a form.
+            Some(keys) => {
+                let mut json =
+                    serde_json::json!({ "unique_request_id": request.unique_request_id });
+                if let Some(amount) = &request.amount {
+                    json["amount"] = amount.clone().into();
+                }
+                let path = format!("/v4{}", call.path);
+                match encryption::encrypted_call(keys, &call, path, &json.to_string()) {
+                    Ok(sealed) => {
+                        self.send_sealed(
+                            &sealed,
+                            Policy::Idempotent,
+                            Operation::CreateRefund,
+                            limits,
+                        )
+                        .await
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            None => {
+                self.send(&call, Policy::Idempotent, Operation::CreateRefund, limits)
+                    .await
+            }
+        };
+        let result = match sent {
             Ok(answer) => order::parse_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -670,9 +717,41 @@ impl Inner {
         operation: Operation,
         limits: &CallLimits,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        if self.settings.api_key.expose().trim().is_empty() {
+            return Err(HyperCheckoutError::Configuration {
+                reason: "api_key is empty: encrypted mode covers create_session, \
+                         get_order_status and create_refund; other calls need the API key"
+                    .into(),
+            });
+        }
+        self.send_as(call, policy, operation, limits, false).await
+    }
+
+    /// `send` for an encrypted-mode call (its body sealed by `encryption::encrypted_call`):
+    /// no Authorization header, and a 2xx answer is decrypted and verified or refused as
+    /// `NotAuthentic` (never retried, never accepted).
+    async fn send_sealed(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        operation: Operation,
+        limits: &CallLimits,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        self.send_as(call, policy, operation, limits, true).await
+    }
+
+    /// The body of `send` and `send_sealed`: Basic auth unless `sealed`.
+    async fn send_as(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        operation: Operation,
+        limits: &CallLimits,
+        sealed: bool,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let started = Instant::now();
         let result = self
-            .send_attempts(call, policy, operation, limits, started)
+            .send_attempts(call, policy, operation, limits, started, sealed)
             .await;
         if let Err(error) = &result {
             // Kind, status, code and request id only: an error's message or body excerpt
@@ -697,6 +776,7 @@ impl Inner {
         operation: Operation,
         limits: &CallLimits,
         started: Instant,
+        sealed: bool,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
             HyperCheckoutError::Internal {
@@ -721,6 +801,9 @@ impl Inner {
             ) {
                 if name == "content-type" {
                     continue; // the call's own, below
+                }
+                if sealed && name == "authorization" {
+                    continue; // encrypted mode: the signature authenticates, no Basic auth
                 }
                 builder = builder.header(name, value);
             }
@@ -757,7 +840,7 @@ impl Inner {
                     retry_after: None,
                 }),
                 Err(_elapsed) => Err(timeout(limits, started)),
-                Ok(Ok(answer)) => {
+                Ok(Ok(mut answer)) => {
                     http_status = Some(answer.status);
                     request_id.clone_from(&answer.request_id);
                     tracing::debug!(
@@ -768,6 +851,39 @@ impl Inner {
                         request_id = answer.request_id.as_deref(),
                         "answer"
                     );
+                    let opened = match (&settings.encryption, sealed) {
+                        (Some(keys), true) if (200..300).contains(&answer.status) => {
+                            keys.open_envelope(&answer.body).map(Some).map_err(
+                                |encryption::Refused(reason)| HyperCheckoutError::NotAuthentic {
+                                    reason: format!(
+                                        "HTTP {} answer refused: {reason}{}",
+                                        answer.status,
+                                        answer
+                                            .request_id
+                                            .as_deref()
+                                            .map(|id| format!(" (request id {id})"))
+                                            .unwrap_or_default()
+                                    ),
+                                },
+                            )
+                        }
+                        _ => Ok(None),
+                    };
+                    match opened {
+                        Ok(Some(plain)) => answer.body = plain,
+                        Ok(None) => {}
+                        // Never retried, never accepted: recorded like any failure.
+                        Err(error) => {
+                            let seen = Seen {
+                                number: attempt_number,
+                                latency,
+                                http_status,
+                                request_id,
+                            };
+                            attempted(operation, &call.method, &seen, Some(&error), None);
+                            return Err(error);
+                        }
+                    }
                     if (200..300).contains(&answer.status) {
                         let seen = Seen {
                             number: attempt_number,

@@ -1,10 +1,12 @@
 //! Client configuration: where to send, with which credentials, and how patiently.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
+use crate::encryption::{EncryptionKeys, Keys};
 use crate::error::HyperCheckoutError;
 use crate::network::{self, Network};
 
@@ -99,6 +101,12 @@ pub struct ClientConfig {
     /// `ca_bundle_pem`, the client trusts that bundle only.
     #[uniffi(default = true)]
     pub trust_bundled_roots: bool,
+    /// Encrypted mode (`docs/encryption.md`): with keys, `create_session`, `get_order_status`
+    /// and `create_refund` go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without
+    /// Basic auth, and `api_key` may be empty (the calls without an encrypted endpoint still
+    /// need it). The keys are checked when the `Client` is built; `Debug` never shows them.
+    #[uniffi(default)]
+    pub encryption: Option<EncryptionKeys>,
 }
 
 impl ClientConfig {
@@ -125,6 +133,7 @@ impl ClientConfig {
             ca_bundle_pem: None,
             trust_os_store: false,
             trust_bundled_roots: true,
+            encryption: None,
         }
     }
 
@@ -147,7 +156,8 @@ impl ClientConfig {
                 "merchant_id must be at most {MERCHANT_ID_MAX} characters"
             ));
         }
-        if self.api_key.trim().is_empty() {
+        // Encrypted mode authenticates with the keys; a merchant may have no API key then.
+        if self.api_key.trim().is_empty() && self.encryption.is_none() {
             return fail("api_key is empty".into());
         }
         if self.api_key.chars().any(|c| c.is_control()) {
@@ -214,8 +224,13 @@ impl ClientConfig {
             }
         }
         let network = Network::resolve(self)?;
+        let encryption = match &self.encryption {
+            Some(keys) => Some(Arc::new(Keys::from_config(keys)?)),
+            None => None,
+        };
         Ok(Settings {
             network,
+            encryption,
             merchant_id: self.merchant_id.clone(),
             api_key: ApiKey::new(self.api_key.clone()),
             base_url,
@@ -256,6 +271,7 @@ impl fmt::Debug for ClientConfig {
             )
             .field("trust_os_store", &self.trust_os_store)
             .field("trust_bundled_roots", &self.trust_bundled_roots)
+            .field("encryption", &self.encryption)
             .finish()
     }
 }
@@ -330,6 +346,8 @@ pub(crate) struct Settings {
     pub overall_timeout: Duration,
     pub max_retries: u32,
     pub network: Network,
+    /// Encrypted mode's parsed keys (`encryption.rs`).
+    pub encryption: Option<Arc<Keys>>,
 }
 
 impl Settings {

@@ -2,7 +2,8 @@
 //!
 //! Variants are what a caller can act on: fix the input (`Validation`, `InvalidRequest`),
 //! fix credentials (`Authentication`), back off (`RateLimited`), retry later (`Server`,
-//! `Timeout`, `Connection`), or report a bug (`UnexpectedResponse`, `Internal`). API variants
+//! `Timeout`, `Connection`), distrust the answer (`NotAuthentic`, encrypted mode), or report
+//! a bug (`UnexpectedResponse`, `Internal`). API variants
 //! keep every field Juspay sends. No variant ever holds the API key or the Authorization
 //! header; `tests/secrets.rs` checks that with a canary key.
 
@@ -185,6 +186,15 @@ pub enum HyperCheckoutError {
         body_excerpt: String,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
+    },
+
+    /// Encrypted mode: an answer or webhook that failed decryption or signature verification
+    /// (altered, not from Juspay, or sealed for other keys). It is never accepted; do not
+    /// act on it. Not retried: a forger's answer does not improve with repetition.
+    #[error("not authentic: {reason}")]
+    NotAuthentic {
+        /// What failed, in words (never key material).
+        reason: String,
     },
 
     /// The client configuration is unusable (empty merchant id, bad base URL, ...).
@@ -409,6 +419,9 @@ impl HyperCheckoutError {
                 reason: scrub(&reason),
                 body_excerpt: scrub(&body_excerpt),
                 request_id: opt(request_id),
+            },
+            E::NotAuthentic { reason } => E::NotAuthentic {
+                reason: scrub(&reason),
             },
             E::Configuration { reason } => E::Configuration {
                 reason: scrub(&reason),

@@ -36,7 +36,8 @@
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
 //! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
 //! `mandate.rs` (mandate status, revoke, execution), `observe.rs` (logs into the host's
-//! logger, request events for metrics; `docs/observability.md`).
+//! logger, request events for metrics; `docs/observability.md`), `encryption.rs` (encrypted
+//! mode: JWS + JWE calls and webhooks, `docs/encryption.md`).
 //!
 //! After the payment: [`Client::create_refund`], [`Client::get_mandate`],
 //! [`Client::revoke_mandate`] and [`Client::execute_mandate`] (each with a `_blocking`
@@ -52,6 +53,7 @@ use std::collections::HashMap;
 mod cancel;
 mod client;
 mod config;
+mod encryption;
 mod error;
 mod exit;
 mod lenient;
@@ -76,6 +78,10 @@ pub use client::{Client, MAX_RESPONSE_BYTES};
 pub use config::{
     ClientConfig, Environment, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETRIES,
     DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
+};
+pub use encryption::{
+    decrypt_encrypted_answer, encrypt_request_body, parse_encrypted_webhook, EncryptionKeys,
+    JWE_ALG, JWE_ENC, JWS_ALG, MIN_RSA_BITS,
 };
 pub use error::{ErrorField, ErrorInfo, HyperCheckoutError, BODY_EXCERPT_CHARS};
 pub use exit::prepare_for_exit;

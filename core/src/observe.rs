@@ -293,6 +293,7 @@ pub(crate) fn error_kind(error: &HyperCheckoutError) -> &'static str {
         HyperCheckoutError::Connection { .. } => "connection",
         HyperCheckoutError::Certificate { .. } => "certificate",
         HyperCheckoutError::UnexpectedResponse { .. } => "unexpected_response",
+        HyperCheckoutError::NotAuthentic { .. } => "not_authentic",
         HyperCheckoutError::Configuration { .. } => "configuration",
         HyperCheckoutError::Internal { .. } => "internal",
     }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+mod encryption;
 mod fault;
 mod mandate;
 mod params;
@@ -33,6 +34,7 @@ mod util;
 mod validate;
 mod webhook;
 
+pub use encryption::{EncryptionSetup, TAMPER_KINDS};
 pub use fault::{FaultKind, FaultSpec};
 pub use signature::{form_encode, return_url_signature};
 pub use tls::EmulatorTls;
@@ -124,6 +126,9 @@ pub struct EmulatorConfig {
     /// Serve HTTPS with a certificate signed by a CA generated at start
     /// ([`Emulator::ca_pem`]); `None` (the default): plain HTTP.
     pub tls: Option<EmulatorTls>,
+    /// Encrypted mode (`/v4/session`, `/v4/order-status`, `/v4/orders/{id}/refunds`,
+    /// optionally `{"JWT": ...}` webhooks); `None`: those endpoints answer 401.
+    pub encryption: Option<EncryptionSetup>,
 }
 
 impl EmulatorConfig {
@@ -155,6 +160,7 @@ impl Default for EmulatorConfig {
             execution_settle_ms: DEFAULT_EXECUTION_SETTLE_MS,
             duplicate_refund_window_ms: DEFAULT_DUPLICATE_REFUND_WINDOW_MS,
             tls: None,
+            encryption: None,
         }
     }
 }
@@ -248,6 +254,12 @@ impl Emulator {
         state.execution_settle = Duration::from_millis(config.execution_settle_ms);
         state.duplicate_refund_window = Duration::from_millis(config.duplicate_refund_window_ms);
         state.set_max_orders(config.max_orders);
+        state.encryption = config
+            .encryption
+            .as_ref()
+            .map(encryption::ServerKeys::new)
+            .transpose()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("encryption: {e}")))?;
         let state = Arc::new(state);
 
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -419,6 +431,18 @@ pub struct EmulatorArgs {
     /// With `--tls`: serve a certificate that expired in 2020.
     #[arg(long, requires = "tls_ca_out")]
     pub tls_expired: bool,
+    /// Encrypted mode: a JSON file with juspay_private_key_pem, juspay_key_id,
+    /// merchant_public_key_pem and merchant_key_id (top level or under "keys", as in
+    /// testdata/encryption.json); serves /v4/session, /v4/order-status, /v4/orders/ID/refunds.
+    #[arg(long, value_name = "FILE")]
+    pub encryption_keys: Option<String>,
+    /// Encrypted mode: spoil every 2xx encrypted answer (tag, payload, header, kid,
+    /// signature, alg-none, wrong-key, plain), to test that clients refuse it.
+    #[arg(long, value_name = "KIND", requires = "encryption_keys")]
+    pub tamper: Option<String>,
+    /// Encrypted mode: send webhooks as {"JWT": "<compact JWE>"}.
+    #[arg(long, requires = "encryption_keys")]
+    pub encrypted_webhooks: bool,
 }
 
 impl EmulatorArgs {
@@ -440,7 +464,17 @@ impl EmulatorArgs {
             ))
             }
         };
+        let encryption = match &self.encryption_keys {
+            Some(path) => {
+                let mut setup = EncryptionSetup::from_json_file(path)?;
+                setup.tamper = self.tamper.clone();
+                setup.encrypted_webhooks = self.encrypted_webhooks;
+                Some(setup)
+            }
+            None => None,
+        };
         Ok(EmulatorConfig {
+            encryption,
             bind: SocketAddr::new(self.host, self.port),
             credentials,
             default_fault: self.fault.clone(),

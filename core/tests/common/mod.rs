@@ -109,6 +109,7 @@ pub fn error_kind(error: &hypercheckout::HyperCheckoutError) -> &'static str {
         E::Connection { .. } => "Connection",
         E::Certificate { .. } => "Certificate",
         E::UnexpectedResponse { .. } => "UnexpectedResponse",
+        E::NotAuthentic { .. } => "NotAuthentic",
         E::Configuration { .. } => "Configuration",
         E::Internal { .. } => "Internal",
     }
@@ -203,6 +204,7 @@ pub fn error_fields(
         }),
         E::Timeout { reason }
         | E::Connection { reason }
+        | E::NotAuthentic { reason }
         | E::Configuration { reason }
         | E::Internal { reason } => json!({ "reason": reason }),
         E::Certificate { check, reason } => {

@@ -731,8 +731,20 @@ class CardSummary:
     def __eq__(self, other: object) -> bool: ...
 
 @dataclasses.dataclass(init=False, eq=False)
+class EncryptionKeys:
+    """Encrypted mode's keys (Juspay dashboard: Payments » Settings » Security » JWT Keys): ``merchant_key_id`` and ``merchant_private_key_pem`` (PKCS#8 or PKCS#1, unencrypted, at least 2048 bits), ``juspay_key_id`` and ``juspay_public_key_pem``. Juspay shows one key id for a key set: give it as both ids. Checked when the ``Client`` is built (``HyperCheckoutError.Configuration`` naming the key); ``repr()`` never shows a PEM."""
+    merchant_key_id: str
+    merchant_private_key_pem: str
+    juspay_key_id: str
+    juspay_public_key_pem: str
+    def __init__(self, *, merchant_key_id: str, merchant_private_key_pem: str, juspay_key_id: str, juspay_public_key_pem: str) -> None:
+        """Builds a EncryptionKeys; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
 class ClientConfig:
-    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: ``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, ``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), ``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md). ``repr()`` never shows the API key or the proxy's credentials."""
+    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: ``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, ``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), ``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md); and ``encryption`` (``EncryptionKeys``) for Juspay's signed and encrypted mode, where ``api_key`` may be empty (docs/encryption.md). ``repr()`` never shows the API key, a key or the proxy's credentials."""
     merchant_id: str
     api_key: str
     environment: Environment
@@ -749,7 +761,8 @@ class ClientConfig:
     ca_bundle_pem: typing.Optional[str]
     trust_os_store: bool
     trust_bundled_roots: bool
-    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ..., proxy_url: typing.Optional[str] = ..., no_proxy: typing.List[str] = ..., proxy_from_env: bool = ..., ca_bundle_pem: typing.Optional[str] = ..., trust_os_store: bool = ..., trust_bundled_roots: bool = ...) -> None:
+    encryption: typing.Optional[EncryptionKeys]
+    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ..., proxy_url: typing.Optional[str] = ..., no_proxy: typing.List[str] = ..., proxy_from_env: bool = ..., ca_bundle_pem: typing.Optional[str] = ..., trust_os_store: bool = ..., trust_bundled_roots: bool = ..., encryption: typing.Optional[EncryptionKeys] = ...) -> None:
         """Builds a ClientConfig; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
@@ -1242,6 +1255,20 @@ def clear_request_listener() -> None:
     """Removes the request listener: no more events are made."""
     ...
 
+def decrypt_encrypted_answer(keys: EncryptionKeys, body: str) -> str:
+    """Decrypts and verifies a `/v4` answer body (the JSON envelope) with `keys`, as the client
+    does for every 2xx answer in encrypted mode; returns the JSON inside. A body that fails
+    is `NotAuthentic` (never accepted); bad keys are `Configuration`.
+    """
+    ...
+
+def encrypt_request_body(keys: EncryptionKeys, json: str) -> str:
+    """Signs and encrypts `json` with `keys` exactly as the client does before sending it to a
+    `/v4` endpoint; returns the envelope. For calls this SDK does not make itself, and for
+    checking interoperability. Bad keys are `Configuration`.
+    """
+    ...
+
 def execute_mandate_call(execution: MandateExecution, merchant_id: str) -> WireCall:
     """The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
     credentials).
@@ -1272,6 +1299,16 @@ def observer_stats() -> ObserverStats:
 
 def order_status_api_version() -> str:
     """The `version` header `get_order_status` sends."""
+    ...
+
+def parse_encrypted_webhook(keys: EncryptionKeys, body: str) -> WebhookEvent:
+    """Decrypts and verifies an encrypted webhook body, `{"JWT": "<compact JWE>"}` (Juspay's
+    JWT webhooks, docs.juspay.io/api-reference/docs/express-checkout/jwt-webhook), and reads
+    the event inside as `parse_webhook` does. A body that fails decryption or verification
+    is `NotAuthentic`; a plain (unencrypted) webhook is refused the same way, so a forged
+    plain body cannot pass for an encrypted one. The signature is the webhook's
+    authentication: no Authorization check is needed on top.
+    """
     ...
 
 def parse_mandate_execution_response(http_status: int, headers: dict[str, str], body: str) -> MandateExecutionResult:

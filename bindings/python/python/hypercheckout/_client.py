@@ -52,9 +52,15 @@ def _check_config_text(config: Any) -> None:
     """Refuses text that cannot cross into Rust (lone surrogates) with a Configuration error
     that names the field and, unlike the UnicodeEncodeError it replaces, holds no value."""
     unencodable = None
-    for field in ("merchant_id", "api_key", "base_url", "app_name", "app_version", "proxy_url",
-                  "ca_bundle_pem"):
-        value = getattr(config, field, None)
+    fields = [(f, getattr(config, f, None)) for f in
+              ("merchant_id", "api_key", "base_url", "app_name", "app_version", "proxy_url",
+               "ca_bundle_pem")]
+    keys = getattr(config, "encryption", None)
+    if keys is not None:  # encrypted mode: the PEMs are secrets too, never echoed
+        fields += [(f"encryption.{f}", getattr(keys, f, None)) for f in
+                   ("merchant_key_id", "merchant_private_key_pem", "juspay_key_id",
+                    "juspay_public_key_pem")]
+    for field, value in fields:
         if isinstance(value, str):
             try:
                 value.encode("utf-8")

@@ -42,8 +42,10 @@ OVERRIDES: Dict[str, str] = {
         "``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: "
         "``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, "
         "``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), "
-        "``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md). "
-        "``repr()`` never shows the API key or the proxy's credentials."
+        "``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md); and "
+        "``encryption`` (``EncryptionKeys``) for Juspay's signed and encrypted mode, where "
+        "``api_key`` may be empty (docs/encryption.md). ``repr()`` never shows the API key, "
+        "a key or the proxy's credentials."
     ),
     "CertificateCheck": (
         "Which check refused the server's TLS certificate: the ``check`` of a "
@@ -56,6 +58,13 @@ OVERRIDES: Dict[str, str] = {
         "sent, and it is not retried. ``check`` (a ``CertificateCheck``) says which check "
         "failed; the usual fix for ``UNKNOWN_ISSUER`` behind a TLS-inspecting proxy is "
         "``ClientConfig(ca_bundle_pem=...)``."
+    ),
+    "EncryptionKeys": (
+        "Encrypted mode's keys (Juspay dashboard: Payments » Settings » Security » JWT Keys): "
+        "``merchant_key_id`` and ``merchant_private_key_pem`` (PKCS#8 or PKCS#1, unencrypted, "
+        "at least 2048 bits), ``juspay_key_id`` and ``juspay_public_key_pem``. Juspay shows "
+        "one key id for a key set: give it as both ids. Checked when the ``Client`` is built "
+        "(``HyperCheckoutError.Configuration`` naming the key); ``repr()`` never shows a PEM."
     ),
     "ClientProtocol": (
         "The shape of the generated (native) client, which ``Client`` wraps; kept for code "

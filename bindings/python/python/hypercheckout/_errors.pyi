@@ -20,8 +20,8 @@ class HyperCheckoutError(Exception):
     """The start of the answer's body (at most 512 characters), for API and unexpected answers."""
     violations: List[Violation]
     reason: Optional[str]
-    """What went wrong, for the kinds that say it in words (Timeout, Connection, Configuration,
-    UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
+    """What went wrong, for the kinds that say it in words (Timeout, Connection, NotAuthentic,
+    Configuration, UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
     retry_after_seconds: Optional[int]
     check: Optional[CertificateCheck]
     """Which TLS check refused the server's certificate (Certificate only)."""
@@ -147,6 +147,14 @@ class HyperCheckoutError(Exception):
         def __init__(
             self, http_status: int, reason: str, body_excerpt: str, request_id: Optional[str]
         ) -> None: ...
+
+    class NotAuthentic(HyperCheckoutError):
+        """Encrypted mode: an answer or webhook that failed decryption or signature
+        verification (altered, not from Juspay, or sealed for other keys). Never accepted;
+        do not act on it. Not retried."""
+
+        reason: str
+        def __init__(self, reason: str) -> None: ...
 
     class Configuration(HyperCheckoutError):
         """The client configuration is unusable (empty merchant id, bad base URL, ...)."""

@@ -189,6 +189,21 @@ extension ClientConfig: CustomReflectable {
                 "proxyUrl": proxyUrl == nil ? "nil" : "[redacted]", "noProxy": noProxy,
                 "proxyFromEnv": proxyFromEnv, "caBundlePem": caBundlePem.map { "\($0.utf8.count) bytes" } as Any,
                 "trustOsStore": trustOsStore, "trustBundledRoots": trustBundledRoots,
+                "encryption": encryption as Any,
+            ], displayStyle: .struct)
+    }
+}
+
+/// `EncryptionKeys` (encrypted mode, docs/encryption.md): the core's description redacts both
+/// PEMs; this mirror does the same for `dump()` and `Mirror`.
+extension EncryptionKeys: CustomReflectable {
+    /// The key ids, with both PEMs shown as `[redacted]`.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "merchantKeyId": merchantKeyId, "merchantPrivateKeyPem": "[redacted]",
+                "juspayKeyId": juspayKeyId, "juspayPublicKeyPem": "[redacted]",
             ], displayStyle: .struct)
     }
 }
@@ -322,6 +337,9 @@ extension HyperCheckoutError {
         case certificate(check: CertificateCheck, reason: String)
         /// A body that is not what the API documents.
         case unexpectedResponse(httpStatus: UInt16, reason: String, bodyExcerpt: String, requestId: String?)
+        /// Encrypted mode: an answer or webhook that failed decryption or signature
+        /// verification. Never accepted; do not act on it.
+        case notAuthentic(reason: String)
         /// The client configuration is unusable.
         case configuration(reason: String)
         /// A bug in this SDK; please report it.
@@ -347,6 +365,7 @@ extension HyperCheckoutError {
         case .Certificate(let check, let reason): return .certificate(check: check, reason: reason)
         case .UnexpectedResponse(let status, let reason, let excerpt, let requestId):
             return .unexpectedResponse(httpStatus: status, reason: reason, bodyExcerpt: excerpt, requestId: requestId)
+        case .NotAuthentic(let reason): return .notAuthentic(reason: reason)
         case .Configuration(let reason): return .configuration(reason: reason)
         case .Internal(let reason): return .internal(reason: reason)
         }
@@ -358,7 +377,8 @@ extension HyperCheckoutError {
         case .authentication(let api), .invalidRequest(let api), .notFound(let api), .rateLimited(let api),
             .server(let api):
             return api
-        case .validation, .timeout, .connection, .certificate, .unexpectedResponse, .configuration, .internal:
+        case .validation, .timeout, .connection, .certificate, .unexpectedResponse, .notAuthentic,
+            .configuration, .internal:
             return nil
         }
     }

@@ -54,6 +54,7 @@ private func kindName(_ error: HyperCheckoutError) -> String {
     case .connection: return "Connection"
     case .certificate: return "Certificate"
     case .unexpectedResponse: return "UnexpectedResponse"
+    case .notAuthentic: return "NotAuthentic"
     case .configuration: return "Configuration"
     case .internal: return "Internal"
     }

@@ -211,6 +211,7 @@ func kind(_ error: HyperCheckoutError) -> String {
     case .Connection: return "Connection"
     case .Certificate: return "Certificate"
     case .UnexpectedResponse: return "UnexpectedResponse"
+    case .NotAuthentic: return "NotAuthentic"
     case .Configuration: return "Configuration"
     case .Internal: return "Internal"
     }
@@ -234,7 +235,8 @@ func fields(_ error: HyperCheckoutError) -> [String: Any?] {
         ].merging(errorInfoFields(info)) { a, _ in a }
     case .UnexpectedResponse(let s, let reason, let excerpt, let r):
         return ["http_status": Int(s), "reason": reason, "body_excerpt": excerpt, "request_id": r]
-    case .Timeout(let reason), .Connection(let reason), .Configuration(let reason), .Internal(let reason):
+    case .Timeout(let reason), .Connection(let reason), .NotAuthentic(let reason), .Configuration(let reason),
+        .Internal(let reason):
         return ["reason": reason]
     case .Certificate(let check, let reason):
         return ["check": "\(check)", "reason": reason]

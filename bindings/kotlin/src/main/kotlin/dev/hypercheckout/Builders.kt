@@ -216,6 +216,7 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
         value.caBundlePem = config.caBundlePem
         value.trustOsStore = config.trustOsStore
         value.trustBundledRoots = config.trustBundledRoots
+        value.encryption = config.encryption
     }
 
     /** Sets `merchantId`, sent as `x-merchantid`. */
@@ -273,6 +274,12 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
     /** Whether the bundled Mozilla roots are trusted (default `true`); off with [caBundlePem], only that bundle is. */
     fun trustBundledRoots(trustBundledRoots: Boolean): ClientConfigBuilder =
         apply { value.trustBundledRoots = trustBundledRoots }
+     * Encrypted mode (docs/encryption.md): with keys, sessions, order status and refunds go
+     * to Juspay's signed and encrypted `/v4` endpoints without Basic auth (`apiKey` may then
+     * be empty). `new EncryptionKeys(merchantKeyId, merchantPrivateKeyPem, juspayKeyId,
+     * juspayPublicKeyPem)`; `null` turns it off.
+     */
+    fun encryption(encryption: EncryptionKeys?): ClientConfigBuilder = apply { value.encryption = encryption }
 
     /** A new [ClientConfig] with the values set so far. */
     fun build(): ClientConfig = value.copy()

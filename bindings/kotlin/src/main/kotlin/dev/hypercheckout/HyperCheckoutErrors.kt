@@ -22,7 +22,7 @@ object HyperCheckoutErrors {
 
     /**
      * What went wrong, without the kind: the `reason` of `Timeout`, `Connection`,
-     * `Configuration`, `Internal` and `UnexpectedResponse`; Juspay's `error_message` (else its
+     * `NotAuthentic`, `Configuration`, `Internal` and `UnexpectedResponse`; Juspay's `error_message` (else its
      * `error_code`) for the HTTP kinds; the violations, `field: message` joined by `; `, for
      * `Validation`. Never `null`; empty only when Juspay sent neither message nor code.
      */
@@ -38,6 +38,7 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Connection -> error.reason
         is HyperCheckoutException.Certificate -> error.reason
         is HyperCheckoutException.UnexpectedResponse -> error.reason
+        is HyperCheckoutException.NotAuthentic -> error.reason
         is HyperCheckoutException.Configuration -> error.reason
         is HyperCheckoutException.Internal -> error.reason
     }
@@ -52,7 +53,8 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Server -> error.httpStatus.toInt()
         is HyperCheckoutException.UnexpectedResponse -> error.httpStatus.toInt()
         is HyperCheckoutException.Validation, is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection,
-        is HyperCheckoutException.Certificate, is HyperCheckoutException.Configuration,
+        is HyperCheckoutException.Certificate, is HyperCheckoutException.NotAuthentic,
+        is HyperCheckoutException.Configuration,
         is HyperCheckoutException.Internal -> null
     }
 
@@ -66,7 +68,8 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Server -> error.requestId
         is HyperCheckoutException.UnexpectedResponse -> error.requestId
         is HyperCheckoutException.Validation, is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection,
-        is HyperCheckoutException.Certificate, is HyperCheckoutException.Configuration,
+        is HyperCheckoutException.Certificate, is HyperCheckoutException.NotAuthentic,
+        is HyperCheckoutException.Configuration,
         is HyperCheckoutException.Internal -> null
     }
 
