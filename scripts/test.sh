@@ -88,6 +88,8 @@ step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked 
 # The crate's reference docs: every public item documented (`#![deny(missing_docs)]` in
 # core/src/lib.rs) and no rustdoc warning (broken links). Output: target/doc/hypercheckout.
 step "Rust API docs (cargo doc, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p hypercheckout --no-deps --locked
+# The network tests run a real proxy (tinyproxy, from Debian).
+step "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)" bash scripts/ensure-tinyproxy.sh
 step "cargo test (core, emulator, cli)" cargo test --workspace --locked
 step "CLI main job: session create against the embedded emulator" \
   cargo run --quiet --locked -p hypercheckout-cli -- session create --amount 1.00 --customer-id c1 --return-url https://shop.merchant.com
