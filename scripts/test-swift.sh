@@ -165,7 +165,7 @@ if HYPERCHECKOUT_SWIFT_TOOL=docc bash "$repo/scripts/swift.sh" --help >/dev/null
     --additional-symbol-graph-dir "$docs/symbols" --fallback-display-name HyperCheckout \
     --fallback-bundle-identifier dev.hypercheckout --output-path "$docs/HyperCheckout.doccarchive"
   pages="$docs/HyperCheckout.doccarchive/data/documentation/hypercheckout"
-  for page in client/createsession\(request:\).json hypercheckouterror/kind-swift.enum.json \
+  for page in client/createsession\(request:options:\).json hypercheckouterror/kind-swift.enum.json \
               hypercheckouterror/apierror-swift.struct.json clientconfig/fromenvironment\(environment:emulatorurl:baseurl:processenvironment:\).json; do
     [ -s "$pages/$page" ] || die "DocC did not render $page"
   done

@@ -274,6 +274,8 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
     /** Whether the bundled Mozilla roots are trusted (default `true`); off with [caBundlePem], only that bundle is. */
     fun trustBundledRoots(trustBundledRoots: Boolean): ClientConfigBuilder =
         apply { value.trustBundledRoots = trustBundledRoots }
+
+    /**
      * Encrypted mode (docs/encryption.md): with keys, sessions, order status and refunds go
      * to Juspay's signed and encrypted `/v4` endpoints without Basic auth (`apiKey` may then
      * be empty). `new EncryptionKeys(merchantKeyId, merchantPrivateKeyPem, juspayKeyId,
