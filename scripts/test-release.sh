@@ -174,24 +174,52 @@ done
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
 ok "x86_64 manylinux wheel: conformance + API tests and a real session against the emulator"
 
-say "4. aarch64 glibc under qemu-user, x86_64 musl with Debian's musl loader"
+say "4. aarch64: the manylinux wheel in an arm64 CPython under qemu-user; the musl libraries"
 zig_cc() { python3 -m ziglang cc "$@"; }
 command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static missing (apt-get install qemu-user-static)"
-[ -f /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || die "arm64 cross glibc missing (apt-get install libc6-arm64-cross)"
-zig_cc -target aarch64-linux-gnu.2.17 -O2 -o "$work/probe-aarch64" scripts/release-probe.c -ldl
-qemu-aarch64-static -L /usr/aarch64-linux-gnu "$work/probe-aarch64" \
-  "$work/wheel-manylinux_2_17_aarch64.manylinux2014_aarch64/hypercheckout/_native/libhypercheckout.so" "$version" \
-  || die "the aarch64 library did not load and answer under qemu-aarch64"
-ok "aarch64 manylinux library: loaded and called under qemu-aarch64"
+# An arm64 Debian CPython, cached outside the repo: debootstrap's first stage downloads and
+# unpacks the base system (nothing runs), the python3 packages are unpacked with dpkg-deb, and
+# qemu-aarch64 -L runs it without a chroot or binfmt_misc (which this machine lacks).
+arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
+if [ ! -x "$arm64_root/usr/bin/python3.11" ]; then
+  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
+  rm -rf "$arm64_root"
+  mkdir -p "$arm64_root"
+  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8 \
+    bookworm "$arm64_root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || die "debootstrap (arm64, first stage) failed: $work/debootstrap.log"
+  for deb in "$arm64_root"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm64_root"; done
+fi
+qpy() { qemu-aarch64-static -L "$arm64_root" "$@"; }
+qpy "$arm64_root/usr/bin/python3.11" -c 'import platform; assert platform.machine() == "aarch64"' \
+  || die "the arm64 CPython does not run under qemu-aarch64"
+awhl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
+if [ -f "$awhl" ]; then
+  # The venv's python is a symlink to the arm64 interpreter: run it through qemu explicitly.
+  qpy "$arm64_root/usr/bin/python3.11" -m venv --without-pip "$work/venv-arm64"
+  apy="$work/venv-arm64/bin/python"
+  # pip itself (the x86_64 venv's, pure Python) installs into the arm64 venv, checking the tag
+  # against the arm64 interpreter: manylinux_2_17_aarch64 must be accepted there.
+  site=$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps "$awhl" \
+    || die "pip on arm64 CPython refused $(basename "$awhl")"
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps pytest iniconfig pluggy packaging
+  (cd "$work" && qpy "$apy" -c 'import hypercheckout as hc, platform, sys; print("arm64:", platform.machine(), hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
+  (cd bindings/python/tests && PYTHONDONTWRITEBYTECODE=1 qpy "$apy" -m pytest -p no:cacheprovider -q test_conformance.py)
+  (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
+  ok "aarch64 manylinux wheel: installed into arm64 CPython 3.11 (qemu-user), conformance vectors and a real session against the emulator"
+else
+  missing manylinux_2_17_aarch64 "no aarch64 wheel"
+fi
 if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
   [ -f /lib/ld-musl-x86_64.so.1 ] || die "musl loader missing (apt-get install musl)"
   zig_cc -target x86_64-linux-musl -O2 -o "$work/probe-musl" scripts/release-probe.c
   file "$work/probe-musl" | grep -q 'ld-musl-x86_64' || die "probe-musl is not linked against musl's loader"
   "$work/probe-musl" "$work/wheel-musllinux_1_2_x86_64/hypercheckout/_native/libhypercheckout.so" "$version" \
     || die "the x86_64 musl library did not load and answer"
-  ok "x86_64 musllinux library: loaded and called with musl's loader"
+  ok "x86_64 musllinux library: loaded and called with musl's loader (no musl CPython here)"
 fi
-echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader on this machine), the Windows DLL (no wine installed), macOS/iOS (no Apple OS): inspected only"
+echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), the Windows DLL (wine is not installed), macOS/iOS (no Apple OS): inspected only (formats, exports)"
 
 say "5. the jar"
 jar="$dist/hypercheckout-$version.jar"
