@@ -188,6 +188,7 @@ stage_wheels() {
   (cd bindings/python && maturin sdist --out "$dist") >"$build_dir/sdist.log" 2>&1 || die "maturin sdist failed: $build_dir/sdist.log"
   local sdist="$dist/hypercheckout-$version.tar.gz"
   [ -f "$sdist" ] || die "no $sdist"
+  mkdir -p "$stage_dir"
   tar xzf "$sdist" -O "hypercheckout-$version/PKG-INFO" >"$stage_dir/PKG-INFO"
   local gen t tag lib sbom=()
   gen=$(generate python)

@@ -177,15 +177,15 @@ ok "x86_64 manylinux wheel: conformance + API tests and a real session against t
 say "4. aarch64: the manylinux wheel in an arm64 CPython under qemu-user; the musl libraries"
 zig_cc() { python3 -m ziglang cc "$@"; }
 command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static missing (apt-get install qemu-user-static)"
-# An arm64 Debian CPython, cached outside the repo: debootstrap's first stage downloads and
+# An arm64 Debian CPython and JDK 17, cached outside the repo: debootstrap's first stage downloads and
 # unpacks the base system (nothing runs), the python3 packages are unpacked with dpkg-deb, and
 # qemu-aarch64 -L runs it without a chroot or binfmt_misc (which this machine lacks).
 arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
-if [ ! -x "$arm64_root/usr/bin/python3.11" ]; then
+if [ ! -x "$arm64_root/usr/bin/python3.11" ] || [ ! -x "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" ]; then
   command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
   rm -rf "$arm64_root"
   mkdir -p "$arm64_root"
-  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8 \
+  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless \
     bookworm "$arm64_root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || die "debootstrap (arm64, first stage) failed: $work/debootstrap.log"
   for deb in "$arm64_root"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm64_root"; done
@@ -273,6 +273,13 @@ javac -cp "$jar:$(cat "$work/cp.txt")" -d "$work/java" examples/kotlin/src/main/
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY java -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
   dev.hypercheckout.example.JavaMain "$url")
 ok "the all-platform jar runs the Java example against the emulator (linux-x86-64 from the jar)"
+# The same jar on an arm64 JDK under qemu-user: JNA must pick linux-aarch64 by itself.
+qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" \
+  -XshowSettings:properties -version 2>&1 | grep -q 'os.arch = aarch64' || die "the arm64 JDK does not run under qemu"
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY qemu-aarch64-static -L "$arm64_root" \
+  "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
+  dev.hypercheckout.example.JavaMain "$url")
+ok "the all-platform jar runs the Java example on an arm64 JDK 17 (qemu-user, linux-aarch64 from the jar)"
 
 say "6. Apple: XCFramework"
 xz="$dist/HyperCheckoutFFI.xcframework.zip"
