@@ -1,4 +1,6 @@
-// `HyperCheckoutBench URL MODE SESSIONS` -> prints sessions per second.
+// `HyperCheckoutBench URL MODE SESSIONS` -> prints `RATE CPU`: sessions per second and this
+// process's CPU (user + system, every thread: the Rust runtime's included; the emulator is
+// another process) per session in microseconds, from getrusage (issue 17's headline figure).
 // MODE: `blocking` (createSessionBlocking in a loop), `async-seq` (one task awaiting
 // createSession in a loop), `async-cN` (N child tasks of a TaskGroup sharing one client).
 // One warm-up of 50 sessions first, as core/benches/end_to_end.rs (the Rust side of
@@ -9,6 +11,19 @@
 
 import Foundation
 import HyperCheckout
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// This process's user + system CPU time, every thread, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    _ = getrusage(RUSAGE_SELF, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
 
 let counterLock = NSLock()
 var counter = 0
@@ -40,6 +55,7 @@ struct Bench {
         let client = try Client(config: .emulator(baseUrl: args[1]))
         for _ in 0..<50 { _ = try client.createSessionBlocking(request: request()) }
         let mode = args[2]
+        let cpuStarted = processCPUSeconds()
         let started = DispatchTime.now().uptimeNanoseconds
         switch mode {
         case "blocking":
@@ -62,7 +78,8 @@ struct Bench {
             exit(2)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        print(String(format: "%.1f", Double(sessions) / seconds))
+        let cpu = processCPUSeconds() - cpuStarted
+        print(String(format: "%.1f %.1f", Double(sessions) / seconds, cpu / Double(sessions) * 1e6))
     }
 }
 
