@@ -1,11 +1,18 @@
 /* Loads a cross-built libhypercheckout and calls into it (scripts/test-release.sh): for the
  * platforms that have no Python or JVM here (aarch64 Linux under qemu-user with Debian's
- * arm64 cross glibc; x86_64 musl with Debian's musl loader). Compiled with zig cc for the
- * library's own target. It checks uniffi's ABI contract version and makes one real Rust call
+ * arm64 cross glibc; x86_64 musl with Debian's musl loader; the Windows DLL under wine).
+ * Compiled with zig cc for the library's own target. It checks uniffi's ABI contract version and makes one real Rust call
  * through the exported C ABI (sdk_version, a RustBuffer return), the same path every binding
  * uses, then frees the buffer through the library's own allocator.
  * Usage: probe LIBRARY EXPECTED_VERSION   (exit 0 when the library answers EXPECTED_VERSION) */
+#ifdef _WIN32
+#include <windows.h>
+#define dlopen(path, flags) ((void *)LoadLibraryA(path))
+#define dlsym(lib, name) ((void *)GetProcAddress((HMODULE)(lib), name))
+static const char *dlerror(void) { return "LoadLibrary failed"; }
+#else
 #include <dlfcn.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

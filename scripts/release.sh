@@ -91,6 +91,27 @@ tool_path() { export PATH="$venv/bin:$tools/bin:$PATH"; }
 
 lib_dir() { echo "$build_dir/${1%.2.17}/release"; }
 
+# cargo-zigbuild with the release environment: unstripped (uniffi-bindgen reads the metadata
+# symbols), Apple deployment floors. Usage: zb TARGET [VAR=VALUE...] -- cargo-zigbuild-args...
+zb() {
+  local t=$1; shift
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  env "${envs[@]}" CARGO_TARGET_DIR="$build_dir" CARGO_PROFILE_RELEASE_STRIP=false \
+    MACOSX_DEPLOYMENT_TARGET=10.15 IPHONEOS_DEPLOYMENT_TARGET=13.0 \
+    "${nice_cmd[@]}" cargo-zigbuild "$@"
+}
+# A macOS dylib links Apple frameworks (Security, CoreFoundation, SystemConfiguration through
+# rustls-native-certs and reqwest's proxy lookup), which zig does not ship: without an Apple
+# SDK the cdylib cannot link. The static library needs no linking: build that alone, so the
+# XCFramework gets its macOS slice even when the wheel and jar cannot get a dylib.
+apple_static_fallback() {
+  local t=$1
+  note "NOT BUILT $t dylib: $(grep -m1 -E 'error: |unable to find framework|undefined symbol' "$build_dir/build-$t.log" | cut -c1-220)"
+  cp "$build_dir/build-$t.log" "$build_dir/build-$t-dylib.log"
+  zb "$t" -- rustc --locked --release -p hypercheckout --lib --crate-type staticlib --target "$t" >"$build_dir/build-$t.log" 2>&1
+}
+
 # --- libs ------------------------------------------------------------------------------------
 stage_libs() {
   tool_path
@@ -105,12 +126,13 @@ stage_libs() {
       # is a static CRT, which would put a second libc into the process). maturin does the same.
       *-musl) envs=("CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$t")_RUSTFLAGS=-C target-feature=-crt-static") ;;
     esac
-    if env "${envs[@]}" CARGO_TARGET_DIR="$build_dir" CARGO_PROFILE_RELEASE_STRIP=false \
-      MACOSX_DEPLOYMENT_TARGET=10.15 IPHONEOS_DEPLOYMENT_TARGET=13.0 \
-      "${nice_cmd[@]}" cargo zigbuild --locked --release -p hypercheckout --lib --target "$t" \
-      >"$build_dir/build-$t.log" 2>&1; then
+    # iOS needs only the static library (an XCFramework slice); everything else the cdylib too.
+    local cmd=(zigbuild --locked --release -p hypercheckout --lib --target "$t")
+    case "$t" in *-apple-ios*) cmd=(rustc --locked --release -p hypercheckout --lib --crate-type staticlib --target "$t") ;; esac
+    if zb "$t" "${envs[@]}" -- "${cmd[@]}" >"$build_dir/build-$t.log" 2>&1 \
+      || { [[ "$t" == *-apple-darwin ]] && apple_static_fallback "$t"; }; then
       end=$(date +%s)
-      note "built $t in $((end - start)) s"
+      note "built $t in $((end - start)) s ($(grep -o 'Finished .*' "$build_dir/build-$t.log" | tail -n1))"
     else
       end=$(date +%s)
       note "NOT BUILT $t after $((end - start)) s: $(grep -m1 -E '^error|error:' "$build_dir/build-$t.log" | cut -c1-200) (log: ${build_dir#"$repo"/}/build-$t.log)"
@@ -403,7 +425,10 @@ stage_sums() {
 main() {
   mkdir -p "$build_dir"
   local stages=("$@")
-  [ "${#stages[@]}" -gt 0 ] || stages=(tools libs sbom wheels jar swift sums); : >"$summary"
+  if [ "${#stages[@]}" -eq 0 ]; then
+    stages=(tools libs sbom wheels jar swift sums)
+    : >"$summary"
+  fi
   local s
   for s in "${stages[@]}"; do
     "stage_$s"

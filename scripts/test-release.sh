@@ -219,7 +219,21 @@ if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
     || die "the x86_64 musl library did not load and answer"
   ok "x86_64 musllinux library: loaded and called with musl's loader (no musl CPython here)"
 fi
-echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), the Windows DLL (wine is not installed), macOS/iOS (no Apple OS): inspected only (formats, exports)"
+wdir="$work/wheel-win_amd64/hypercheckout/_native"
+if [ -f "$wdir/hypercheckout.dll" ]; then
+  wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64 2>/dev/null || true)
+  if [ -z "$wine" ]; then
+    missing wine "wine is not installed (apt-get install --no-install-recommends wine64): the Windows DLL was not run"
+  else
+    zig_cc -target x86_64-windows-gnu -O2 -o "$wdir/probe.exe" scripts/release-probe.c
+    # A private prefix under target/ (first start creates it: ~1 minute).
+    (cd "$wdir" && WINEPREFIX="$work/wineprefix" WINEDEBUG=-all "$wine" probe.exe hypercheckout.dll "$version") \
+      || die "the Windows DLL did not load and answer under wine"
+    rm -f "$wdir/probe.exe"
+    ok "win_amd64 DLL: loaded and called under wine ($("$wine" --version 2>/dev/null))"
+  fi
+fi
+echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), a Windows CPython or JVM (none here; the DLL itself ran under wine above when present), macOS/iOS (no Apple OS): inspected only (formats, exports)"
 
 say "5. the jar"
 jar="$dist/hypercheckout-$version.jar"
