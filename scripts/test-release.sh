@@ -74,7 +74,7 @@ declare -A wheel_format=(
   [musllinux_1_2_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
   [win_amd64]="PE32+ executable (DLL) (console) x86-64"
   [macosx_11_0_arm64]="Mach-O 64-bit arm64 dynamically linked shared library"
-  [macosx_10_15_x86_64]="Mach-O 64-bit x86_64 dynamically linked shared library"
+  [macosx_11_0_x86_64]="Mach-O 64-bit x86_64 dynamically linked shared library"
 )
 header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
@@ -226,8 +226,8 @@ if [ -f "$wdir/hypercheckout.dll" ]; then
     missing wine "wine is not installed (apt-get install --no-install-recommends wine64): the Windows DLL was not run"
   else
     zig_cc -target x86_64-windows-gnu -O2 -o "$wdir/probe.exe" scripts/release-probe.c
-    # A private prefix under target/ (first start creates it: ~1 minute).
-    (cd "$wdir" && WINEPREFIX="$work/wineprefix" WINEDEBUG=-all "$wine" probe.exe hypercheckout.dll "$version") \
+    # A private prefix beside the tools (the first start creates it: about a minute).
+    (cd "$wdir" && WINEPREFIX="$tools/wineprefix" WINEDEBUG=-all "$wine" probe.exe hypercheckout.dll "$version") \
       || die "the Windows DLL did not load and answer under wine"
     rm -f "$wdir/probe.exe"
     ok "win_amd64 DLL: loaded and called under wine ($("$wine" --version 2>/dev/null))"
@@ -279,8 +279,8 @@ pom="$dist/hypercheckout-$version.pom"
 for e in '<name>' '<description>' '<url>' '<licenses>' '<developers>' '<scm>' "<version>$version</version>"; do
   grep -q "$e" "$pom" || die "the pom lacks $e (Maven Central requires it)"
 done
-mvn -B -ntp -q -o -f "$pom" dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
-  || mvn -B -ntp -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
+mvn -B -ntp -q -o -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
+  || mvn -B -ntp -q -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
   || die "the pom's dependencies do not resolve: $work/mvn-cp.log"
 ok "the pom has Maven Central's elements and its dependencies resolve"
 javac -cp "$jar:$(cat "$work/cp.txt")" -d "$work/java" examples/kotlin/src/main/java/dev/hypercheckout/example/JavaMain.java
