@@ -251,11 +251,17 @@ stage_jar() {
   # The pom reads ${cargo.target.dir}/release/libhypercheckout.so for both generation and the
   # jar; the unstripped one is given (uniffi-bindgen needs its metadata); the jar's copy is
   # replaced by the stripped one below.
-  cp "$(lib_dir x86_64-unknown-linux-gnu)/libhypercheckout.so" "$mvn_target/"
-  "${nice_cmd[@]}" mvn -B -ntp -q -Dstyle.color=never -f bindings/kotlin/pom.xml -DskipTests -Dmaven.test.skip=true \
-    -Dhypercheckout.skipCargo=true -Dcargo.target.dir="$stage_dir/mvn-cargo" \
-    package >"$build_dir/mvn.log" 2>&1 \
-    || die "mvn package failed: $build_dir/mvn.log"
+  cp -p "$(lib_dir x86_64-unknown-linux-gnu)/libhypercheckout.so" "$mvn_target/"
+  # Reused when newer than the library and every Kotlin source (mvn takes minutes).
+  local k=bindings/kotlin/target/hypercheckout-$version
+  if [ -f "$k-javadoc.jar" ] && [ -f "$k-sources.jar" ] && [ "$k.jar" -nt "$mvn_target/libhypercheckout.so" ] \
+    && [ -z "$(find bindings/kotlin/src/main bindings/kotlin/pom.xml uniffi.toml -newer "$k.jar" -print -quit)" ]; then
+    echo "jar: reusing $k*.jar (newer than the library and the sources)"
+  else
+    "${nice_cmd[@]}" mvn -B -ntp -q -Dstyle.color=never -f bindings/kotlin/pom.xml -DskipTests -Dmaven.test.skip=true \
+      -Dhypercheckout.skipCargo=true -Dcargo.target.dir="$stage_dir/mvn-cargo" \
+      package >"$build_dir/mvn.log" 2>&1 || die "mvn package failed: $build_dir/mvn.log"
+  fi
   local out=bindings/kotlin/target
   local jar="$dist/hypercheckout-$version.jar"
   cp "$out/hypercheckout-$version.jar" "$jar"
