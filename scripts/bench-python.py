@@ -12,6 +12,7 @@ Run it with the interpreter of a venv that has the release wheel and the peers i
         requests httpx aiohttp
     cargo build --release -p hypercheckout-emulator
     target/python-test/venv/bin/python scripts/bench-python.py [--seconds 3] [--no-write]
+    target/python-test/venv/bin/python scripts/bench-python.py --soak 100000   # leak soak
 """
 
 from __future__ import annotations
@@ -347,6 +348,63 @@ def breakdown(url: str, sync_cpu_us: float, calls: int = 3000) -> List[Tuple[str
     ]
 
 
+# --- soak ----------------------------------------------------------------------------------------
+
+def process_footprint() -> Tuple[int, int, int]:
+    """(RSS in KiB, threads, open file descriptors) of this process, from /proc (Linux)."""
+    rss_kib = 0
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                rss_kib = int(line.split()[1])
+    return rss_kib, len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd"))
+
+
+def soak(url: str, calls: int) -> int:
+    """`calls` sequential sessions through one client, then `calls // 10` through asyncio at
+    32 in flight; prints RSS, threads and fds at the start, after 10k calls and at the end
+    (issue 17, item 4). Growth after the first 10k (warm pools and caches) is a leak: exit 1
+    when RSS grew by more than 10% and 8 MiB, or threads or fds grew at all."""
+    client = hc.Client(
+        hc.ClientConfig(
+            merchant_id=MERCHANT_ID, api_key=API_KEY, environment=hc.Environment.SANDBOX,
+            base_url=url,
+        )
+    )
+    for _ in range(100):
+        client.create_session(REQUEST)
+    rows = [("start (after 100 warm-up calls)", process_footprint())]
+    started = time.perf_counter()
+    for i in range(1, calls + 1):
+        client.create_session(REQUEST)
+        if i == 10_000:
+            rows.append(("10,000 sync calls", process_footprint()))
+    rows.append((f"{calls:,} sync calls", process_footprint()))
+
+    async def in_flight(total: int) -> None:
+        async def worker(n: int) -> None:
+            for _ in range(n):
+                await client.create_session_async(REQUEST)
+        await asyncio.gather(*(worker(total // 32) for _ in range(32)))
+
+    asyncio.run(in_flight(calls // 10))
+    rows.append((f"+ {calls // 10:,} asyncio calls (32 in flight)", process_footprint()))
+    elapsed = time.perf_counter() - started
+    print("| point | RSS (MiB) | threads | fds |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, (rss, threads, fds) in rows:
+        print(f"| {label} | {rss / 1024:.1f} | {threads} | {fds} |")
+    print(f"\n{calls + calls // 10:,} calls in {elapsed:.0f} s")
+    base = rows[1][1] if len(rows) > 3 else rows[0][1]
+    end = rows[-1][1]
+    grew = end[0] - base[0] > max(base[0] * 0.10, 8 * 1024) or end[1] > base[1] or end[2] > base[2]
+    if grew:
+        print(f"!!! growth after the first 10k calls: {base} -> {end} (RSS KiB, threads, fds)")
+        return 1
+    print("no growth after the first 10k calls (RSS within 10% / 8 MiB; threads and fds equal)")
+    return 0
+
+
 # --- main --------------------------------------------------------------------------------------
 
 def main() -> int:
@@ -359,7 +417,19 @@ def main() -> int:
         or str(REPO / "target" / "release" / "hypercheckout-emulator"),
     )
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/python.md")
+    parser.add_argument(
+        "--soak", type=int, metavar="CALLS",
+        help="instead of the benchmark: CALLS sequential calls (and CALLS/10 async ones), "
+        "printing RSS, threads and fds (100000 for issue 17's soak)",
+    )
     args = parser.parse_args()
+
+    if args.soak:
+        emu = Emulator(args.emulator)
+        try:
+            return soak(emu.url, args.soak)
+        finally:
+            emu.stop()
 
     load_before = os.getloadavg()[0]
     emu = Emulator(args.emulator)

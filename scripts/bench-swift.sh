@@ -13,6 +13,7 @@
 # median of ROUNDS rounds of SESSIONS sessions; Swift and Rust alternate which goes first.
 #
 # Usage: scripts/bench-swift.sh [--rounds N] [--sessions N] [--no-write]
+#        scripts/bench-swift.sh --soak N    (leak soak instead: N calls, RSS/threads/fds)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -20,11 +21,13 @@ cd "$repo"
 rounds=5
 sessions=2000
 write=true
+soak=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --sessions) sessions=$2; shift 2 ;;
     --no-write) write=false; shift ;;
+    --soak) soak=$2; shift 2 ;;
     *) echo "usage: $0 [--rounds N] [--sessions N] [--no-write]" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +60,10 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
+if [ -n "$soak" ]; then
+  (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" soak "$soak")
+  exit $?
+fi
 
 run_swift() {
   (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" "$1" "$sessions")

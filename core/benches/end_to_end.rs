@@ -3,7 +3,10 @@
 //!
 //! `cargo build --release -p hypercheckout-emulator && cargo bench -p hypercheckout --bench
 //! end_to_end` (SESSIONS=N calls per row and round, ROUNDS=N rounds (default 3; each row
-//! reports its median), EMULATOR_URL=http://... to use a running emulator).
+//! reports its median), EMULATOR_URL=http://... to use a running emulator). SOAK=N instead
+//! runs the leak soak: N blocking calls then N/10 async ones at 32 in flight through one
+//! client, printing RSS, threads and file descriptors at the start, after 10k and at the end
+//! (issue 17, item 4; exit 1 on growth after the first 10k calls).
 //!
 //! CPU per call is this process's user + system time (every thread: the SDK's runtime
 //! included) divided by the calls, from `getrusage`. It is the headline figure (issue 17)
@@ -112,6 +115,12 @@ fn start_server() -> (String, Server) {
 }
 
 fn main() {
+    if let Some(calls) = std::env::var("SOAK")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    {
+        std::process::exit(soak(calls));
+    }
     let sessions: usize = env_number("SESSIONS", 2000);
     let rounds: usize = env_number("ROUNDS", 3).max(1);
     let (base_url, server) = start_server();
@@ -254,6 +263,82 @@ fn main() {
             median(theirs.iter().map(|m| m.rate)),
         );
     }
+}
+
+/// (RSS in KiB, threads, open file descriptors) of this process, from /proc (Linux).
+fn footprint() -> (u64, usize, usize) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rss = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0);
+    let count = |dir: &str| std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0);
+    (rss, count("/proc/self/task"), count("/proc/self/fd"))
+}
+
+fn soak(calls: usize) -> i32 {
+    let (base_url, _server) = start_server();
+    let config = ClientConfig {
+        base_url: Some(base_url),
+        ..ClientConfig::new(DEFAULT_MERCHANT_ID, DEFAULT_API_KEY, Environment::Sandbox)
+    };
+    let client = Arc::new(Client::new(config).unwrap());
+    // The caller's runtime for the async part, built before the first measurement so its
+    // threads are in every row.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for _ in 0..100 {
+        client.create_session_blocking(request()).unwrap();
+    }
+    let mut rows = vec![("start (after 100 warm-up calls)".to_string(), footprint())];
+    let started = Instant::now();
+    for i in 1..=calls {
+        client.create_session_blocking(request()).unwrap();
+        if i == 10_000 {
+            rows.push(("10,000 blocking calls".to_string(), footprint()));
+        }
+    }
+    rows.push((format!("{calls} blocking calls"), footprint()));
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let client = Arc::clone(&client);
+                tokio::spawn(async move {
+                    for _ in 0..calls / 10 / 32 {
+                        client.create_session(request()).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+    rows.push((
+        format!("+ {} async calls (32 in flight)", calls / 10 / 32 * 32),
+        footprint(),
+    ));
+    println!("| point | RSS (MiB) | threads | fds |");
+    println!("| --- | ---: | ---: | ---: |");
+    for (label, (rss, threads, fds)) in &rows {
+        println!(
+            "| {label} | {:.1} | {threads} | {fds} |",
+            *rss as f64 / 1024.0
+        );
+    }
+    println!("\n{} s", started.elapsed().as_secs());
+    let base = if rows.len() > 3 { rows[1].1 } else { rows[0].1 };
+    let end = rows[rows.len() - 1].1;
+    let rss_grew = end.0.saturating_sub(base.0) > (base.0 / 10).max(8 * 1024);
+    if rss_grew || end.1 > base.1 || end.2 > base.2 {
+        println!(
+            "!!! growth after the first 10k calls: {base:?} -> {end:?} (RSS KiB, threads, fds)"
+        );
+        return 1;
+    }
+    println!("no growth after the first 10k calls (RSS within 10% / 8 MiB; threads and fds equal)");
+    0
 }
 
 fn env_number(name: &str, default: usize) -> usize {
