@@ -66,15 +66,15 @@ print(f"ok: SBOM {b['metadata']['component']['name']} {b['metadata']['component'
 PY
 
 say "2. wheels: tags, formats, layout, auditwheel"
-# tag -> expected `file` description fragment and library name
+# tag -> a regular expression the `file` description of its library must match
 declare -A wheel_format=(
-  [manylinux_2_17_x86_64.manylinux2014_x86_64]="ELF 64-bit LSB shared object, x86-64"
-  [manylinux_2_17_aarch64.manylinux2014_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
-  [musllinux_1_2_x86_64]="ELF 64-bit LSB shared object, x86-64"
-  [musllinux_1_2_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
-  [win_amd64]="PE32+ executable (DLL) (console) x86-64"
-  [macosx_11_0_arm64]="Mach-O 64-bit arm64 dynamically linked shared library"
-  [macosx_11_0_x86_64]="Mach-O 64-bit x86_64 dynamically linked shared library"
+  [manylinux_2_17_x86_64.manylinux2014_x86_64]="^ELF 64-bit LSB shared object, x86-64"
+  [manylinux_2_17_aarch64.manylinux2014_aarch64]="^ELF 64-bit LSB shared object, ARM aarch64"
+  [musllinux_1_2_x86_64]="^ELF 64-bit LSB shared object, x86-64"
+  [musllinux_1_2_aarch64]="^ELF 64-bit LSB shared object, ARM aarch64"
+  [win_amd64]="^PE32\\+ executable \\(DLL\\).*x86-64"
+  [macosx_11_0_arm64]="^Mach-O 64-bit.*arm64"
+  [macosx_11_0_x86_64]="^Mach-O 64-bit.*x86_64"
 )
 header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
@@ -103,7 +103,7 @@ for tag in "${!wheel_format[@]}"; do
   done
   grep -q "^Tag: py3-none-${tag%%.*}\$" "$d/hypercheckout-$version.dist-info/WHEEL" || die "$(basename "$whl"): WHEEL tag mismatch"
   desc=$(file -b "$d/hypercheckout/_native/$lib")
-  [[ "$desc" == *"${wheel_format[$tag]}"* ]] || die "$(basename "$whl"): $lib is '$desc', expected '${wheel_format[$tag]}'"
+  [[ "$desc" =~ ${wheel_format[$tag]} ]] || die "$(basename "$whl"): $lib is '$desc', expected '${wheel_format[$tag]}'"
   python3 - "$d" <<'PY' || die "$(basename "$whl"): RECORD does not match its files"
 import base64, csv, hashlib, os, sys
 root = sys.argv[1]
@@ -258,15 +258,14 @@ public class Prefixes {
 JAVA
 javac -cp "$jna_jar" -d "$work" "$work/Prefixes.java"
 mapfile -t prefixes < <(java -cp "$jna_jar:$work" Prefixes)
-expect=("ELF 64-bit LSB shared object, x86-64" "ELF 64-bit LSB shared object, ARM aarch64"
-  "Mach-O 64-bit x86_64 dynamically linked shared library" "Mach-O 64-bit arm64 dynamically linked shared library"
-  "PE32+ executable (DLL) (console) x86-64")
+expect=("^ELF 64-bit LSB shared object, x86-64" "^ELF 64-bit LSB shared object, ARM aarch64"
+  "^Mach-O 64-bit.*x86_64" "^Mach-O 64-bit.*arm64" "^PE32\\+ executable \\(DLL\\).*x86-64")
 names=(libhypercheckout.so libhypercheckout.so libhypercheckout.dylib libhypercheckout.dylib hypercheckout.dll)
 for i in "${!prefixes[@]}"; do
   f="$work/jar/${prefixes[$i]}/${names[$i]}"
   if [ ! -f "$f" ]; then missing "jar:${prefixes[$i]}" "the jar lacks ${prefixes[$i]}/${names[$i]}"; continue; fi
   desc=$(file -b "$f")
-  [[ "$desc" == *"${expect[$i]}"* ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
+  [[ "$desc" =~ ${expect[$i]} ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
   case "${names[$i]}" in *.dylib) check_exports "$f" "jar ${prefixes[$i]}" ;; esac
   ok "jar ${prefixes[$i]}/${names[$i]} (JNA's prefix for that OS/arch): $desc"
 done
