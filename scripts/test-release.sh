@@ -200,18 +200,21 @@ qpy "$arm64_root/usr/bin/python3.11" -c 'import platform; assert platform.machin
   || die "the arm64 CPython does not run under qemu-aarch64"
 awhl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
 if [ -f "$awhl" ]; then
-  # The venv's python is a symlink to the arm64 interpreter: run it through qemu explicitly.
-  qpy "$arm64_root/usr/bin/python3.11" -m venv --without-pip "$work/venv-arm64"
-  apy="$work/venv-arm64/bin/python"
-  # pip itself (the x86_64 venv's, pure Python) installs into the arm64 venv, checking the tag
-  # against the arm64 interpreter: manylinux_2_17_aarch64 must be accepted there.
+  # pip (the x86_64 venv's copy: pure Python) runs ON the arm64 interpreter, so it checks the
+  # wheel's tag against arm64's: manylinux_2_17_aarch64 must be accepted there. --target: a
+  # plain directory on PYTHONPATH (the interpreter runs through qemu, not from a venv).
   site=$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps "$awhl" \
+  asite="$work/arm64-site"
+  apy="$arm64_root/usr/bin/python3.11"
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" "$awhl" \
     || die "pip on arm64 CPython refused $(basename "$awhl")"
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps pytest iniconfig pluggy packaging
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" \
+    -c bindings/python/requirements-ci.txt pytest iniconfig pluggy packaging
+  export PYTHONPATH="$asite"
   (cd "$work" && qpy "$apy" -c 'import hypercheckout as hc, platform, sys; print("arm64:", platform.machine(), hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
   (cd bindings/python/tests && PYTHONDONTWRITEBYTECODE=1 qpy "$apy" -m pytest -p no:cacheprovider -q test_conformance.py)
   (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
+  unset PYTHONPATH
   ok "aarch64 manylinux wheel: installed into arm64 CPython 3.11 (qemu-user), conformance vectors and a real session against the emulator"
 else
   missing manylinux_2_17_aarch64.manylinux2014_aarch64 "no aarch64 wheel"
