@@ -14,6 +14,7 @@ use crate::error::{
 use crate::mandate::{
     self, MandateDetails, MandateExecution, MandateExecutionResult, MandateState,
 };
+use crate::observe::{self, Operation, RequestEvent};
 use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
 use crate::refund::{self, RefundRequest};
 use crate::request::SessionRequest;
@@ -255,7 +256,9 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: Some(body),
         };
-        let answer = self.send(&call, Policy::Write).await?;
+        let answer = self
+            .send(&call, Policy::Write, Operation::CreateSession)
+            .await?;
         let mut session = parse_session(&answer.borrow())?;
         session.routing_id = routing_id.to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
@@ -280,7 +283,9 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: None,
         };
-        let answer = self.send(&call, Policy::Read).await?;
+        let answer = self
+            .send(&call, Policy::Read, Operation::GetOrderStatus)
+            .await?;
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
@@ -297,7 +302,10 @@ impl Inner {
         let order_id = request.order_id.as_str();
         tracing::info!(order_id, unique_request_id = %request.unique_request_id, "creating refund");
         let call = refund::refund_call(request);
-        let result = match self.send(&call, Policy::Idempotent).await {
+        let result = match self
+            .send(&call, Policy::Idempotent, Operation::CreateRefund)
+            .await
+        {
             Ok(answer) => order::parse_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -336,7 +344,9 @@ impl Inner {
         }
         tracing::info!(mandate_id, "fetching mandate status");
         let call = mandate::mandate_status_call(mandate_id, routing_id);
-        let answer = self.send(&call, Policy::Read).await?;
+        let answer = self
+            .send(&call, Policy::Read, Operation::GetMandate)
+            .await?;
         let details = mandate::parse_mandate_answer(&answer.borrow())?;
         tracing::info!(mandate_id, status = %details.status, "mandate status");
         Ok(details)
@@ -353,7 +363,10 @@ impl Inner {
         }
         tracing::info!(mandate_id, "revoking mandate");
         let call = mandate::revoke_mandate_call(mandate_id, routing_id);
-        let result = match self.send(&call, Policy::Idempotent).await {
+        let result = match self
+            .send(&call, Policy::Idempotent, Operation::RevokeMandate)
+            .await
+        {
             Ok(answer) => mandate::parse_mandate_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -384,7 +397,10 @@ impl Inner {
         let order_id = execution.order_id.as_str();
         tracing::info!(order_id, mandate_id = %execution.mandate_id, "executing mandate");
         let call = mandate::execute_mandate_call(execution, &self.settings.merchant_id);
-        let result = match self.send(&call, Policy::Idempotent).await {
+        let result = match self
+            .send(&call, Policy::Idempotent, Operation::ExecuteMandate)
+            .await
+        {
             Ok(answer) => mandate::parse_execution_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -414,11 +430,38 @@ impl Inner {
     }
 
     /// Sends one API call with retries under `policy`, within the overall deadline. The
-    /// request is exactly `call` plus the credentials.
+    /// request is exactly `call` plus the credentials. Each attempt, retry and answer is a
+    /// debug record, a failure a warning, and each attempt a `RequestEvent` (`observe.rs`).
     async fn send(
         &self,
         call: &WireCall,
         policy: Policy,
+        operation: Operation,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        let started = Instant::now();
+        let result = self.send_attempts(call, policy, operation, started).await;
+        if let Err(error) = &result {
+            // Kind, status, code and request id only: an error's message or body excerpt
+            // could echo the customer's e-mail or phone.
+            tracing::warn!(
+                operation = operation.name(),
+                kind = observe::error_kind(error),
+                http_status = error.http_status(),
+                error_code = error.error_code(),
+                request_id = observe::error_request_id(error),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "call failed"
+            );
+        }
+        result
+    }
+
+    async fn send_attempts(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        operation: Operation,
+        started: Instant,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
             HyperCheckoutError::Internal {
@@ -428,7 +471,6 @@ impl Inner {
         let settings = &self.settings;
         let http = self.http.get_or_try_init(|| build_http(settings))?;
         let url = settings.endpoint(&call.path);
-        let started = Instant::now();
         let deadline = started + settings.overall_timeout;
         let mut retry = 0;
         loop {
@@ -456,46 +498,85 @@ impl Inner {
             if let Some(body) = &call.body {
                 builder = builder.body(body.clone());
             }
-            tracing::debug!(%method, %url, attempt = retry + 1, "sending");
+            let attempt_number = retry + 1;
+            tracing::debug!(
+                operation = operation.name(),
+                %method,
+                %url,
+                attempt = attempt_number,
+                "sending"
+            );
+            let sent = Instant::now();
             let attempt =
                 tokio::time::timeout(settings.timeout.min(remaining), read_answer(builder)).await;
+            let latency = sent.elapsed();
+            // What this attempt saw, for the records and the event.
+            let mut http_status = None;
+            let mut request_id = None;
             let failure = match attempt {
-                Err(_elapsed) if policy.retries_maybe_sent() => Retryable {
+                Err(_elapsed) if policy.retries_maybe_sent() => Ok(Retryable {
                     error: timeout(settings, started),
                     retry_after: None,
-                },
-                Err(_elapsed) => return Err(timeout(settings, started)),
+                }),
+                Err(_elapsed) => Err(timeout(settings, started)),
                 Ok(Ok(answer)) => {
+                    http_status = Some(answer.status);
+                    request_id.clone_from(&answer.request_id);
                     tracing::debug!(
-                        status = answer.status,
-                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        operation = operation.name(),
+                        attempt = attempt_number,
+                        http_status = answer.status,
+                        latency_ms = latency.as_millis() as u64,
+                        request_id = answer.request_id.as_deref(),
                         "answer"
                     );
                     if (200..300).contains(&answer.status) {
+                        let seen = Seen {
+                            number: attempt_number,
+                            latency,
+                            http_status,
+                            request_id,
+                        };
+                        attempted(operation, &call.method, &seen, None, None);
                         return Ok(answer);
                     }
                     let error = from_error_answer(&answer.borrow());
-                    if !policy.retries_status(answer.status) {
-                        return Err(error);
-                    }
-                    Retryable {
-                        error,
-                        retry_after: answer.retry_after,
+                    if policy.retries_status(answer.status) {
+                        Ok(Retryable {
+                            error,
+                            retry_after: answer.retry_after,
+                        })
+                    } else {
+                        Err(error)
                     }
                 }
-                Ok(Err(SendError::NotSent(error))) => Retryable {
+                Ok(Err(SendError::NotSent(error))) => Ok(Retryable {
                     error,
                     retry_after: None,
-                },
-                Ok(Err(SendError::MaybeSent(error))) if policy.retries_maybe_sent() => Retryable {
-                    error,
-                    retry_after: None,
-                },
-                Ok(Err(SendError::MaybeSent(error) | SendError::Fatal(error))) => {
-                    return Err(error)
+                }),
+                Ok(Err(SendError::MaybeSent(error))) if policy.retries_maybe_sent() => {
+                    Ok(Retryable {
+                        error,
+                        retry_after: None,
+                    })
+                }
+                Ok(Err(SendError::MaybeSent(error) | SendError::Fatal(error))) => Err(error),
+            };
+            let seen = Seen {
+                number: attempt_number,
+                latency,
+                http_status,
+                request_id,
+            };
+            let failure = match failure {
+                Ok(failure) => failure,
+                Err(error) => {
+                    attempted(operation, &call.method, &seen, Some(&error), None);
+                    return Err(error);
                 }
             };
             if retry >= settings.max_retries {
+                attempted(operation, &call.method, &seen, Some(&failure.error), None);
                 return Err(failure.error);
             }
             let wait = retry::delay_before_retry(retry, failure.retry_after);
@@ -503,18 +584,71 @@ impl Inner {
             // deadline, not overflow `Instant` (issue 11, item 2).
             let retry_at = Instant::now().checked_add(wait);
             if retry_at.is_none_or(|at| at >= deadline) {
-                tracing::debug!(wait_ms = wait.as_millis() as u64, "no time left to retry");
+                tracing::debug!(
+                    operation = operation.name(),
+                    attempt = attempt_number,
+                    wait_ms = wait.as_millis() as u64,
+                    "no time left to retry"
+                );
+                attempted(operation, &call.method, &seen, Some(&failure.error), None);
                 return Err(failure.error);
             }
-            let shown = failure
-                .error
-                .clone()
-                .scrubbed(|t| settings.api_key.scrub(t));
-            tracing::debug!(wait_ms = wait.as_millis() as u64, error = %shown, "retrying");
+            tracing::debug!(
+                operation = operation.name(),
+                attempt = attempt_number,
+                reason = observe::error_kind(&failure.error),
+                http_status = failure.error.http_status(),
+                wait_ms = wait.as_millis() as u64,
+                retry_after = failure.retry_after.is_some(),
+                "retrying"
+            );
+            attempted(
+                operation,
+                &call.method,
+                &seen,
+                Some(&failure.error),
+                Some(wait),
+            );
             tokio::time::sleep(wait).await;
             retry += 1;
         }
     }
+}
+
+/// One attempt as the records and the `RequestEvent` describe it.
+struct Seen {
+    number: u32,
+    latency: Duration,
+    http_status: Option<u16>,
+    request_id: Option<String>,
+}
+
+/// Emits the attempt's `RequestEvent`, if a listener wants it.
+fn attempted(
+    operation: Operation,
+    method: &str,
+    seen: &Seen,
+    error: Option<&HyperCheckoutError>,
+    retry_wait: Option<Duration>,
+) {
+    if !observe::listening() {
+        return;
+    }
+    observe::emit(RequestEvent {
+        operation: operation.name().to_owned(),
+        method: method.to_owned(),
+        path: operation.path_template().to_owned(),
+        attempt: seen.number,
+        http_status: seen.http_status,
+        latency_ms: seen.latency.as_secs_f64() * 1000.0,
+        request_id: seen
+            .request_id
+            .clone()
+            .or_else(|| error.and_then(observe::error_request_id).map(str::to_owned)),
+        error_kind: error.map(|e| observe::error_kind(e).to_owned()),
+        will_retry: retry_wait.is_some(),
+        retry_wait_ms: retry_wait.map(|wait| wait.as_millis() as u64),
+    });
 }
 
 struct Retryable {

@@ -50,6 +50,16 @@ pub(crate) fn is_exiting() -> bool {
     EXITING.load(SeqCst)
 }
 
+/// Runs `f`, host code called from an SDK thread (the log and event delivery threads of
+/// `observe.rs`), unless the process is exiting: counted like a wake, so `prepare_for_exit`
+/// waits for it too.
+pub(crate) fn call_host<R>(f: impl FnOnce() -> R) -> Option<R> {
+    WAKES_IN_HOST.fetch_add(1, SeqCst);
+    let result = (!EXITING.load(SeqCst)).then(f);
+    WAKES_IN_HOST.fetch_sub(1, SeqCst);
+    result
+}
+
 /// A waker that forwards to `host` unless the process is exiting.
 pub(crate) fn guard(host: &Waker) -> Waker {
     Waker::from(Arc::new(GuardedWaker(host.clone())))

@@ -35,7 +35,8 @@
 //! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime),
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
 //! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
-//! `mandate.rs` (mandate status, revoke, execution).
+//! `mandate.rs` (mandate status, revoke, execution), `observe.rs` (logs into the host's
+//! logger, request events for metrics; `docs/observability.md`).
 //!
 //! After the payment: [`Client::create_refund`], [`Client::get_mandate`],
 //! [`Client::revoke_mandate`] and [`Client::execute_mandate`] (each with a `_blocking`
@@ -55,6 +56,7 @@ mod error;
 mod exit;
 mod lenient;
 mod mandate;
+mod observe;
 mod order;
 mod payment;
 mod refund;
@@ -79,6 +81,11 @@ pub use mandate::{
     parse_mandate_response, revoke_mandate_call, validate_mandate_execution,
     validate_mandate_lookup, MandateDetails, MandateExecution, MandateExecutionResult,
     MandateState, EXECUTION_ERROR_DUPLICATE_ORDER_ID, EXECUTION_ORDER_ID_MAX, MANDATE_ID_MAX,
+};
+pub use observe::{
+    clear_log_sink, clear_request_listener, flush_observers, observer_stats, set_log_level,
+    set_log_sink, set_request_listener, LogLevel, LogRecord, LogSink, ObserverStats, RequestEvent,
+    RequestListener, QUEUE_CAPACITY,
 };
 pub use order::{
     parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,
