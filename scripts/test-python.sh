@@ -111,7 +111,7 @@ export HYPERCHECKOUT_WHEEL="$wheel"
 export PYTHONDONTWRITEBYTECODE=1
 (cd bindings/python/tests && "$vpy" -m pytest -p no:cacheprovider -ra -q --durations=5 .)
 
-say "examples: create_session.py and full_flow.py against the emulator"
+say "examples: create_session.py, observability.py and full_flow.py against the emulator"
 # full_flow.py serves the return_url on this port; the emulator sends the customer there
 # (--redirect-base is the emulator's testing aid for an https return_url).
 flow_port=$("$vpy" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -130,6 +130,7 @@ done
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
 # Without credentials or a base URL the example starts its own emulator (never Juspay).
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u HYPERCHECKOUT_BASE_URL "$vpy" "$repo/examples/python/create_session.py")
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/observability.py")
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY "$vpy" "$repo/examples/python/full_flow.py" --base-url "$url" --port "$flow_port" --self-test --wait-seconds 30)
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true

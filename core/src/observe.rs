@@ -107,7 +107,7 @@ pub struct LogRecord {
 
 /// Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
 /// Implemented by each binding over the host's logger; see `set_log_sink`.
-#[uniffi::export(with_foreign)]
+#[uniffi::export(foreign)]
 pub trait LogSink: Send + Sync {
     /// Called once per record, in order. Should not block for long: records queue up behind
     /// it and are dropped when the queue is full.
@@ -143,7 +143,7 @@ pub struct RequestEvent {
 
 /// Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
 /// `set_request_listener`.
-#[uniffi::export(with_foreign)]
+#[uniffi::export(foreign)]
 pub trait RequestListener: Send + Sync {
     /// Called once per attempt, in order. A slow listener delays only later events (dropped
     /// when the queue is full), never a call.
@@ -167,7 +167,7 @@ pub struct ObserverStats {
 
 /// Installs `sink` as the receiver of the SDK's log records at `max_level` and above, for
 /// the whole process (replacing an earlier sink). For hosts without a `tracing` subscriber:
-/// it installs the crate's own as the global one, and fails with `Configuration` if the
+/// it installs the SDK's own as the global one, and fails with `Configuration` if the
 /// program already has one (a Rust program: read the records there).
 #[uniffi::export]
 pub fn set_log_sink(sink: Arc<dyn LogSink>, max_level: LogLevel) -> Result<(), HyperCheckoutError> {

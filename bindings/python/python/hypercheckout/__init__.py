@@ -41,6 +41,10 @@ redirect): refunded and partly charged orders get their own verdicts, never ``PA
 while it waits; refused inside a running event loop), and ``create_session_async`` is a
 coroutine for asyncio. A client created before
 ``os.fork()`` keeps working in the child (the core rebuilds its runtime and connection pool).
+
+Logs go to ``logging.getLogger("hypercheckout")`` (each attempt, retry and answer at DEBUG,
+a failed call at WARNING; never the key, never the customer's e-mail or phone); metrics come
+from ``set_request_listener(callback)``, one ``RequestEvent`` per attempt.
 """
 
 from __future__ import annotations
@@ -49,8 +53,9 @@ import atexit
 import enum
 from typing import TYPE_CHECKING, Any
 
-from . import _docs, _fastffi, _idioms
+from . import _docs, _fastffi, _idioms, _observe
 from ._client import Client
+from ._observe import LOGGER_NAME, refresh_log_level, set_request_listener
 from ._native import hypercheckout as _native
 if TYPE_CHECKING:
     # The generated module annotates parameters but not record fields, and builds enum
@@ -70,18 +75,26 @@ if TYPE_CHECKING:
         ErrorField,
         ErrorInfo,
         InternalError,
+        LogLevel,
+        LogRecord,
+        LogSink,
+        LogSinkImpl,
         Mandate,
         MandateDetails,
         MandateExecution,
         MandateExecutionResult,
         MandateFrequency,
         MandateState,
+        ObserverStats,
         OrderMandate,
         OrderState,
         OrderStatus,
         PaymentVerdict,
         Refund,
         RefundRequest,
+        RequestEvent,
+        RequestListener,
+        RequestListenerImpl,
         SdkPayload,
         SdkPayloadDetails,
         Session,
@@ -96,9 +109,13 @@ if TYPE_CHECKING:
         cancellable_calls_in_flight,
         check_order_payment,
         check_payment,
+        clear_log_sink,
+        clear_request_listener,
         execute_mandate_call,
         find_refund,
+        flush_observers,
         mandate_status_call,
+        observer_stats,
         order_status_api_version,
         parse_mandate_execution_response,
         parse_mandate_response,
@@ -114,6 +131,8 @@ if TYPE_CHECKING:
         routing_id,
         sdk_version,
         session_request_to_json,
+        set_log_level,
+        set_log_sink,
         validate,
         validate_mandate_execution,
         validate_mandate_lookup,
@@ -138,18 +157,26 @@ else:
         ErrorField,
         ErrorInfo,
         InternalError,
+        LogLevel,
+        LogRecord,
+        LogSink,
+        LogSinkImpl,
         Mandate,
         MandateDetails,
         MandateExecution,
         MandateExecutionResult,
         MandateFrequency,
         MandateState,
+        ObserverStats,
         OrderMandate,
         OrderState,
         OrderStatus,
         PaymentVerdict,
         Refund,
         RefundRequest,
+        RequestEvent,
+        RequestListener,
+        RequestListenerImpl,
         SdkPayload,
         SdkPayloadDetails,
         Session,
@@ -164,9 +191,13 @@ else:
         cancellable_calls_in_flight,
         check_order_payment,
         check_payment,
+        clear_log_sink,
+        clear_request_listener,
         execute_mandate_call,
         find_refund,
+        flush_observers,
         mandate_status_call,
+        observer_stats,
         order_status_api_version,
         parse_mandate_execution_response,
         parse_mandate_response,
@@ -182,6 +213,8 @@ else:
         routing_id,
         sdk_version,
         session_request_to_json,
+        set_log_level,
+        set_log_sink,
         validate,
         validate_mandate_execution,
         validate_mandate_lookup,
@@ -211,18 +244,27 @@ __all__ = [
     "ErrorInfo",
     "HyperCheckoutError",
     "InternalError",
+    "LOGGER_NAME",
+    "LogLevel",
+    "LogRecord",
+    "LogSink",
+    "LogSinkImpl",
     "Mandate",
     "MandateDetails",
     "MandateExecution",
     "MandateExecutionResult",
     "MandateFrequency",
     "MandateState",
+    "ObserverStats",
     "OrderMandate",
     "OrderState",
     "OrderStatus",
     "PaymentVerdict",
     "Refund",
     "RefundRequest",
+    "RequestEvent",
+    "RequestListener",
+    "RequestListenerImpl",
     "SdkPayload",
     "SdkPayloadDetails",
     "Session",
@@ -237,9 +279,13 @@ __all__ = [
     "cancellable_calls_in_flight",
     "check_order_payment",
     "check_payment",
+    "clear_log_sink",
+    "clear_request_listener",
     "execute_mandate_call",
     "find_refund",
+    "flush_observers",
     "mandate_status_call",
+    "observer_stats",
     "order_status_api_version",
     "parse_mandate_execution_response",
     "parse_mandate_response",
@@ -249,12 +295,16 @@ __all__ = [
     "parse_session_response",
     "parse_webhook",
     "prepare_for_exit",
+    "refresh_log_level",
     "refund_api_version",
     "refund_call",
     "revoke_mandate_call",
     "routing_id",
     "sdk_version",
     "session_request_to_json",
+    "set_log_level",
+    "set_log_sink",
+    "set_request_listener",
     "validate",
     "validate_mandate_execution",
     "validate_mandate_lookup",
@@ -272,6 +322,9 @@ __all__ = [
 # into Python is killed mid-call and the process aborts (issue 11). atexit handlers run
 # before finalization, so this stops those deliveries in time (see core/src/exit.rs).
 atexit.register(_native.prepare_for_exit)
+# Registered after, so run before it (atexit is last-in, first-out) and before `logging`'s own
+# shutdown: the records of the last calls reach their handlers (bounded: 1 s).
+atexit.register(_native.flush_observers, 1000)
 
 # Faster RustBuffer builder/stream for the generated code (see _fastffi.py); False means the
 # generated module changed shape and the stock (slower) helpers are in use.
@@ -282,6 +335,10 @@ _FAST_FFI: bool = _fastffi.install(_native)
 # changed shape; tests/test_idioms.py fails loudly then.
 _IDIOMS: bool = _idioms.install(_native)
 _docs.install(_native, _idioms.data_enums(_native))
+
+# The core's records into `logging.getLogger("hypercheckout")` (see _observe.py); False only
+# if something else installed a tracing subscriber in this process.
+_LOGGING: bool = _observe.install()
 
 _base = _native.HyperCheckoutError
 _base.__doc__ = (

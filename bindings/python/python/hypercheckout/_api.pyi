@@ -20,6 +20,14 @@ class Environment(enum.Enum):
     SANDBOX = 0
     PRODUCTION = 1
 
+class LogLevel(enum.Enum):
+    """A log record's severity, most severe first. The bindings map it onto the host's levels."""
+    ERROR = 0
+    WARN = 1
+    INFO = 2
+    DEBUG = 3
+    TRACE = 4
+
 class MandateFrequency(enum.Enum):
     """`mandate.frequency`; Juspay's default is `AsPresented`."""
     ONETIME = 0
@@ -758,6 +766,18 @@ class ErrorInfo:
     def __eq__(self, other: object) -> bool: ...
 
 @dataclasses.dataclass(init=False, eq=False)
+class LogRecord:
+    """One log record of the SDK, as the host's logger receives it."""
+    level: LogLevel
+    target: str
+    message: str
+    fields: dict[str, str]
+    def __init__(self, *, level: LogLevel, target: str, message: str, fields: dict[str, str]) -> None:
+        """Builds a LogRecord; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
 class Mandate:
     """The `mandate.*` parameters. Every field is optional on the wire; `validate` checks the
     documented combinations.
@@ -842,6 +862,19 @@ class MandateExecutionResult:
     raw_json: str
     def __init__(self, *, order_id: str, status: typing.Union[OrderState, typing.Type[OrderState]], txn_id: typing.Optional[str], txn_uuid: typing.Optional[str], authentication_url: typing.Optional[str], authentication_method: typing.Optional[str], raw_json: str) -> None:
         """Builds a MandateExecutionResult; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class ObserverStats:
+    """Counters of the delivery threads since the process started."""
+    logs_delivered: int
+    logs_dropped: int
+    events_delivered: int
+    events_dropped: int
+    callback_failures: int
+    def __init__(self, *, logs_delivered: int, logs_dropped: int, events_delivered: int, events_dropped: int, callback_failures: int) -> None:
+        """Builds a ObserverStats; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -960,6 +993,24 @@ class RefundRequest:
     routing_id: str
     def __init__(self, *, order_id: str, unique_request_id: str, amount: str | decimal.Decimal | int | None = ..., routing_id: str) -> None:
         """Builds a RefundRequest; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class RequestEvent:
+    """One attempt of an API call, for metrics: what was called, how it ended, what follows."""
+    operation: str
+    method: str
+    path: str
+    attempt: int
+    http_status: typing.Optional[int]
+    latency_ms: float
+    request_id: typing.Optional[str]
+    error_kind: typing.Optional[str]
+    will_retry: bool
+    retry_wait_ms: typing.Optional[int]
+    def __init__(self, *, operation: str, method: str, path: str, attempt: int, http_status: typing.Optional[int], latency_ms: float, request_id: typing.Optional[str], error_kind: typing.Optional[str], will_retry: bool, retry_wait_ms: typing.Optional[int]) -> None:
+        """Builds a RequestEvent; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -1153,6 +1204,14 @@ def check_payment(redirect_params: dict[str, str], response_key: str, order_stat
     """
     ...
 
+def clear_log_sink() -> None:
+    """Removes the log sink: no more records are made for it."""
+    ...
+
+def clear_request_listener() -> None:
+    """Removes the request listener: no more events are made."""
+    ...
+
 def execute_mandate_call(execution: MandateExecution, merchant_id: str) -> WireCall:
     """The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
     credentials).
@@ -1165,8 +1224,19 @@ def find_refund(order: OrderStatus, request: RefundRequest) -> typing.Optional[R
     """
     ...
 
+def flush_observers(timeout_ms: int) -> bool:
+    """Waits until every record and event queued before this call has been handed to the sink
+    and listener, at most `timeout_ms`; true if they all were. Tests use it, and a host may
+    before it exits.
+    """
+    ...
+
 def mandate_status_call(mandate_id: str, routing_id: str) -> WireCall:
     """The exact call `get_mandate` sends (no credentials)."""
+    ...
+
+def observer_stats() -> ObserverStats:
+    """The delivery threads' counters."""
     ...
 
 def order_status_api_version() -> str:
@@ -1247,6 +1317,29 @@ def sdk_version() -> str:
 
 def session_request_to_json(request: SessionRequest) -> str:
     """The exact JSON body `create_session` would send for `request`."""
+    ...
+
+def set_log_level(max_level: typing.Optional[LogLevel]) -> None:
+    """Changes the most verbose level the sink receives; none stops all records (the sink stays
+    installed). Bindings call it when the host's logger level may have changed.
+    """
+    ...
+
+def set_log_sink(sink: LogSink, max_level: LogLevel) -> None:
+    """Installs `sink` as the receiver of the SDK's log records at `max_level` and above, for
+    the whole process (replacing an earlier sink). For hosts without a `tracing` subscriber:
+    it installs the SDK's own as the global one, and fails with `Configuration` if the
+    program already has one (a Rust program: read the records there).
+    """
+    ...
+
+def set_request_listener(listener: typing.Union[typing.Callable[[RequestEvent], typing.Any], RequestListener]) -> None:
+    """Calls ``listener(event)`` (a function, or a ``RequestListener`` with ``on_request``)
+    with one ``RequestEvent`` per attempt of every client in the process, on the SDK's
+    delivery thread. Replaces an earlier listener; ``clear_request_listener()`` removes it.
+    A slow listener delays only later events (dropped and counted in ``observer_stats()``
+    when 4096 are waiting), never a call; an exception in it is logged as a warning.
+    """
     ...
 
 def validate(request: SessionRequest) -> typing.List[Violation]:
@@ -1374,4 +1467,52 @@ class ClientProtocol(typing.Protocol):
         ...
     async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
         """The native client's ``revoke_mandate_cancellable``; see ``Client``."""
+        ...
+
+class LogSinkImpl:
+    """Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
+    Implemented by each binding over the host's logger; see `set_log_sink`.
+    """
+    def __init__(self, args: typing.Any, kwargs: typing.Any) -> None: ...
+    def log(self, record: LogRecord) -> None:
+        """Called once per record, in order. Should not block for long: records queue up behind
+        it and are dropped when the queue is full.
+        """
+        ...
+
+class LogSink:
+    """Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
+    Implemented by each binding over the host's logger; see `set_log_sink`.
+    """
+    def __init__(self, args: typing.Any, kwargs: typing.Any) -> None:
+        """Initialize self.  See help(type(self)) for accurate signature."""
+        ...
+    def log(self, record: LogRecord) -> None:
+        """Called once per record, in order. Should not block for long: records queue up behind
+        it and are dropped when the queue is full.
+        """
+        ...
+
+class RequestListenerImpl:
+    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
+    `set_request_listener`.
+    """
+    def __init__(self, args: typing.Any, kwargs: typing.Any) -> None: ...
+    def on_request(self, event: RequestEvent) -> None:
+        """Called once per attempt, in order. A slow listener delays only later events (dropped
+        when the queue is full), never a call.
+        """
+        ...
+
+class RequestListener:
+    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
+    `set_request_listener`.
+    """
+    def __init__(self, args: typing.Any, kwargs: typing.Any) -> None:
+        """Initialize self.  See help(type(self)) for accurate signature."""
+        ...
+    def on_request(self, event: RequestEvent) -> None:
+        """Called once per attempt, in order. A slow listener delays only later events (dropped
+        when the queue is full), never a call.
+        """
         ...

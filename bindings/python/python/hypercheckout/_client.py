@@ -16,6 +16,7 @@ import warnings
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Optional, Type
 
+from . import _observe
 from ._native import hypercheckout as _native
 
 if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
@@ -83,6 +84,9 @@ class Client:
         """Checks ``config`` and prepares the connection pool; raises
         ``HyperCheckoutError.Configuration`` for an unusable configuration."""
         _check_config_text(config)
+        # The logging configuration is usually done by now: let the core make exactly the
+        # records the `hypercheckout` logger keeps (see _observe.py).
+        _observe.refresh_log_level()
         self._native: Optional[Any] = _NativeClient(config)
         self._merchant_id: str = config.merchant_id
         self._base_url: Optional[str] = config.base_url
