@@ -122,6 +122,10 @@ grep -q "hypercheckout-$version.jar" <<<"$classpath" || die "the example's class
 env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
   java -cp "$classpath" dev.hypercheckout.example.MainKt "$url"
 
+say "running the metrics example (Micrometer counters and timer, SLF4J records)"
+env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
+  java -cp "$classpath" dev.hypercheckout.example.MetricsKt "$url"
+
 say "running the Kotlin full-flow example (session, pay, verify, status, refund, settled)"
 env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL -u JUSPAY_RESPONSE_KEY \
   java -cp "$classpath" dev.hypercheckout.example.FullFlowKt "$url"

@@ -165,6 +165,11 @@ flow_out="$work/full-flow.out"
    bash "$repo/scripts/swift.sh" run --skip-build FullFlow) | tee "$flow_out" || die "the FullFlow example failed"
 grep -q '^redirect signature: valid' "$flow_out" && grep -q '^refund settled: SUCCESS' "$flow_out" \
   && grep -q '^order status after refund: CHARGED' "$flow_out" || die "the FullFlow example did not refund a paid order"
+say "example: Observability (log handler, request events as counters) against the emulator"
+obs_out="$work/observability.out"
+(cd "$example" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" \
+   bash "$repo/scripts/swift.sh" run --skip-build Observability) | tee "$obs_out" || die "the Observability example failed"
+grep -q '^attempts: 3' "$obs_out" || die "the Observability example did not count 3 attempts"
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT
