@@ -220,24 +220,16 @@ pub fn clear_request_listener() {
     *LISTENER.write().unwrap_or_else(PoisonError::into_inner) = None;
 }
 
-/// Waits until every record and event queued before this call has been handed to the sink
-/// and listener, at most `timeout_ms`; true if they all were. Tests use it, and a host may
+/// Waits until every record and event queued before this call (and the records their
+/// delivery made) has been handed to the sink and listener, at most `timeout_ms`; true if
+/// they all were. Tests use it, and a host may
 /// before it exits.
 #[uniffi::export]
 pub fn flush_observers(timeout_ms: u64) -> bool {
-    let started = Instant::now();
-    let limit = Duration::from_millis(timeout_ms);
-    let logs = LOGS.queued.load(Relaxed);
-    let events = EVENTS.queued.load(Relaxed);
-    loop {
-        if LOGS.done.load(Relaxed) >= logs && EVENTS.done.load(Relaxed) >= events {
-            return true;
-        }
-        if started.elapsed() >= limit || exit::is_exiting() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let deadline = Instant::now() + Duration::from_millis(timeout_ms);
+    // Events first: delivering one can log (a failing listener), logging never makes events.
+    EVENTS.wait_for(EVENTS.queued.load(Relaxed), deadline)
+        && LOGS.wait_for(LOGS.queued.load(Relaxed), deadline)
 }
 
 /// The delivery threads' counters.
@@ -430,6 +422,17 @@ impl<T: Send + 'static> Delivery<T> {
                 self.dropped.fetch_add(1, Relaxed);
             }
         }
+    }
+
+    /// Waits until `target` items have been handled, or `deadline` (false then).
+    fn wait_for(&self, target: u64, deadline: Instant) -> bool {
+        while self.done.load(Relaxed) < target {
+            if Instant::now() >= deadline || exit::is_exiting() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
     }
 
     fn run(&self, receiver: Receiver<T>, deliver: fn(T)) {
