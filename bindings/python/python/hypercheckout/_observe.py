@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ._native import hypercheckout as _native
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
     from ._api import LogRecord, RequestEvent, RequestListener
+else:  # the same classes at runtime (pdoc and typing.get_type_hints resolve these)
+    from ._native.hypercheckout import LogRecord, RequestEvent, RequestListener
 
 LOGGER_NAME = "hypercheckout"
 """The logger every record of the SDK goes to."""
