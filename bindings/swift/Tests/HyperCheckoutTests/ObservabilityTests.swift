@@ -106,7 +106,8 @@ final class ObservabilityTests: XCTestCase {
         XCTAssertNotNil(answer.fields["latency_ms"])
         XCTAssertTrue(records.contains { $0.level == .info && $0.message.contains(session.orderId) })
         assertNoCanary(records)
-        XCTAssertEqual(captured.threads, ["hypercheckout-logs"])
+        // Linux keeps 15 bytes of a thread name: "hypercheckout-l".
+        XCTAssertTrue(captured.threads.allSatisfy { $0.hasPrefix("hypercheckout-") }, "\(captured.threads)")
 
         let events = captured.events
         XCTAssertEqual(events.map(\.attempt), [1, 2])
