@@ -101,6 +101,10 @@ for c in load("order_status"):
 for c in load("webhooks") + load("webhooks_refunds_mandates"):
     if "body" in c:
         put("parse_webhook", c["body"])
+with open(os.path.join("testdata", "encryption.json"), encoding="utf-8") as f:
+    enc = json.load(f)
+for c in enc["answers"] + enc["webhooks"]:
+    put("encrypted_webhook", c["body"])
 for c in load("mandates"):
     if c["kind"] == "answer":
         put("parse_mandate_response", answer(c))

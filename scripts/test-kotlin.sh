@@ -50,6 +50,9 @@ fi
 export HYPERCHECKOUT_EMULATOR=$emulator
 
 # 2. Build, generate, compile, test, package.
+say "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)"
+bash scripts/ensure-tinyproxy.sh || die "tinyproxy is needed by NetworkTest"
+
 say "mvn verify (bindings/kotlin)"
 "$mvn_cmd" "${mvn_args[@]}" -f bindings/kotlin verify
 

@@ -106,6 +106,9 @@ fi
 [ -x "$emulator" ] || die "emulator binary $emulator is missing"
 export HYPERCHECKOUT_EMULATOR="$emulator"
 
+say "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)"
+bash scripts/ensure-tinyproxy.sh || die "tinyproxy is needed by tests/test_network.py"
+
 say "pytest (bindings/python/tests)"
 export HYPERCHECKOUT_WHEEL="$wheel"
 export PYTHONDONTWRITEBYTECODE=1

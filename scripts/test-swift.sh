@@ -75,6 +75,35 @@ export HYPERCHECKOUT_EMULATOR="$emulator"
 say "swift build (bindings/swift)"
 timed "$pkg" "swift build" bash "$repo/scripts/swift.sh" build
 
+# NetworkTests' proxy: Debian's tinyproxy on the host (the chroot shares its loopback), with
+# a generated configuration; the tests get its URL and log path through the environment.
+say "tinyproxy for NetworkTests (scripts/ensure-tinyproxy.sh), on the host loopback"
+bash scripts/ensure-tinyproxy.sh || die "tinyproxy is needed by NetworkTests"
+proxy_dir="$work/tinyproxy"
+rm -rf "$proxy_dir" && mkdir -p "$proxy_dir"
+proxy_password="swift-proxy-canary-Pw-3e8b"
+proxy_pid=""
+for _ in 1 2 3 4 5; do
+  proxy_port=$((20000 + RANDOM % 30000))
+  (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && continue  # taken
+  printf 'Port %s\nListen 127.0.0.1\nTimeout 60\nLogFile "%s"\nLogLevel Connect\nMaxClients 100\nBasicAuth proxyuser %s\nDisableViaHeader Yes\n' \
+    "$proxy_port" "$proxy_dir/tinyproxy.log" "$proxy_password" > "$proxy_dir/tinyproxy.conf"
+  tinyproxy -d -c "$proxy_dir/tinyproxy.conf" >/dev/null 2>&1 &
+  proxy_pid=$!
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break 2
+    kill -0 "$proxy_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill "$proxy_pid" 2>/dev/null || true
+  proxy_pid=""
+done
+[ -n "$proxy_pid" ] || die "tinyproxy did not start"
+trap 'kill "$proxy_pid" 2>/dev/null || true' EXIT
+export HYPERCHECKOUT_TEST_PROXY_URL="http://proxyuser:$proxy_password@127.0.0.1:$proxy_port"
+export HYPERCHECKOUT_TEST_PROXY_PASSWORD="$proxy_password"
+export HYPERCHECKOUT_TEST_PROXY_LOG="$proxy_dir/tinyproxy.log"
+
 say "swift test --disable-swift-testing (bindings/swift, XCTest against the emulator)"
 log="$work/swift-test.log"
 start=$SECONDS
@@ -82,6 +111,9 @@ set +e
 (cd "$pkg" && bash "$repo/scripts/swift.sh" test --disable-swift-testing 2>&1) | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+kill "$proxy_pid" 2>/dev/null || true
+wait "$proxy_pid" 2>/dev/null || true
+trap - EXIT
 timings+=("$(printf '%-42s %4ss' "swift test" $((SECONDS - start)))")
 [ "$status" -eq 0 ] || die "swift test exited with $status (log: $log)"
 summary=$(grep -E 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -n1 || true)
@@ -106,7 +138,9 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          SwiftIdiomTests.testAlreadyCancelledTaskSendsNothing ReadmeExampleTests.testQuickstart \
          MerchantFlowTests.testPaidOrderRefundedEndToEnd MerchantFlowTests.testMandateLifecycleEndToEnd \
          AfterPaymentConformanceTests.testRefundVectors AfterPaymentConformanceTests.testMandateVectors \
-         AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors; do
+         AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors \
+         NetworkTests.testTLSEmulatorIsTrustedOnlyThroughItsCA NetworkTests.testCallsGoThroughAProxyWhosePasswordNeverShows \
+         NetworkTests.testAPerCallTimeoutBeatsTheClients NetworkTests.testPerCallMaxRetriesAndRoutingId; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 
@@ -131,7 +165,7 @@ if HYPERCHECKOUT_SWIFT_TOOL=docc bash "$repo/scripts/swift.sh" --help >/dev/null
     --additional-symbol-graph-dir "$docs/symbols" --fallback-display-name HyperCheckout \
     --fallback-bundle-identifier dev.hypercheckout --output-path "$docs/HyperCheckout.doccarchive"
   pages="$docs/HyperCheckout.doccarchive/data/documentation/hypercheckout"
-  for page in client/createsession\(request:\).json hypercheckouterror/kind-swift.enum.json \
+  for page in client/createsession\(request:options:\).json hypercheckouterror/kind-swift.enum.json \
               hypercheckouterror/apierror-swift.struct.json clientconfig/fromenvironment\(environment:emulatorurl:baseurl:processenvironment:\).json; do
     [ -s "$pages/$page" ] || die "DocC did not render $page"
   done

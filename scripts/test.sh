@@ -11,10 +11,31 @@ cd "$repo"
 rust_only=false
 [ "${1:-}" = "--rust-only" ] && rust_only=true
 
-declare -a names results seconds
+declare -a names results seconds free_after
+# CI runs on a fresh clone: incremental caches would only cost disk (hundreds of MB) and time.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 passed=0
 failed=0
 not_run=0
+
+# Free disk in GiB where target/ lives (a CI run once ran out of disk: the summary shows it
+# after every step, so the next one that does says where the space went).
+free_gib() {
+  df -Pk "$repo" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }'
+}
+
+# Below this, builds still to come may not fit: drop what later steps rebuild or never read
+# (incremental caches, the fuzz build, rustdoc output), and say so.
+low_disk_gib=6
+reclaim_if_low() {
+  local free
+  free=$(free_gib)
+  if awk -v f="$free" -v l="$low_disk_gib" 'BEGIN { exit !(f < l) }'; then
+    echo "!!! only ${free} GiB free: removing target/fuzz, target/doc, incremental caches"
+    rm -rf "$repo/target/fuzz" "$repo/target/doc" "$repo"/target/*/incremental
+    echo "    now $(free_gib) GiB free"
+  fi
+}
 
 step() {
   local name=$1
@@ -32,6 +53,8 @@ step() {
   fi
   names+=("$name")
   seconds+=($((SECONDS - start)))
+  reclaim_if_low
+  free_after+=("$(free_gib)")
 }
 
 not_run_step() {
@@ -42,6 +65,7 @@ not_run_step() {
   names+=("$name")
   results+=("NOT RUN ($why)")
   seconds+=(0)
+  free_after+=("$(free_gib)")
   not_run=$((not_run + 1))
 }
 
@@ -57,12 +81,15 @@ binding_step() {
 }
 
 bash scripts/ensure-rust.sh || exit 1
+echo "==> disk: $(free_gib) GiB free at the start"
 
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
 # The crate's reference docs: every public item documented (`#![deny(missing_docs)]` in
 # core/src/lib.rs) and no rustdoc warning (broken links). Output: target/doc/hypercheckout.
 step "Rust API docs (cargo doc, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p hypercheckout --no-deps --locked
+# The network tests run a real proxy (tinyproxy, from Debian).
+step "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)" bash scripts/ensure-tinyproxy.sh
 step "cargo test (core, emulator, cli)" cargo test --workspace --locked
 step "CLI main job: session create against the embedded emulator" \
   cargo run --quiet --locked -p hypercheckout-cli -- session create --amount 1.00 --customer-id c1 --return-url https://shop.merchant.com
@@ -82,8 +109,9 @@ binding_step Swift scripts/test-swift.sh 5
 
 echo
 echo "================ summary ================"
+printf '%-70s %-8s %6s %12s\n' "step" "result" "time" "GiB free"
 for i in "${!names[@]}"; do
-  printf '%-70s %-8s %5ss\n' "${names[$i]}" "${results[$i]}" "${seconds[$i]}"
+  printf '%-70s %-8s %5ss %12s\n' "${names[$i]}" "${results[$i]}" "${seconds[$i]}" "${free_after[$i]}"
 done
 if [ "$not_run" -gt 0 ]; then
   echo "WARNING: $not_run step(s) NOT RUN - those languages are untested, not passing."

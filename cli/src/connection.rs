@@ -46,6 +46,19 @@ pub struct ConnectionArgs {
     /// Retries after the first attempt, only where a retry is safe (0 disables).
     #[arg(long, default_value_t = hypercheckout::DEFAULT_MAX_RETRIES, value_name = "N")]
     pub retries: u32,
+    /// Send every call through this proxy (http, https, socks5; `user:password@` if it needs
+    /// credentials, never printed). Without it, HTTPS_PROXY/NO_PROXY apply (docs/network.md).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// A host, domain (.example.com), IP or CIDR that bypasses --proxy (repeatable).
+    #[arg(long = "no-proxy", value_name = "HOST", requires = "proxy")]
+    pub no_proxy: Vec<String>,
+    /// Also trust the certificate authorities in this PEM file (a corporate proxy's CA).
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Also trust the operating system's certificate store.
+    #[arg(long)]
+    pub trust_os_store: bool,
 }
 
 /// `--env`.
@@ -156,6 +169,18 @@ impl ConnectionArgs {
         config.connect_timeout_ms = self.connect_timeout_ms;
         config.overall_timeout_ms = self.overall_timeout_ms;
         config.max_retries = self.retries;
+        config.proxy_url = self.proxy.clone();
+        config.no_proxy = self.no_proxy.clone();
+        config.trust_os_store = self.trust_os_store;
+        if let Some(path) = &self.ca_file {
+            match std::fs::read_to_string(path) {
+                Ok(pem) => config.ca_bundle_pem = Some(pem),
+                Err(e) => {
+                    eprintln!("error: --ca-file {}: {e}", path.display());
+                    return Err(exit::code(exit::USAGE));
+                }
+            }
+        }
         config.app_name = Some("hypercheckout-cli".into());
         config.app_version = Some(env!("CARGO_PKG_VERSION").into());
         Ok(Connection {

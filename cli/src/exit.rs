@@ -20,7 +20,8 @@ pub const NETWORK: u8 = 4;
 /// problem, and a webhook body that is not a webhook).
 pub const INVALID_REQUEST: u8 = 5;
 /// A verification said no: the redirect's signature is not valid (or missing), or the
-/// webhook's Authorization header does not carry the expected credentials.
+/// webhook's Authorization header does not carry the expected credentials, or (encrypted
+/// mode) an answer failed decryption or signature verification.
 pub const NOT_AUTHENTIC: u8 = 6;
 
 /// The table shown at the end of `--help` (and in docs/cli.md).
@@ -32,7 +33,8 @@ Exit codes:
   3  the API refused: authentication, rejected request, not found, rate limit, 5xx
   4  network: connection failed or timed out
   5  invalid request: a documented rule is broken, nothing was sent
-  6  not authentic: signature invalid or missing, webhook credentials wrong
+  6  not authentic: signature invalid or missing, webhook credentials wrong,
+     encrypted answer failed decryption or verification
 
 Environment: JUSPAY_MERCHANT_ID, JUSPAY_API_KEY (without both: a local emulator),
 JUSPAY_RESPONSE_KEY (signature verify), JUSPAY_WEBHOOK_USERNAME, JUSPAY_WEBHOOK_PASSWORD
@@ -55,11 +57,15 @@ pub fn report(error: &HyperCheckoutError) -> ExitCode {
             print_violations(violations);
             code(INVALID_REQUEST)
         }
+        E::NotAuthentic { .. } => {
+            eprintln!("error: {error}");
+            code(NOT_AUTHENTIC)
+        }
         E::Configuration { .. } => {
             eprintln!("error: {error}");
             code(USAGE)
         }
-        E::Timeout { .. } | E::Connection { .. } => {
+        E::Timeout { .. } | E::Connection { .. } | E::Certificate { .. } => {
             eprintln!("error: {error}");
             code(NETWORK)
         }

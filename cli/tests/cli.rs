@@ -706,3 +706,65 @@ fn at_a_terminal_it_keeps_serving_without_a_flag() {
     let _ = child.wait();
     assert_eq!(status, 200, "{page}");
 }
+
+#[test]
+fn ca_file_trusts_a_tls_server_and_without_it_the_certificate_exits_4() {
+    let emulator = Emulator::spawn(EmulatorConfig {
+        tls: Some(hypercheckout_emulator::EmulatorTls::default()),
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let dir = common::temp_dir("ca-file");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, emulator.ca_pem().unwrap()).unwrap();
+    let url = emulator.url();
+    let args = |extra: &[&str]| {
+        let mut args = vec![
+            "session",
+            "create",
+            "--amount",
+            "1.00",
+            "--client-id",
+            "x",
+            "--base-url",
+            &url,
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        hypercheckout_with_stdin(&args, &[("HTTPS_PROXY", ""), ("https_proxy", "")], "")
+    };
+    let trusted = run(args(&["--ca-file", ca.to_str().unwrap()]));
+    assert_eq!(trusted.status.code(), Some(0), "{}", text(&trusted.stderr));
+    let refused = run(args(&[]));
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("unknown issuer"),
+        "{}",
+        text(&refused.stderr)
+    );
+    // A proxy that is not there: exit 4, and the password is not printed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proxy = format!("http://u:cli-proxy-Pw-1234@127.0.0.1:{port}");
+    let dead = run(args(&[
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "--proxy",
+        &proxy,
+        "--retries",
+        "0",
+    ]));
+    assert_eq!(dead.status.code(), Some(4), "{}", text(&dead.stderr));
+    assert!(
+        !text(&dead.stderr).contains("cli-proxy-Pw"),
+        "{}",
+        text(&dead.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

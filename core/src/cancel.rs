@@ -19,6 +19,7 @@ use std::task::{Poll, Waker};
 
 use crate::client::Client;
 use crate::error::HyperCheckoutError;
+use crate::options::RequestOptions;
 use crate::order::OrderStatus;
 use crate::request::SessionRequest;
 use crate::response::Session;
@@ -135,69 +136,93 @@ impl Client {
     /// `create_session`, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the session may have been created). For bindings whose async calls do not forward
     /// cancellation (Swift); the Swift `createSession` uses it.
+    #[uniffi::method(default(options = None))]
     pub async fn create_session_cancellable(
         &self,
         request: SessionRequest,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<Session, HyperCheckoutError> {
-        until_cancelled(&token, self.create_session(request)).await
+        until_cancelled(&token, self.create_session_with(request, options)).await
     }
 
     /// `get_order_status`, stopped as soon as `token` is cancelled (then a `Connection`
     /// error). For bindings whose async calls do not forward cancellation (Swift); the Swift
     /// `getOrderStatus` uses it.
+    #[uniffi::method(default(options = None))]
     pub async fn get_order_status_cancellable(
         &self,
         order_id: String,
         routing_id: String,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        until_cancelled(&token, self.get_order_status(order_id, routing_id)).await
+        until_cancelled(
+            &token,
+            self.get_order_status_with(order_id, routing_id, options),
+        )
+        .await
     }
 
     /// `create_refund`, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the refund may exist: repeat with the same `unique_request_id` to find out). For
     /// bindings whose async calls do not forward cancellation (Swift).
+    #[uniffi::method(default(options = None))]
     pub async fn create_refund_cancellable(
         &self,
         request: RefundRequest,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        until_cancelled(&token, self.create_refund(request)).await
+        until_cancelled(&token, self.create_refund_with(request, options)).await
     }
 
     /// `get_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error).
     /// For bindings whose async calls do not forward cancellation (Swift).
+    #[uniffi::method(default(options = None))]
     pub async fn get_mandate_cancellable(
         &self,
         mandate_id: String,
         routing_id: String,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        until_cancelled(&token, self.get_mandate(mandate_id, routing_id)).await
+        until_cancelled(
+            &token,
+            self.get_mandate_with(mandate_id, routing_id, options),
+        )
+        .await
     }
 
     /// `revoke_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the revoke may have happened: repeating it is safe). For bindings whose async calls do
     /// not forward cancellation (Swift).
+    #[uniffi::method(default(options = None))]
     pub async fn revoke_mandate_cancellable(
         &self,
         mandate_id: String,
         routing_id: String,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        until_cancelled(&token, self.revoke_mandate(mandate_id, routing_id)).await
+        until_cancelled(
+            &token,
+            self.revoke_mandate_with(mandate_id, routing_id, options),
+        )
+        .await
     }
 
     /// `execute_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the debit may exist: repeating with the same `order_id` is safe). For bindings whose
     /// async calls do not forward cancellation (Swift).
+    #[uniffi::method(default(options = None))]
     pub async fn execute_mandate_cancellable(
         &self,
         execution: MandateExecution,
         token: Arc<CancelToken>,
+        options: Option<RequestOptions>,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
-        until_cancelled(&token, self.execute_mandate(execution)).await
+        until_cancelled(&token, self.execute_mandate_with(execution, options)).await
     }
 }
 

@@ -14,7 +14,9 @@ use crate::error::{
 use crate::mandate::{
     self, MandateDetails, MandateExecution, MandateExecutionResult, MandateState,
 };
+use crate::network::{CertificateCheck, Network};
 use crate::observe::{self, Operation, RequestEvent};
+use crate::options::{CallLimits, RequestOptions};
 use crate::order::{self, OrderStatus, ORDER_STATUS_API_VERSION};
 use crate::refund::{self, RefundRequest};
 use crate::request::SessionRequest;
@@ -22,13 +24,13 @@ use crate::response::{parse_session, Session};
 use crate::retry::Policy;
 use crate::runtime::{self, PerProcess};
 use crate::wire::WireCall;
-use crate::{retry, validate, wire};
+use crate::{encryption, retry, validate, wire};
 
 /// Answers larger than this are refused: a session answer is a few kilobytes.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// A Juspay API client. Cheap to share: wrap it in an `Arc` (bindings do) and use it from
-/// any number of threads or tasks; they share one connection pool.
+/// A Juspay API client. Make one and share it: any number of threads or tasks can use it at
+/// once, and they share one connection pool.
 #[derive(uniffi::Object)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -66,22 +68,36 @@ impl Client {
     }
 
     /// Validates `request` and creates the session. Invalid requests are never sent.
-    pub async fn create_session(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "create_session", default(options = None))]
+    pub async fn create_session_with(
         &self,
         request: SessionRequest,
+        options: Option<RequestOptions>,
     ) -> Result<Session, HyperCheckoutError> {
-        self.call(|inner| async move { inner.create_session(request).await })
-            .await
+        self.call(options, |inner, limits| async move {
+            inner.create_session(request, &limits).await
+        })
+        .await
     }
 
     /// The blocking form of `create_session`, for threads that are not async. Must not be
     /// called from inside an async runtime (it returns a `Configuration` error there rather
     /// than deadlock).
-    pub fn create_session_blocking(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "create_session_blocking", default(options = None))]
+    pub fn create_session_blocking_with(
         &self,
         request: SessionRequest,
+        options: Option<RequestOptions>,
     ) -> Result<Session, HyperCheckoutError> {
-        self.call_blocking("create_session", self.inner.create_session(request))
+        self.call_blocking(options, "create_session", |inner, limits| async move {
+            inner.create_session(request, &limits).await
+        })
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
@@ -91,26 +107,41 @@ impl Client {
     /// asks for the same value on every call of a customer's session, and no default could
     /// know it. Sends the `version` header `ORDER_STATUS_API_VERSION`. A read, so a 500 is
     /// retried too (see `retry.rs`).
-    pub async fn get_order_status(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "get_order_status", default(options = None))]
+    pub async fn get_order_status_with(
         &self,
         order_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        self.call(|inner| async move { inner.get_order_status(&order_id, &routing_id).await })
-            .await
+        self.call(options, |inner, limits| async move {
+            inner
+                .get_order_status(&order_id, &routing_id, &limits)
+                .await
+        })
+        .await
     }
 
     /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
     /// inside an async runtime.
-    pub fn get_order_status_blocking(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "get_order_status_blocking", default(options = None))]
+    pub fn get_order_status_blocking_with(
         &self,
         order_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        self.call_blocking(
-            "get_order_status",
-            self.inner.get_order_status(&order_id, &routing_id),
-        )
+        self.call_blocking(options, "get_order_status", |inner, limits| async move {
+            inner
+                .get_order_status(&order_id, &routing_id, &limits)
+                .await
+        })
     }
 
     /// The Refund Order API: `POST /orders/{order_id}/refunds` (form-encoded, `version`
@@ -125,122 +156,314 @@ impl Client {
     /// given). Any other `duplicate.call` (e.g. the same amount under a new id within 5
     /// seconds), `invalid.amount.exceeded` and the other documented refusals come back as
     /// `InvalidRequest` with Juspay's `error_code`; an unknown order as `NotFound`.
-    pub async fn create_refund(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "create_refund", default(options = None))]
+    pub async fn create_refund_with(
         &self,
         request: RefundRequest,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        self.call(|inner| async move { inner.create_refund(&request).await })
-            .await
+        self.call(options, |inner, limits| async move {
+            inner.create_refund(&request, &limits).await
+        })
+        .await
     }
 
     /// The blocking form of `create_refund`; not for use inside an async runtime.
-    pub fn create_refund_blocking(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "create_refund_blocking", default(options = None))]
+    pub fn create_refund_blocking_with(
         &self,
         request: RefundRequest,
+        options: Option<RequestOptions>,
     ) -> Result<OrderStatus, HyperCheckoutError> {
-        self.call_blocking("create_refund", self.inner.create_refund(&request))
+        self.call_blocking(options, "create_refund", |inner, limits| async move {
+            inner.create_refund(&request, &limits).await
+        })
     }
 
     /// The Mandate Status Check API: `POST /mandates/{mandate_id}` with
     /// `command=check_status`. `routing_id` is the `x-routing-id` (Juspay recommends the
     /// customer id), required as for `get_order_status`. A read: retried on 500 too.
-    pub async fn get_mandate(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "get_mandate", default(options = None))]
+    pub async fn get_mandate_with(
         &self,
         mandate_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        self.call(|inner| async move { inner.get_mandate(&mandate_id, &routing_id).await })
-            .await
+        self.call(options, |inner, limits| async move {
+            inner.get_mandate(&mandate_id, &routing_id, &limits).await
+        })
+        .await
     }
 
     /// The blocking form of `get_mandate`; not for use inside an async runtime.
-    pub fn get_mandate_blocking(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "get_mandate_blocking", default(options = None))]
+    pub fn get_mandate_blocking_with(
         &self,
         mandate_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        self.call_blocking(
-            "get_mandate",
-            self.inner.get_mandate(&mandate_id, &routing_id),
-        )
+        self.call_blocking(options, "get_mandate", |inner, limits| async move {
+            inner.get_mandate(&mandate_id, &routing_id, &limits).await
+        })
     }
 
     /// The Revoke Mandate API: `POST /mandates/{mandate_id}` with `command=revoke`. Returns
     /// the mandate; Juspay's answer carries only `mandate_id` and status `REVOKED`. Safe to
     /// repeat: when Juspay refuses the revoke (HTTP 4xx) and the mandate turns out to be
     /// revoked already (an earlier attempt, or the customer), the revoked mandate is returned.
-    pub async fn revoke_mandate(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "revoke_mandate", default(options = None))]
+    pub async fn revoke_mandate_with(
         &self,
         mandate_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        self.call(|inner| async move { inner.revoke_mandate(&mandate_id, &routing_id).await })
-            .await
+        self.call(options, |inner, limits| async move {
+            inner
+                .revoke_mandate(&mandate_id, &routing_id, &limits)
+                .await
+        })
+        .await
     }
 
     /// The blocking form of `revoke_mandate`; not for use inside an async runtime.
-    pub fn revoke_mandate_blocking(
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "revoke_mandate_blocking", default(options = None))]
+    pub fn revoke_mandate_blocking_with(
         &self,
         mandate_id: String,
         routing_id: String,
+        options: Option<RequestOptions>,
     ) -> Result<MandateDetails, HyperCheckoutError> {
-        self.call_blocking(
-            "revoke_mandate",
-            self.inner.revoke_mandate(&mandate_id, &routing_id),
-        )
+        self.call_blocking(options, "revoke_mandate", |inner, limits| async move {
+            inner
+                .revoke_mandate(&mandate_id, &routing_id, &limits)
+                .await
+        })
     }
 
     /// The Mandate Execution API: `POST /txns`, a debit on an active mandate under a new
     /// order id. Validates first. Safe to repeat with the same `order_id`: Juspay refuses a
     /// second order with that id (`DUPLICATE_ORDER_ID`), and when the existing order is this
     /// debit (same mandate and amount) its result is returned instead of the refusal.
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "execute_mandate", default(options = None))]
+    pub async fn execute_mandate_with(
+        &self,
+        execution: MandateExecution,
+        options: Option<RequestOptions>,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        self.call(options, |inner, limits| async move {
+            inner.execute_mandate(&execution, &limits).await
+        })
+        .await
+    }
+
+    /// The blocking form of `execute_mandate`; not for use inside an async runtime.
+    ///
+    /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
+    /// (`RequestOptions`); `None` keeps the client's.
+    #[uniffi::method(name = "execute_mandate_blocking", default(options = None))]
+    pub fn execute_mandate_blocking_with(
+        &self,
+        execution: MandateExecution,
+        options: Option<RequestOptions>,
+    ) -> Result<MandateExecutionResult, HyperCheckoutError> {
+        self.call_blocking(options, "execute_mandate", |inner, limits| async move {
+            inner.execute_mandate(&execution, &limits).await
+        })
+    }
+}
+
+/// The calls without options (Rust only: the bindings have one method with a default).
+impl Client {
+    /// [`Client::create_session_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub async fn create_session(
+        &self,
+        request: SessionRequest,
+    ) -> Result<Session, HyperCheckoutError> {
+        self.create_session_with(request, None).await
+    }
+
+    /// [`Client::create_session_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub fn create_session_blocking(
+        &self,
+        request: SessionRequest,
+    ) -> Result<Session, HyperCheckoutError> {
+        self.create_session_blocking_with(request, None)
+    }
+
+    /// [`Client::get_order_status_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub async fn get_order_status(
+        &self,
+        order_id: String,
+        routing_id: String,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        self.get_order_status_with(order_id, routing_id, None).await
+    }
+
+    /// [`Client::get_order_status_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub fn get_order_status_blocking(
+        &self,
+        order_id: String,
+        routing_id: String,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        self.get_order_status_blocking_with(order_id, routing_id, None)
+    }
+
+    /// [`Client::create_refund_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub async fn create_refund(
+        &self,
+        request: RefundRequest,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        self.create_refund_with(request, None).await
+    }
+
+    /// [`Client::create_refund_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub fn create_refund_blocking(
+        &self,
+        request: RefundRequest,
+    ) -> Result<OrderStatus, HyperCheckoutError> {
+        self.create_refund_blocking_with(request, None)
+    }
+
+    /// [`Client::get_mandate_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub async fn get_mandate(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        self.get_mandate_with(mandate_id, routing_id, None).await
+    }
+
+    /// [`Client::get_mandate_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub fn get_mandate_blocking(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        self.get_mandate_blocking_with(mandate_id, routing_id, None)
+    }
+
+    /// [`Client::revoke_mandate_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub async fn revoke_mandate(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        self.revoke_mandate_with(mandate_id, routing_id, None).await
+    }
+
+    /// [`Client::revoke_mandate_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
+    pub fn revoke_mandate_blocking(
+        &self,
+        mandate_id: String,
+        routing_id: String,
+    ) -> Result<MandateDetails, HyperCheckoutError> {
+        self.revoke_mandate_blocking_with(mandate_id, routing_id, None)
+    }
+
+    /// [`Client::execute_mandate_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
     pub async fn execute_mandate(
         &self,
         execution: MandateExecution,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
-        self.call(|inner| async move { inner.execute_mandate(&execution).await })
-            .await
+        self.execute_mandate_with(execution, None).await
     }
 
-    /// The blocking form of `execute_mandate`; not for use inside an async runtime.
+    /// [`Client::execute_mandate_blocking_with`] without options: the client's timeouts, retries and the
+    /// call's own routing id.
     pub fn execute_mandate_blocking(
         &self,
         execution: MandateExecution,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
-        self.call_blocking("execute_mandate", self.inner.execute_mandate(&execution))
+        self.execute_mandate_blocking_with(execution, None)
     }
 }
 
 impl Client {
-    /// Every async entry point: `work` gets its own handle on the client and runs on the
-    /// shared runtime (`runtime::run`: cancellable, exit-guarded, panic-free); no echo of the
-    /// API key leaves in its error.
-    async fn call<T, F>(&self, work: impl FnOnce(Arc<Inner>) -> F) -> Result<T, HyperCheckoutError>
+    /// Every async entry point: `work` gets its own handle on the client and the call's
+    /// limits (the client's with `options` applied), and runs on the shared runtime
+    /// (`runtime::run`: cancellable, exit-guarded, panic-free); no echo of a secret leaves in
+    /// its error.
+    async fn call<T, F>(
+        &self,
+        options: Option<RequestOptions>,
+        work: impl FnOnce(Arc<Inner>, CallLimits) -> F,
+    ) -> Result<T, HyperCheckoutError>
     where
         T: Send + 'static,
         F: Future<Output = Result<T, HyperCheckoutError>> + Send + 'static,
     {
-        let result = runtime::run(work(Arc::clone(&self.inner))).await;
+        let limits = CallLimits::resolve(&self.inner.settings, options.as_ref());
+        let result = match limits {
+            Ok(limits) => runtime::run(work(Arc::clone(&self.inner), limits)).await,
+            Err(error) => Err(error),
+        };
         self.inner.scrubbed(result)
     }
 
     /// Every blocking entry point (`runtime::block_on`; `method` names the async form).
-    fn call_blocking<T>(
-        &self,
+    fn call_blocking<'a, T, F>(
+        &'a self,
+        options: Option<RequestOptions>,
         method: &str,
-        work: impl Future<Output = Result<T, HyperCheckoutError>>,
-    ) -> Result<T, HyperCheckoutError> {
-        self.inner.scrubbed(runtime::block_on(method, work))
+        work: impl FnOnce(&'a Inner, CallLimits) -> F,
+    ) -> Result<T, HyperCheckoutError>
+    where
+        F: Future<Output = Result<T, HyperCheckoutError>> + 'a,
+    {
+        let result = match CallLimits::resolve(&self.inner.settings, options.as_ref()) {
+            Ok(limits) => runtime::block_on(method, work(&self.inner, limits)),
+            Err(error) => Err(error),
+        };
+        self.inner.scrubbed(result)
     }
 }
 
 impl Inner {
     /// No echo of the API key leaves the client, whatever a server put in its answer.
     fn scrubbed<T>(&self, result: Result<T, HyperCheckoutError>) -> Result<T, HyperCheckoutError> {
-        result.map_err(|e| e.scrubbed(|text| self.settings.api_key.scrub(text)))
+        result.map_err(|e| e.scrubbed(|text| self.settings.scrub(text)))
     }
 
-    async fn create_session(&self, request: SessionRequest) -> Result<Session, HyperCheckoutError> {
+    async fn create_session(
+        &self,
+        request: SessionRequest,
+        limits: &CallLimits,
+    ) -> Result<Session, HyperCheckoutError> {
         let violations = validate::validate(&request);
         if !violations.is_empty() {
             return Err(HyperCheckoutError::Validation { violations });
@@ -256,11 +479,21 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: Some(body),
         };
-        let answer = self
-            .send(&call, Policy::Write, Operation::CreateSession)
-            .await?;
+        let answer = match &self.settings.encryption {
+            // .NET SessionService.cs @622f844e: `/v4/session`, the same JSON, sealed.
+            Some(keys) => {
+                let json = call.body.clone().unwrap_or_default();
+                let sealed = encryption::encrypted_call(keys, &call, "/v4/session".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Write, Operation::CreateSession, limits)
+                    .await?
+            }
+            None => {
+                self.send(&call, Policy::Write, Operation::CreateSession, limits)
+                    .await?
+            }
+        };
         let mut session = parse_session(&answer.borrow())?;
-        session.routing_id = routing_id.to_owned();
+        session.routing_id = limits.routing_id(routing_id).to_owned();
         tracing::info!(order_id = %session.order_id, id = %session.id, "session created");
         Ok(session)
     }
@@ -269,6 +502,7 @@ impl Inner {
         &self,
         order_id: &str,
         routing_id: &str,
+        limits: &CallLimits,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let violations = validate::validate_order_lookup(order_id, routing_id);
         if !violations.is_empty() {
@@ -283,9 +517,21 @@ impl Inner {
             routing_id: routing_id.to_owned(),
             body: None,
         };
-        let answer = self
-            .send(&call, Policy::Read, Operation::GetOrderStatus)
-            .await?;
+        let answer = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedOrderStatus) and Node Order.js
+            // (`jwePath: '/v4/order-status'`): a POST whose body is `{"order_id"}`.
+            Some(keys) => {
+                let json = serde_json::json!({ "order_id": order_id }).to_string();
+                let sealed =
+                    encryption::encrypted_call(keys, &call, "/v4/order-status".into(), &json)?;
+                self.send_sealed(&sealed, Policy::Read, Operation::GetOrderStatus, limits)
+                    .await?
+            }
+            None => {
+                self.send(&call, Policy::Read, Operation::GetOrderStatus, limits)
+                    .await?
+            }
+        };
         let status = order::parse_answer(&answer.borrow())?;
         tracing::info!(order_id, status = %status.status, "order status");
         Ok(status)
@@ -294,6 +540,7 @@ impl Inner {
     async fn create_refund(
         &self,
         request: &RefundRequest,
+        limits: &CallLimits,
     ) -> Result<OrderStatus, HyperCheckoutError> {
         let violations = refund::validate_refund(request);
         if !violations.is_empty() {
@@ -302,10 +549,35 @@ impl Inner {
         let order_id = request.order_id.as_str();
         tracing::info!(order_id, unique_request_id = %request.unique_request_id, "creating refund");
         let call = refund::refund_call(request);
-        let result = match self
-            .send(&call, Policy::Idempotent, Operation::CreateRefund)
-            .await
-        {
+        let sent = match &self.settings.encryption {
+            // .NET OrderService.cs @622f844e (EncryptedRefundOrder): `/v4/orders/{id}/refunds`
+            // with the same fields as JSON instead of a form.
+            Some(keys) => {
+                let mut json =
+                    serde_json::json!({ "unique_request_id": request.unique_request_id });
+                if let Some(amount) = &request.amount {
+                    json["amount"] = amount.clone().into();
+                }
+                let path = format!("/v4{}", call.path);
+                match encryption::encrypted_call(keys, &call, path, &json.to_string()) {
+                    Ok(sealed) => {
+                        self.send_sealed(
+                            &sealed,
+                            Policy::Idempotent,
+                            Operation::CreateRefund,
+                            limits,
+                        )
+                        .await
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            None => {
+                self.send(&call, Policy::Idempotent, Operation::CreateRefund, limits)
+                    .await
+            }
+        };
+        let result = match sent {
             Ok(answer) => order::parse_answer(&answer.borrow()),
             Err(error) => Err(error),
         };
@@ -317,7 +589,10 @@ impl Inner {
                     order_id,
                     "duplicate.call: looking for the refund on the order"
                 );
-                match self.get_order_status(order_id, &request.routing_id).await {
+                match self
+                    .get_order_status(order_id, &request.routing_id, limits)
+                    .await
+                {
                     Ok(order) if refund::find_refund(&order, request).is_some() => {
                         tracing::info!(order_id, "refund already exists; returning the order");
                         Ok(order)
@@ -337,6 +612,7 @@ impl Inner {
         &self,
         mandate_id: &str,
         routing_id: &str,
+        limits: &CallLimits,
     ) -> Result<MandateDetails, HyperCheckoutError> {
         let violations = mandate::validate_mandate_lookup(mandate_id, routing_id);
         if !violations.is_empty() {
@@ -345,7 +621,7 @@ impl Inner {
         tracing::info!(mandate_id, "fetching mandate status");
         let call = mandate::mandate_status_call(mandate_id, routing_id);
         let answer = self
-            .send(&call, Policy::Read, Operation::GetMandate)
+            .send(&call, Policy::Read, Operation::GetMandate, limits)
             .await?;
         let details = mandate::parse_mandate_answer(&answer.borrow())?;
         tracing::info!(mandate_id, status = %details.status, "mandate status");
@@ -356,6 +632,7 @@ impl Inner {
         &self,
         mandate_id: &str,
         routing_id: &str,
+        limits: &CallLimits,
     ) -> Result<MandateDetails, HyperCheckoutError> {
         let violations = mandate::validate_mandate_lookup(mandate_id, routing_id);
         if !violations.is_empty() {
@@ -364,7 +641,7 @@ impl Inner {
         tracing::info!(mandate_id, "revoking mandate");
         let call = mandate::revoke_mandate_call(mandate_id, routing_id);
         let result = match self
-            .send(&call, Policy::Idempotent, Operation::RevokeMandate)
+            .send(&call, Policy::Idempotent, Operation::RevokeMandate, limits)
             .await
         {
             Ok(answer) => mandate::parse_mandate_answer(&answer.borrow()),
@@ -374,7 +651,7 @@ impl Inner {
             Err(error @ HyperCheckoutError::InvalidRequest { .. }) => {
                 // Refused: perhaps because it is revoked already (an earlier attempt whose
                 // answer was lost). Revoked is what the caller wanted.
-                match self.get_mandate(mandate_id, routing_id).await {
+                match self.get_mandate(mandate_id, routing_id, limits).await {
                     Ok(details) if details.status == MandateState::Revoked => {
                         tracing::info!(mandate_id, "mandate was already revoked");
                         Ok(details)
@@ -389,6 +666,7 @@ impl Inner {
     async fn execute_mandate(
         &self,
         execution: &MandateExecution,
+        limits: &CallLimits,
     ) -> Result<MandateExecutionResult, HyperCheckoutError> {
         let violations = mandate::validate_mandate_execution(execution);
         if !violations.is_empty() {
@@ -398,7 +676,7 @@ impl Inner {
         tracing::info!(order_id, mandate_id = %execution.mandate_id, "executing mandate");
         let call = mandate::execute_mandate_call(execution, &self.settings.merchant_id);
         let result = match self
-            .send(&call, Policy::Idempotent, Operation::ExecuteMandate)
+            .send(&call, Policy::Idempotent, Operation::ExecuteMandate, limits)
             .await
         {
             Ok(answer) => mandate::parse_execution_answer(&answer.borrow()),
@@ -410,7 +688,7 @@ impl Inner {
             {
                 // The order exists: if it is this very debit, an earlier attempt made it.
                 let routing_id = execution.effective_routing_id();
-                match self.get_order_status(order_id, routing_id).await {
+                match self.get_order_status(order_id, routing_id, limits).await {
                     Ok(order) => match mandate::execution_from_order(&order, execution) {
                         Some(found) => {
                             tracing::info!(order_id, "mandate debit already exists; returning it");
@@ -437,9 +715,44 @@ impl Inner {
         call: &WireCall,
         policy: Policy,
         operation: Operation,
+        limits: &CallLimits,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        if self.settings.api_key.expose().trim().is_empty() {
+            return Err(HyperCheckoutError::Configuration {
+                reason: "api_key is empty: encrypted mode covers create_session, \
+                         get_order_status and create_refund; other calls need the API key"
+                    .into(),
+            });
+        }
+        self.send_as(call, policy, operation, limits, false).await
+    }
+
+    /// `send` for an encrypted-mode call (its body sealed by `encryption::encrypted_call`):
+    /// no Authorization header, and a 2xx answer is decrypted and verified or refused as
+    /// `NotAuthentic` (never retried, never accepted).
+    async fn send_sealed(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        operation: Operation,
+        limits: &CallLimits,
+    ) -> Result<OwnedAnswer, HyperCheckoutError> {
+        self.send_as(call, policy, operation, limits, true).await
+    }
+
+    /// The body of `send` and `send_sealed`: Basic auth unless `sealed`.
+    async fn send_as(
+        &self,
+        call: &WireCall,
+        policy: Policy,
+        operation: Operation,
+        limits: &CallLimits,
+        sealed: bool,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let started = Instant::now();
-        let result = self.send_attempts(call, policy, operation, started).await;
+        let result = self
+            .send_attempts(call, policy, operation, limits, started, sealed)
+            .await;
         if let Err(error) = &result {
             // Kind, status, code and request id only: an error's message or body excerpt
             // could echo the customer's e-mail or phone.
@@ -461,7 +774,9 @@ impl Inner {
         call: &WireCall,
         policy: Policy,
         operation: Operation,
+        limits: &CallLimits,
         started: Instant,
+        sealed: bool,
     ) -> Result<OwnedAnswer, HyperCheckoutError> {
         let method = reqwest::Method::from_bytes(call.method.as_bytes()).map_err(|_| {
             HyperCheckoutError::Internal {
@@ -471,21 +786,24 @@ impl Inner {
         let settings = &self.settings;
         let http = self.http.get_or_try_init(|| build_http(settings))?;
         let url = settings.endpoint(&call.path);
-        let deadline = started + settings.overall_timeout;
+        let deadline = started + limits.overall_timeout;
         let mut retry = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(timeout(settings, started));
+                return Err(timeout(limits, started));
             }
             let mut builder = http.request(method.clone(), url.clone());
             for (name, value) in wire::headers(
                 &settings.merchant_id,
                 settings.api_key.expose(),
-                &call.routing_id,
+                limits.routing_id(&call.routing_id),
             ) {
                 if name == "content-type" {
                     continue; // the call's own, below
+                }
+                if sealed && name == "authorization" {
+                    continue; // encrypted mode: the signature authenticates, no Basic auth
                 }
                 builder = builder.header(name, value);
             }
@@ -507,19 +825,22 @@ impl Inner {
                 "sending"
             );
             let sent = Instant::now();
-            let attempt =
-                tokio::time::timeout(settings.timeout.min(remaining), read_answer(builder)).await;
+            let attempt = tokio::time::timeout(
+                limits.timeout.min(remaining),
+                read_answer(builder, &settings.network),
+            )
+            .await;
             let latency = sent.elapsed();
             // What this attempt saw, for the records and the event.
             let mut http_status = None;
             let mut request_id = None;
             let failure = match attempt {
                 Err(_elapsed) if policy.retries_maybe_sent() => Ok(Retryable {
-                    error: timeout(settings, started),
+                    error: timeout(limits, started),
                     retry_after: None,
                 }),
-                Err(_elapsed) => Err(timeout(settings, started)),
-                Ok(Ok(answer)) => {
+                Err(_elapsed) => Err(timeout(limits, started)),
+                Ok(Ok(mut answer)) => {
                     http_status = Some(answer.status);
                     request_id.clone_from(&answer.request_id);
                     tracing::debug!(
@@ -530,6 +851,39 @@ impl Inner {
                         request_id = answer.request_id.as_deref(),
                         "answer"
                     );
+                    let opened = match (&settings.encryption, sealed) {
+                        (Some(keys), true) if (200..300).contains(&answer.status) => {
+                            keys.open_envelope(&answer.body).map(Some).map_err(
+                                |encryption::Refused(reason)| HyperCheckoutError::NotAuthentic {
+                                    reason: format!(
+                                        "HTTP {} answer refused: {reason}{}",
+                                        answer.status,
+                                        answer
+                                            .request_id
+                                            .as_deref()
+                                            .map(|id| format!(" (request id {id})"))
+                                            .unwrap_or_default()
+                                    ),
+                                },
+                            )
+                        }
+                        _ => Ok(None),
+                    };
+                    match opened {
+                        Ok(Some(plain)) => answer.body = plain,
+                        Ok(None) => {}
+                        // Never retried, never accepted: recorded like any failure.
+                        Err(error) => {
+                            let seen = Seen {
+                                number: attempt_number,
+                                latency,
+                                http_status,
+                                request_id,
+                            };
+                            attempted(operation, &call.method, &seen, Some(&error), None);
+                            return Err(error);
+                        }
+                    }
                     if (200..300).contains(&answer.status) {
                         let seen = Seen {
                             number: attempt_number,
@@ -575,7 +929,7 @@ impl Inner {
                     return Err(error);
                 }
             };
-            if retry >= settings.max_retries {
+            if retry >= limits.max_retries {
                 attempted(operation, &call.method, &seen, Some(&failure.error), None);
                 return Err(failure.error);
             }
@@ -685,7 +1039,16 @@ impl OwnedAnswer {
     }
 }
 
-async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, SendError> {
+async fn read_answer(
+    builder: reqwest::RequestBuilder,
+    network: &Network,
+) -> Result<OwnedAnswer, SendError> {
+    let via = || {
+        network
+            .proxy_note()
+            .map(|note| format!("; {note}"))
+            .unwrap_or_default()
+    };
     let mut response = builder.send().await.map_err(|e| {
         if e.is_builder() {
             // Validation keeps unsendable values out, so this is a bug, and nothing left.
@@ -695,15 +1058,29 @@ async fn read_answer(builder: reqwest::RequestBuilder) -> Result<OwnedAnswer, Se
                     describe(&e)
                 ),
             })
-        } else if let Some(tls) = certificate_problem(&e) {
+        } else if let Some((check, advice, tls)) = certificate_problem(&e) {
             // Not transient: retrying a certificate the client refuses only delays the
             // answer (issue 11, item 11).
+            SendError::Fatal(HyperCheckoutError::Certificate {
+                check,
+                reason: format!("{advice} (request not sent{}): {tls}", via()),
+            })
+        } else if e.is_connect() && describe(&e).contains("proxy authorization required") {
+            // The proxy's 407 to CONNECT: the credentials will not improve on a retry.
             SendError::Fatal(HyperCheckoutError::Connection {
-                reason: format!("TLS certificate rejected (request not sent): {tls}"),
+                reason: format!(
+                    "the proxy refused its credentials (HTTP 407 Proxy Authentication Required; \
+                     request not sent{}): check the user:password in proxy_url",
+                    via()
+                ),
             })
         } else if e.is_connect() {
             SendError::NotSent(HyperCheckoutError::Connection {
-                reason: format!("could not connect (request not sent): {}", describe(&e)),
+                reason: format!(
+                    "could not connect (request not sent{}): {}",
+                    via(),
+                    describe(&e)
+                ),
             })
         } else if e.is_timeout() {
             SendError::MaybeSent(HyperCheckoutError::Timeout {
@@ -772,8 +1149,9 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name)?.to_str().ok().map(bounded)
 }
 
-/// The TLS error behind `error`, when the server's certificate was refused.
-fn certificate_problem(error: &reqwest::Error) -> Option<String> {
+/// The TLS error behind `error`, when the server's certificate was refused: which check
+/// failed (`network.rs`), what to do, and rustls's words.
+fn certificate_problem(error: &reqwest::Error) -> Option<(CertificateCheck, &'static str, String)> {
     let mut source = std::error::Error::source(error);
     while let Some(mut cause) = source {
         // rustls's error arrives as an `io::Error` inside an `io::Error`, and `io::Error`
@@ -785,13 +1163,8 @@ fn certificate_problem(error: &reqwest::Error) -> Option<String> {
             cause = inner;
         }
         if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
-            return matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::UnsupportedNameType
-            )
-            .then(|| tls.to_string());
+            return CertificateCheck::classify(tls)
+                .map(|(check, advice)| (check, advice, tls.to_string()));
         }
         source = cause.source();
     }
@@ -812,13 +1185,13 @@ fn describe(error: &reqwest::Error) -> String {
     bounded(&text)
 }
 
-fn timeout(settings: &Settings, started: Instant) -> HyperCheckoutError {
+fn timeout(limits: &CallLimits, started: Instant) -> HyperCheckoutError {
     HyperCheckoutError::Timeout {
         reason: format!(
             "no complete answer after {} ms (per-attempt limit {} ms, overall limit {} ms); the request may have reached Juspay",
             started.elapsed().as_millis(),
-            settings.timeout.as_millis(),
-            settings.overall_timeout.as_millis()
+            limits.timeout.as_millis(),
+            limits.overall_timeout.as_millis()
         ),
     }
 }
@@ -832,7 +1205,8 @@ fn build_http(settings: &Settings) -> Result<reqwest::Client, HyperCheckoutError
         }
     })?;
     default_headers.insert(USER_AGENT, user_agent);
-    reqwest::Client::builder()
+    let builder = settings.network.apply(reqwest::Client::builder())?;
+    builder
         .default_headers(default_headers)
         .connect_timeout(settings.connect_timeout)
         // Juspay does not redirect API calls; following one would resend the key elsewhere.

@@ -1,11 +1,14 @@
 //! Client configuration: where to send, with which credentials, and how patiently.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use url::Url;
 
+use crate::encryption::{EncryptionKeys, Keys};
 use crate::error::HyperCheckoutError;
+use crate::network::{self, Network};
 
 /// Juspay's two hosted environments. There is deliberately no default: Juspay's older SDKs
 /// disagree on theirs, and a silent production default is how test orders become real.
@@ -71,6 +74,39 @@ pub struct ClientConfig {
     #[uniffi(default)]
     /// Appended to the `User-Agent` after `app_name`.
     pub app_version: Option<String>,
+    /// An explicit proxy for every call: `http://`, `https://`, `socks5://` or `socks5h://`
+    /// (names resolved at the proxy), with credentials as `user:password@` (percent-encoded)
+    /// when it needs them. Never printed: `Debug` and errors show `scheme://[redacted]@host:port`.
+    /// Wins over the environment's proxies. See `docs/network.md`.
+    #[uniffi(default)]
+    pub proxy_url: Option<String>,
+    /// Hosts that bypass `proxy_url`: host names (`api.internal`), domains
+    /// (`.example.com` and its subdomains), IP addresses or CIDR ranges (`10.0.0.0/8`), `*` for
+    /// all. Needs `proxy_url`; with proxies from the environment, `NO_PROXY` applies.
+    #[uniffi(default)]
+    pub no_proxy: Vec<String>,
+    /// Honour `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their lowercase
+    /// forms) when `proxy_url` is not set, as curl and most HTTP clients do (default true;
+    /// `docs/network.md` says why).
+    #[uniffi(default = true)]
+    pub proxy_from_env: bool,
+    /// Certificate authorities (PEM, one or more `BEGIN CERTIFICATE` blocks) trusted in
+    /// addition to the roots below: a TLS-inspecting corporate proxy's CA, or a test server's.
+    #[uniffi(default)]
+    pub ca_bundle_pem: Option<String>,
+    /// Also trust the operating system's certificate store (read at client creation).
+    #[uniffi(default = false)]
+    pub trust_os_store: bool,
+    /// Trust the Mozilla roots bundled with this SDK (default true). Off, with
+    /// `ca_bundle_pem`, the client trusts that bundle only.
+    #[uniffi(default = true)]
+    pub trust_bundled_roots: bool,
+    /// Encrypted mode (`docs/encryption.md`): with keys, `create_session`, `get_order_status`
+    /// and `create_refund` go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without
+    /// Basic auth, and `api_key` may be empty (the calls without an encrypted endpoint still
+    /// need it). The keys are checked when the `Client` is built; `Debug` never shows them.
+    #[uniffi(default)]
+    pub encryption: Option<EncryptionKeys>,
 }
 
 impl ClientConfig {
@@ -91,6 +127,13 @@ impl ClientConfig {
             max_retries: DEFAULT_MAX_RETRIES,
             app_name: None,
             app_version: None,
+            proxy_url: None,
+            no_proxy: Vec::new(),
+            proxy_from_env: true,
+            ca_bundle_pem: None,
+            trust_os_store: false,
+            trust_bundled_roots: true,
+            encryption: None,
         }
     }
 
@@ -113,7 +156,8 @@ impl ClientConfig {
                 "merchant_id must be at most {MERCHANT_ID_MAX} characters"
             ));
         }
-        if self.api_key.trim().is_empty() {
+        // Encrypted mode authenticates with the keys; a merchant may have no API key then.
+        if self.api_key.trim().is_empty() && self.encryption.is_none() {
             return fail("api_key is empty".into());
         }
         if self.api_key.chars().any(|c| c.is_control()) {
@@ -179,7 +223,14 @@ impl ClientConfig {
                 user_agent.push_str(app_version);
             }
         }
+        let network = Network::resolve(self)?;
+        let encryption = match &self.encryption {
+            Some(keys) => Some(Arc::new(Keys::from_config(keys)?)),
+            None => None,
+        };
         Ok(Settings {
+            network,
+            encryption,
             merchant_id: self.merchant_id.clone(),
             api_key: ApiKey::new(self.api_key.clone()),
             base_url,
@@ -205,9 +256,28 @@ impl fmt::Debug for ClientConfig {
             .field("max_retries", &self.max_retries)
             .field("app_name", &self.app_name)
             .field("app_version", &self.app_version)
+            .field(
+                "proxy_url",
+                &self.proxy_url.as_deref().map(network::shown_proxy_url),
+            )
+            .field("no_proxy", &self.no_proxy)
+            .field("proxy_from_env", &self.proxy_from_env)
+            .field(
+                "ca_bundle_pem",
+                &self
+                    .ca_bundle_pem
+                    .as_ref()
+                    .map(|pem| format!("{} bytes", pem.len())),
+            )
+            .field("trust_os_store", &self.trust_os_store)
+            .field("trust_bundled_roots", &self.trust_bundled_roots)
+            .field("encryption", &self.encryption)
             .finish()
     }
 }
+
+/// What every secret is shown as.
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// The API key, which no formatter can print, with the forms a server could echo it in.
 #[derive(Clone)]
@@ -217,7 +287,7 @@ pub(crate) struct ApiKey {
 }
 
 impl ApiKey {
-    pub(crate) const REDACTED: &'static str = "[redacted]";
+    pub(crate) const REDACTED: &'static str = REDACTED;
 
     fn new(key: String) -> Self {
         let echo_forms = echo_forms(&key);
@@ -275,9 +345,17 @@ pub(crate) struct Settings {
     pub timeout: Duration,
     pub overall_timeout: Duration,
     pub max_retries: u32,
+    pub network: Network,
+    /// Encrypted mode's parsed keys (`encryption.rs`).
+    pub encryption: Option<Arc<Keys>>,
 }
 
 impl Settings {
+    /// `text` without any echo of the API key or the proxy's credentials.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        self.network.scrub(&self.api_key.scrub(text))
+    }
+
     pub(crate) fn endpoint(&self, path: &str) -> Url {
         let mut url = self.base_url.clone();
         let base_path = url.path().trim_end_matches('/').to_owned();

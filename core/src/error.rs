@@ -2,13 +2,15 @@
 //!
 //! Variants are what a caller can act on: fix the input (`Validation`, `InvalidRequest`),
 //! fix credentials (`Authentication`), back off (`RateLimited`), retry later (`Server`,
-//! `Timeout`, `Connection`), or report a bug (`UnexpectedResponse`, `Internal`). API variants
+//! `Timeout`, `Connection`), distrust the answer (`NotAuthentic`, encrypted mode), or report
+//! a bug (`UnexpectedResponse`, `Internal`). API variants
 //! keep every field Juspay sends. No variant ever holds the API key or the Authorization
 //! header; `tests/secrets.rs` checks that with a canary key.
 
 use serde::Deserialize;
 
 use crate::lenient;
+use crate::network::CertificateCheck;
 use crate::validate::Violation;
 
 /// At most this much of an unexpected body is kept, so errors stay loggable.
@@ -161,6 +163,18 @@ pub enum HyperCheckoutError {
         reason: String,
     },
 
+    /// The server's TLS certificate (Juspay's, or an `https://` proxy's) was refused; the
+    /// request was not sent, and is not retried: it would be refused again. `check` says
+    /// which check failed (`network.rs`); the usual fix for `UnknownIssuer` behind a
+    /// TLS-inspecting proxy is `ClientConfig::ca_bundle_pem`.
+    #[error("TLS certificate rejected ({check}): {reason}")]
+    Certificate {
+        /// Which check refused the certificate.
+        check: CertificateCheck,
+        /// What went wrong and what to do, in words.
+        reason: String,
+    },
+
     /// A body that is not what the API documents (non-JSON, wrong shape, too large).
     #[error("unexpected response (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")]
     UnexpectedResponse {
@@ -172,6 +186,15 @@ pub enum HyperCheckoutError {
         body_excerpt: String,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
+    },
+
+    /// Encrypted mode: an answer or webhook that failed decryption or signature verification
+    /// (altered, not from Juspay, or sealed for other keys). It is never accepted; do not
+    /// act on it. Not retried: a forger's answer does not improve with repetition.
+    #[error("not authentic: {reason}")]
+    NotAuthentic {
+        /// What failed, in words (never key material).
+        reason: String,
     },
 
     /// The client configuration is unusable (empty merchant id, bad base URL, ...).
@@ -382,6 +405,10 @@ impl HyperCheckoutError {
             E::Connection { reason } => E::Connection {
                 reason: scrub(&reason),
             },
+            E::Certificate { check, reason } => E::Certificate {
+                check,
+                reason: scrub(&reason),
+            },
             E::UnexpectedResponse {
                 http_status,
                 reason,
@@ -392,6 +419,9 @@ impl HyperCheckoutError {
                 reason: scrub(&reason),
                 body_excerpt: scrub(&body_excerpt),
                 request_id: opt(request_id),
+            },
+            E::NotAuthentic { reason } => E::NotAuthentic {
+                reason: scrub(&reason),
             },
             E::Configuration { reason } => E::Configuration {
                 reason: scrub(&reason),
@@ -541,6 +571,15 @@ struct ErrorBody {
 /// Maps a non-2xx answer to the error the caller can act on.
 pub(crate) fn from_error_answer(answer: &HttpAnswer<'_>) -> HyperCheckoutError {
     let http_status = answer.status;
+    if http_status == 407 {
+        // Not Juspay's answer but the proxy's (a plain-http call through `proxy_url`; for
+        // https the tunnel's 407 fails the connection, `client.rs`). Nothing reached Juspay.
+        return HyperCheckoutError::Connection {
+            reason: "the proxy refused its credentials (HTTP 407 Proxy Authentication \
+                     Required; request not sent to Juspay): check the user:password in proxy_url"
+                .into(),
+        };
+    }
     let parsed: Option<ErrorBody> = serde_json::from_slice(answer.body).ok();
     let Some(body) = parsed else {
         return unexpected(

@@ -36,7 +36,8 @@
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
 //! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
 //! `mandate.rs` (mandate status, revoke, execution), `observe.rs` (logs into the host's
-//! logger, request events for metrics; `docs/observability.md`).
+//! logger, request events for metrics; `docs/observability.md`), `encryption.rs` (encrypted
+//! mode: JWS + JWE calls and webhooks, `docs/encryption.md`).
 //!
 //! After the payment: [`Client::create_refund`], [`Client::get_mandate`],
 //! [`Client::revoke_mandate`] and [`Client::execute_mandate`] (each with a `_blocking`
@@ -52,13 +53,17 @@ use std::collections::HashMap;
 mod cancel;
 mod client;
 mod config;
+mod encryption;
 mod error;
 mod exit;
 mod lenient;
 mod mandate;
+mod network;
 mod observe;
+mod options;
 mod order;
 mod payment;
+mod redact;
 mod refund;
 mod request;
 mod response;
@@ -74,6 +79,10 @@ pub use config::{
     ClientConfig, Environment, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_RETRIES,
     DEFAULT_OVERALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS,
 };
+pub use encryption::{
+    decrypt_encrypted_answer, encrypt_request_body, parse_encrypted_webhook, EncryptionKeys,
+    JWE_ALG, JWE_ENC, JWS_ALG, MIN_RSA_BITS,
+};
 pub use error::{ErrorField, ErrorInfo, HyperCheckoutError, BODY_EXCERPT_CHARS};
 pub use exit::prepare_for_exit;
 pub use mandate::{
@@ -82,11 +91,13 @@ pub use mandate::{
     validate_mandate_lookup, MandateDetails, MandateExecution, MandateExecutionResult,
     MandateState, EXECUTION_ERROR_DUPLICATE_ORDER_ID, EXECUTION_ORDER_ID_MAX, MANDATE_ID_MAX,
 };
+pub use network::CertificateCheck;
 pub use observe::{
     clear_log_sink, clear_request_listener, flush_observers, observer_stats, set_log_level,
     set_log_sink, set_request_listener, LogLevel, LogRecord, LogSink, ObserverStats, RequestEvent,
     RequestListener, QUEUE_CAPACITY,
 };
+pub use options::RequestOptions;
 pub use order::{
     parse_order_status_response, CardSummary, OrderMandate, OrderState, OrderStatus, Refund,
     TxnDetail, ORDER_STATUS_API_VERSION,

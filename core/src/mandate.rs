@@ -51,6 +51,7 @@ pub const EXECUTION_ERROR_DUPLICATE_ORDER_ID: &str = "DUPLICATE_ORDER_ID";
 /// mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
 /// `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum MandateState {
     /// Registered, not yet approved by the customer.
     Created,
@@ -112,7 +113,7 @@ impl MandateState {
 #[uniffi::export]
 impl MandateState {
     /// The status text on the wire (`ACTIVE`, or an unknown name as received). (Not `name`:
-    /// see `OrderState::wire_name`.)
+    /// see `wire_name` on `OrderState`.)
     pub fn wire_name(&self) -> String {
         self.as_wire_str().to_owned()
     }
@@ -127,9 +128,10 @@ impl std::fmt::Display for MandateState {
 /// A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
 /// `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
 /// text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-/// the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
+/// the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
 /// `mandate_id` and `status`.
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateDetails {
     /// Juspay's mandate id.
     pub mandate_id: String,
@@ -173,26 +175,6 @@ pub struct MandateDetails {
     pub mandate_token: Option<String>,
     /// The whole mandate object exactly as received (holds the tokens: never log it).
     pub raw_json: String,
-}
-
-/// The tokens and the payer's VPA are left out, as is the raw body that holds them.
-impl std::fmt::Debug for MandateDetails {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MandateDetails")
-            .field("mandate_id", &self.mandate_id)
-            .field("status", &self.status)
-            .field("order_id", &self.order_id)
-            .field("mandate_type", &self.mandate_type)
-            .field("frequency", &self.frequency)
-            .field("max_amount", &self.max_amount)
-            .field("amount_rule", &self.amount_rule)
-            .field("currency", &self.currency)
-            .field("start_date", &self.start_date)
-            .field("end_date", &self.end_date)
-            .field("payment_method_type", &self.payment_method_type)
-            .field("raw_json", &format_args!("<{} bytes>", self.raw_json.len()))
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Deserialize)]
@@ -317,7 +299,8 @@ pub(crate) fn parse_mandate_answer(
 /// A debit on an active mandate: `POST /txns` (the Mandate Execution API). It creates a new
 /// order, so `order_id` must be new; it is also the idempotency key: Juspay refuses a second
 /// order with the same id, and `execute_mandate` recognises its own earlier attempt.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateExecution {
     /// A new order id for this debit: 1 to 26 letters, digits, `-` or `_`.
     pub order_id: String,
@@ -326,17 +309,17 @@ pub struct MandateExecution {
     pub amount: String,
     /// The customer the mandate was created for.
     pub customer_id: String,
-    /// The mandate to debit (`MandateDetails::mandate_id`).
+    /// The mandate to debit (the `mandate_id` of `MandateDetails`).
     pub mandate_id: String,
     /// `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for mandates whose
-    /// pre-debit notification Juspay sends; `None` lets Juspay pick (25 hours after the
+    /// pre-debit notification Juspay sends; absent lets Juspay pick (25 hours after the
     /// notification).
     #[uniffi(default)]
     pub execution_date: Option<String>,
     /// `order.currency`, ISO 4217 (Juspay's default is INR).
     #[uniffi(default)]
     pub currency: Option<String>,
-    /// The `x-routing-id`; `None` sends `customer_id`, as Juspay recommends.
+    /// The `x-routing-id`; absent sends `customer_id`, as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
 }
@@ -351,7 +334,8 @@ impl MandateExecution {
 /// What Juspay answers a mandate execution: the new order's first transaction. The debit
 /// itself usually completes later: confirm with `get_order_status(order_id, ...)` or the
 /// `ORDER_SUCCEEDED`/`ORDER_FAILED` webhook.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MandateExecutionResult {
     /// The new order's id (the `order_id` sent).
     pub order_id: String,

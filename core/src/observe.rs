@@ -291,7 +291,9 @@ pub(crate) fn error_kind(error: &HyperCheckoutError) -> &'static str {
         HyperCheckoutError::Server { .. } => "server",
         HyperCheckoutError::Timeout { .. } => "timeout",
         HyperCheckoutError::Connection { .. } => "connection",
+        HyperCheckoutError::Certificate { .. } => "certificate",
         HyperCheckoutError::UnexpectedResponse { .. } => "unexpected_response",
+        HyperCheckoutError::NotAuthentic { .. } => "not_authentic",
         HyperCheckoutError::Configuration { .. } => "configuration",
         HyperCheckoutError::Internal { .. } => "internal",
     }

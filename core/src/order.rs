@@ -27,6 +27,7 @@ pub const ORDER_STATUS_API_VERSION: &str = "2025-01-10";
 /// An order's `status`, with its documented `status_id`. Names and ids: Juspay's Order
 /// Status API and "Transaction Status" pages. Only `Charged` means the customer has paid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum OrderState {
     /// 10: created, no payment attempt yet.
     New,
@@ -63,7 +64,7 @@ pub enum OrderState {
     /// 36: paid, then refunded automatically (e.g. a late success on a failed order).
     AutoRefunded,
     /// 37: only part of the amount was charged (split payments, BNPL); see
-    /// `PaymentVerdict::PartiallyCharged`. Source: DEMO `simpl/api/order-status-partial-charged.json`.
+    /// the `PartiallyCharged` verdict of `check_payment`. Source: DEMO `simpl/api/order-status-partial-charged.json`.
     PartialCharged,
     /// 40: no such order.
     NotFound,
@@ -139,7 +140,7 @@ impl OrderState {
         self.as_wire_str().to_owned()
     }
 
-    /// The documented `status_id`, `None` for `Unknown`.
+    /// The documented `status_id`; absent for `Unknown`.
     pub fn documented_id(&self) -> Option<i64> {
         STATES
             .iter()
@@ -162,10 +163,11 @@ impl std::fmt::Display for OrderState {
 /// The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
 /// on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
 /// text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-/// float; compare them with `amounts_equal`. Fields Juspay did not send are `None`/empty.
+/// float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
 /// Sources: `testdata/juspay/order_status.json` (164 real answers) and
 /// `docs/juspay-evidence.md`, "Order Status fields".
 #[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct OrderStatus {
     /// The merchant's order id.
     pub order_id: String,
@@ -173,7 +175,7 @@ pub struct OrderStatus {
     pub id: Option<String>,
     /// The order's state (`status`); only `Charged` means paid.
     pub status: OrderState,
-    /// `status_id` as sent (see `OrderState::documented_id` for the documented value).
+    /// `status_id` as sent (the state's `documented_id` is the documented value).
     pub status_id: Option<i64>,
     /// The order amount, exactly as written (`"386"`, `"100.15"`, `"1.0"`).
     pub amount: Option<String>,
@@ -237,33 +239,9 @@ pub struct OrderStatus {
     pub raw_json: String,
 }
 
-/// Customer data (payer VPA, the raw body with e-mail and phone) is left out.
-impl std::fmt::Debug for OrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OrderStatus")
-            .field("order_id", &self.order_id)
-            .field("id", &self.id)
-            .field("status", &self.status)
-            .field("status_id", &self.status_id)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("refunded", &self.refunded)
-            .field("amount_refunded", &self.amount_refunded)
-            .field("effective_amount", &self.effective_amount)
-            .field("refunds", &self.refunds)
-            .field("txn_id", &self.txn_id)
-            .field("txn_detail", &self.txn_detail)
-            .field("payment_method_type", &self.payment_method_type)
-            .field("payment_method", &self.payment_method)
-            .field("card", &self.card)
-            .field("mandate", &self.mandate)
-            .field("raw_json", &format_args!("<{} bytes>", self.raw_json.len()))
-            .finish_non_exhaustive()
-    }
-}
-
 /// One entry of an order's `refunds`.
-#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Refund {
     /// The merchant's idempotency key for the refund.
     #[serde(default, deserialize_with = "lenient::text")]
@@ -304,7 +282,8 @@ pub struct Refund {
 }
 
 /// `txn_detail`: the order's latest transaction.
-#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct TxnDetail {
     /// The transaction id (`txn_id`).
     #[serde(default, deserialize_with = "lenient::text")]
@@ -336,7 +315,8 @@ pub struct TxnDetail {
 }
 
 /// `card`: what identifies the card used, never the number.
-#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CardSummary {
     /// The card number's last four digits.
     #[serde(default, deserialize_with = "lenient::text")]
@@ -359,7 +339,8 @@ pub struct CardSummary {
 }
 
 /// `mandate`: the mandate an order registered or debited.
-#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct OrderMandate {
     /// Juspay's mandate id, used by the mandate calls.
     #[serde(default, deserialize_with = "lenient::text")]

@@ -13,6 +13,7 @@ use crate::signature::{verify_return_url_signature, SignatureVerdict};
 
 /// The outcome of `check_payment`. Only `Paid` means "fulfil the order".
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum PaymentVerdict {
     /// Signature valid, order ids agree, status CHARGED, amount (and currency, when given)
     /// as expected.

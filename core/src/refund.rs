@@ -49,7 +49,8 @@ pub const REFUND_ERROR_ORDER_NOT_SUCCESSFUL: &str = "invalid.order.not_successfu
 /// `unique_request_id` is the idempotency key: keep it, and send the same value again if a
 /// call ends without an answer (timeout, lost connection). Juspay never refunds twice for one
 /// key, and `create_refund` returns the order when the refund already exists.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct RefundRequest {
     /// The merchant's order id of the charged order.
     pub order_id: String,
@@ -57,7 +58,7 @@ pub struct RefundRequest {
     /// every distinct refund.
     pub unique_request_id: String,
     /// The amount to refund, as a decimal string with at most two decimals (`"50"`,
-    /// `"50.25"`). `None` refunds whatever is left of the order.
+    /// `"50.25"`). Absent, it refunds whatever is left of the order.
     #[uniffi(default)]
     pub amount: Option<String>,
     /// The `x-routing-id` the order's session used (`session.routing_id`): required, as for

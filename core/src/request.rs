@@ -7,20 +7,12 @@
 
 use std::collections::HashMap;
 
-/// Everything `POST /session` accepts.
-///
-/// Build it with struct-update syntax from [`SessionRequest::new`] (or `Default`):
-///
-/// ```
-/// use hypercheckout::SessionRequest;
-/// let request = SessionRequest {
-///     customer_email: Some("test@mail.com".into()),
-///     return_url: Some("https://shop.merchant.com".into()),
-///     ..SessionRequest::new("order-1", "1.00", "customer-1", "your_client_id")
-/// };
-/// assert!(hypercheckout::validate(&request).is_empty());
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+/// Everything `POST /session` accepts. `order_id`, `amount`, `customer_id` and
+/// `payment_page_client_id` are what every session needs; every other field is optional and
+/// sent only when set. `validate` lists every broken rule, and `create_session` refuses an
+/// invalid request before sending anything.
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct SessionRequest {
     /// Unique order id: letters, digits, `-` and `_`. Required unless `action` is
     /// `PaymentManagement` (which opens no order); empty means not sent.
@@ -34,8 +26,8 @@ pub struct SessionRequest {
     /// The `payment_page_client_id` from Juspay's welcome e-mail.
     #[uniffi(default)]
     pub payment_page_client_id: String,
-    /// `paymentPage` (the default when `None`), `paymentManagement`, `quickPay`, `enach`, or
-    /// any other action Juspay documents (`Action::Other`).
+    /// `paymentPage` (the default when absent), `paymentManagement`, `quickPay`, `enach`, or
+    /// any other action Juspay documents (`Other`, with Juspay's spelling).
     #[uniffi(default)]
     pub action: Option<Action>,
     #[uniffi(default)]
@@ -102,7 +94,7 @@ pub struct SessionRequest {
     #[uniffi(default)]
     /// User-defined field 10: merchant data Juspay stores with the order and returns in order status.
     pub udf10: Option<String>,
-    /// Sent as the `x-routing-id` header. `None` uses `customer_id`, or `order_id` for a
+    /// Sent as the `x-routing-id` header. Absent, it uses `customer_id`, or `order_id` for a
     /// guest checkout (empty `customer_id`), as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
@@ -127,7 +119,18 @@ pub struct SessionRequest {
 }
 
 impl SessionRequest {
-    /// A request with the required fields set and everything else empty.
+    /// A request with the required fields set and everything else empty. In Rust, set the
+    /// rest with struct-update syntax:
+    ///
+    /// ```
+    /// use hypercheckout::SessionRequest;
+    /// let request = SessionRequest {
+    ///     customer_email: Some("test@mail.com".into()),
+    ///     return_url: Some("https://shop.merchant.com".into()),
+    ///     ..SessionRequest::new("order-1", "1.00", "customer-1", "your_client_id")
+    /// };
+    /// assert!(hypercheckout::validate(&request).is_empty());
+    /// ```
     pub fn new(
         order_id: impl Into<String>,
         amount: impl Into<String>,
@@ -143,7 +146,7 @@ impl SessionRequest {
         }
     }
 
-    /// The `x-routing-id` this request is sent with (see [`SessionRequest::routing_id`]).
+    /// The `x-routing-id` this request is sent with (see `routing_id`).
     pub fn effective_routing_id(&self) -> &str {
         match &self.routing_id {
             Some(id) if !id.is_empty() => id,
@@ -199,6 +202,7 @@ impl SessionRequest {
 /// named, any other is `Other` and sent as written (DEMO: `paymentPage` 53 samples,
 /// `paymentManagement` 2, `quickPay` 1, `enach` 1; `docs/juspay-evidence.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum Action {
     /// Start the payment page.
     PaymentPage,
@@ -217,6 +221,7 @@ pub enum Action {
 
 /// `options.create_mandate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum CreateMandate {
     /// Only mandate-capable instruments are shown.
     Required,
@@ -226,6 +231,7 @@ pub enum CreateMandate {
 
 /// `mandate.frequency`; Juspay's default is `AsPresented`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum MandateFrequency {
     /// Supported only by UPI; valid for 90 days.
     Onetime,
@@ -251,6 +257,7 @@ pub enum MandateFrequency {
 
 /// `mandate.amount_rule`; Juspay's default is `Variable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum AmountRule {
     /// `FIXED`: every debit is exactly `max_amount`.
     Fixed,
@@ -260,7 +267,8 @@ pub enum AmountRule {
 
 /// The `mandate.*` parameters. Every field is optional on the wire; `validate` checks the
 /// documented combinations.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Mandate {
     /// Decimal string, at most 8 characters; required unless `amount_rule` is `Fixed`.
     #[uniffi(default)]

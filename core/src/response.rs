@@ -13,7 +13,8 @@ use serde_json::value::RawValue;
 use crate::error::{from_error_answer, unexpected, HttpAnswer, HyperCheckoutError};
 
 /// A created payment session.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Session {
     /// Order status, `NEW` for a fresh order.
     pub status: String,
@@ -39,7 +40,8 @@ pub struct Session {
 }
 
 /// `sdk_payload`: the process call for the HyperCheckout SDK.
-#[derive(Debug, Clone, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct SdkPayload {
     /// The SDK request id (`requestId`).
     #[serde(rename = "requestId")]
@@ -55,7 +57,8 @@ pub struct SdkPayload {
 
 /// `sdk_payload.payload`: the fields the reference documents; all optional because Juspay
 /// echoes only what the request carried.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, uniffi::Record)]
+#[derive(Clone, Default, PartialEq, Deserialize, uniffi::Record)]
+#[uniffi::export(Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct SdkPayloadDetails {
     /// The payment page client id.

@@ -17,6 +17,7 @@ use crate::wire;
 /// One broken rule: the wire name of the field, a stable machine code, and a sentence for
 /// humans. Codes never change meaning; new rules get new codes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+#[uniffi::export(Display)]
 pub struct Violation {
     /// The field's name on the wire, e.g. `order_id` or `mandate.max_amount`.
     pub field: String,
@@ -139,6 +140,16 @@ pub fn validate_order_lookup(order_id: &str, routing_id: &str) -> Vec<Violation>
     }
     if found.required("routing_id", routing_id) {
         check_routing_id(&mut found, "routing_id", routing_id);
+    }
+    found.0
+}
+
+/// The rules for `RequestOptions::routing_id` (`options.routing_id`): the same as for any
+/// routing id, since it replaces the call's `x-routing-id` header. Empty means valid.
+pub(crate) fn validate_routing_option(routing_id: &str) -> Vec<Violation> {
+    let mut found = Violations::default();
+    if found.required("options.routing_id", routing_id) {
+        check_routing_id(&mut found, "options.routing_id", routing_id);
     }
     found.0
 }

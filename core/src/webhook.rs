@@ -62,6 +62,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// "Webhook events").
 /// Order and refund events carry `content.order`; mandate events `content.mandate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display)]
 pub enum WebhookEventName {
     /// The order was paid.
     OrderSucceeded,
@@ -157,7 +158,7 @@ impl WebhookEventName {
 
 #[uniffi::export]
 impl WebhookEventName {
-    /// The `event_name` text on the wire (not `name`: see `OrderState::wire_name`).
+    /// The `event_name` text on the wire (not `name`: see `wire_name` on `OrderState`).
     pub fn wire_name(&self) -> String {
         match self {
             WebhookEventName::Unknown { name } => name.clone(),
@@ -171,7 +172,8 @@ impl WebhookEventName {
 }
 
 /// A parsed webhook body.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Clone, PartialEq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct WebhookEvent {
     /// The event's id (`evt_...`); the same event delivered twice has the same id. Absent in
     /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
@@ -185,7 +187,7 @@ pub struct WebhookEvent {
     /// Juspay saw when it sent the event; confirm with `get_order_status` before fulfilling.
     pub order: Option<OrderStatus>,
     /// `content.mandate`, when the event carries one (`MANDATE_*` events) and it reads as a
-    /// mandate (a `mandate_id` and a status); otherwise `None`, the body being in `raw_json`.
+    /// mandate (a `mandate_id` and a status); otherwise absent, the body being in `raw_json`.
     /// Confirm with `get_mandate` before acting on it.
     pub mandate: Option<MandateDetails>,
     /// The whole body exactly as received.

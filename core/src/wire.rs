@@ -513,13 +513,13 @@ pub struct WireCall {
     pub method: String,
     /// The path after the base URL, ids percent-encoded, e.g. `/orders/o-1/refunds`.
     pub path: String,
-    /// The `content-type` header; `None` for a call without a body.
+    /// The `content-type` header; absent for a call without a body.
     pub content_type: Option<String>,
     /// The `version` header, when the API asks for one.
     pub version: Option<String>,
     /// The `x-routing-id` header.
     pub routing_id: String,
-    /// The body exactly as sent; `None` for none.
+    /// The body exactly as sent; absent for none.
     pub body: Option<String>,
 }
 

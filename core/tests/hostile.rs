@@ -292,7 +292,11 @@ fn an_untrusted_certificate_is_not_retried() {
         .create_session_blocking(request("tls", ""))
         .unwrap_err();
     assert!(
-        matches!(&error, HyperCheckoutError::Connection { reason } if reason.contains("certificate")),
+        matches!(
+            &error,
+            HyperCheckoutError::Certificate { check: hypercheckout::CertificateCheck::UnknownIssuer, reason }
+                if reason.contains("certificate")
+        ),
         "{error:?}"
     );
     assert_eq!(accepted.load(Ordering::SeqCst), 1, "retried: {error}");

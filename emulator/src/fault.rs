@@ -681,14 +681,22 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, Faul
     }
 }
 
-/// The emulator's listener: plain TCP, each connection wrapped in a [`FaultIo`].
-pub struct FaultListener(TcpListener);
+/// The emulator's listener: TCP, or TLS over it (`tls.rs`), each connection wrapped in a
+/// [`FaultIo`].
+pub struct FaultListener(TcpListener, Option<tokio_rustls::TlsAcceptor>);
 
 impl FaultListener {
-    pub(crate) fn new(listener: TcpListener) -> FaultListener {
-        FaultListener(listener)
+    pub(crate) fn new(
+        listener: TcpListener,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> FaultListener {
+        FaultListener(listener, tls)
     }
 }
+
+/// How long a client may take over its TLS handshake. Handshakes run one at a time in
+/// `accept`: a test server's simplicity, bounded so a stalled client cannot stop the others.
+const TLS_HANDSHAKE_LIMIT: Duration = Duration::from_secs(3);
 
 impl axum::serve::Listener for FaultListener {
     type Io = FaultIo;
@@ -699,8 +707,21 @@ impl axum::serve::Listener for FaultListener {
             match self.0.accept().await {
                 Ok((stream, addr)) => {
                     let _ = stream.set_nodelay(true);
+                    let inner = match &self.1 {
+                        None => Stream::Plain(stream),
+                        Some(acceptor) => {
+                            match tokio::time::timeout(TLS_HANDSHAKE_LIMIT, acceptor.accept(stream))
+                                .await
+                            {
+                                Ok(Ok(tls)) => Stream::Tls(Box::new(tls)),
+                                // A client that refused our certificate (the point of
+                                // some tests) or gave up: next.
+                                _ => continue,
+                            }
+                        }
+                    };
                     let io = FaultIo {
-                        inner: stream,
+                        inner,
                         connection: Connection::default(),
                         head_matched: 0,
                     };
@@ -717,9 +738,64 @@ impl axum::serve::Listener for FaultListener {
     }
 }
 
-/// A TCP stream that a fault can take over (see [`ConnectionMode`]).
+/// A connection's byte stream: plain TCP or TLS over it.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => tls.get_ref().0,
+        }
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// A TCP (or TLS) stream that a fault can take over (see [`ConnectionMode`]).
 pub struct FaultIo {
-    inner: TcpStream,
+    inner: Stream,
     connection: Connection,
     /// In raw mode, how much of hyper's head terminator (`\r\n\r\n`) has been dropped;
     /// 4 = the whole head is gone, pass the rest through.
@@ -729,7 +805,7 @@ pub struct FaultIo {
 impl FaultIo {
     fn kill(&mut self) -> io::Error {
         // A zero linger makes the close a TCP reset, at once (it cannot block).
-        let _ = self.inner.set_zero_linger();
+        let _ = self.inner.tcp().set_zero_linger();
         io::Error::new(
             io::ErrorKind::ConnectionReset,
             "emulated reset after request",

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+mod encryption;
 mod fault;
 mod mandate;
 mod params;
@@ -28,12 +29,15 @@ mod payment;
 mod refund;
 mod server;
 mod signature;
+mod tls;
 mod util;
 mod validate;
 mod webhook;
 
+pub use encryption::{EncryptionSetup, TAMPER_KINDS};
 pub use fault::{FaultKind, FaultSpec};
 pub use signature::{form_encode, return_url_signature};
+pub use tls::EmulatorTls;
 pub use validate::Mode;
 
 /// Merchant id accepted by a default-configured emulator.
@@ -119,6 +123,12 @@ pub struct EmulatorConfig {
     /// amount on one order within this many milliseconds gets `duplicate.call`. Default
     /// [`DEFAULT_DUPLICATE_REFUND_WINDOW_MS`]; 0 turns the check off.
     pub duplicate_refund_window_ms: u64,
+    /// Serve HTTPS with a certificate signed by a CA generated at start
+    /// ([`Emulator::ca_pem`]); `None` (the default): plain HTTP.
+    pub tls: Option<EmulatorTls>,
+    /// Encrypted mode (`/v4/session`, `/v4/order-status`, `/v4/orders/{id}/refunds`,
+    /// optionally `{"JWT": ...}` webhooks); `None`: those endpoints answer 401.
+    pub encryption: Option<EncryptionSetup>,
 }
 
 impl EmulatorConfig {
@@ -149,6 +159,8 @@ impl Default for EmulatorConfig {
             refund_settle_ms: DEFAULT_REFUND_SETTLE_MS,
             execution_settle_ms: DEFAULT_EXECUTION_SETTLE_MS,
             duplicate_refund_window_ms: DEFAULT_DUPLICATE_REFUND_WINDOW_MS,
+            tls: None,
+            encryption: None,
         }
     }
 }
@@ -158,6 +170,7 @@ impl Default for EmulatorConfig {
 pub struct Emulator {
     url: String,
     addr: SocketAddr,
+    ca_pem: Option<String>,
     state: Arc<server::AppState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -213,7 +226,13 @@ impl Emulator {
             },
             ip => ip,
         };
-        let url = format!("http://{}", SocketAddr::new(host, addr.port()));
+        let tls = config.tls.as_ref().map(tls::generate).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", SocketAddr::new(host, addr.port()));
+        let (ca_pem, acceptor) = match tls {
+            Some(generated) => (Some(generated.ca_pem), Some(generated.acceptor)),
+            None => (None, None),
+        };
 
         if config.max_orders == 0 {
             return Err(io::Error::new(
@@ -235,6 +254,12 @@ impl Emulator {
         state.execution_settle = Duration::from_millis(config.execution_settle_ms);
         state.duplicate_refund_window = Duration::from_millis(config.duplicate_refund_window_ms);
         state.set_max_orders(config.max_orders);
+        state.encryption = config
+            .encryption
+            .as_ref()
+            .map(encryption::ServerKeys::new)
+            .transpose()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("encryption: {e}")))?;
         let state = Arc::new(state);
 
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -242,7 +267,7 @@ impl Emulator {
             .build()?;
         let listener = {
             let _guard = runtime.enter();
-            fault::FaultListener::new(tokio::net::TcpListener::from_std(listener)?)
+            fault::FaultListener::new(tokio::net::TcpListener::from_std(listener)?, acceptor)
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(state.clone())
@@ -267,6 +292,7 @@ impl Emulator {
         Ok(Emulator {
             url,
             addr,
+            ca_pem,
             state,
             shutdown: Some(tx),
             thread: Some(thread),
@@ -276,6 +302,11 @@ impl Emulator {
     /// Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// The PEM of the CA that signed the server's certificate, when serving TLS.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// The bound socket address.
@@ -389,6 +420,29 @@ pub struct EmulatorArgs {
     /// duplicate.call (Juspay: 5 seconds); 0 turns the check off.
     #[arg(long, value_name = "MS", default_value_t = DEFAULT_DUPLICATE_REFUND_WINDOW_MS)]
     pub duplicate_refund_window_ms: u64,
+    /// Serve HTTPS: generate a CA and a certificate it signs, and write the CA's PEM to
+    /// this file (before the `listening on https://...` line) for the client to trust.
+    #[arg(long = "tls", value_name = "CA_PEM_PATH")]
+    pub tls_ca_out: Option<std::path::PathBuf>,
+    /// With `--tls`: a name the certificate is valid for (repeatable; default `localhost`
+    /// and `127.0.0.1`). Another name makes a client see a name mismatch.
+    #[arg(long = "tls-name", value_name = "NAME", requires = "tls_ca_out")]
+    pub tls_names: Vec<String>,
+    /// With `--tls`: serve a certificate that expired in 2020.
+    #[arg(long, requires = "tls_ca_out")]
+    pub tls_expired: bool,
+    /// Encrypted mode: a JSON file with juspay_private_key_pem, juspay_key_id,
+    /// merchant_public_key_pem and merchant_key_id (top level or under "keys", as in
+    /// testdata/encryption.json); serves /v4/session, /v4/order-status, /v4/orders/ID/refunds.
+    #[arg(long, value_name = "FILE")]
+    pub encryption_keys: Option<String>,
+    /// Encrypted mode: spoil every 2xx encrypted answer (tag, payload, header, kid,
+    /// signature, alg-none, wrong-key, plain), to test that clients refuse it.
+    #[arg(long, value_name = "KIND", requires = "encryption_keys")]
+    pub tamper: Option<String>,
+    /// Encrypted mode: send webhooks as {"JWT": "<compact JWE>"}.
+    #[arg(long, requires = "encryption_keys")]
+    pub encrypted_webhooks: bool,
 }
 
 impl EmulatorArgs {
@@ -410,7 +464,17 @@ impl EmulatorArgs {
             ))
             }
         };
+        let encryption = match &self.encryption_keys {
+            Some(path) => {
+                let mut setup = EncryptionSetup::from_json_file(path)?;
+                setup.tamper = self.tamper.clone();
+                setup.encrypted_webhooks = self.encrypted_webhooks;
+                Some(setup)
+            }
+            None => None,
+        };
         Ok(EmulatorConfig {
+            encryption,
             bind: SocketAddr::new(self.host, self.port),
             credentials,
             default_fault: self.fault.clone(),
@@ -425,6 +489,14 @@ impl EmulatorArgs {
             refund_settle_ms: self.refund_settle_ms,
             execution_settle_ms: self.execution_settle_ms,
             duplicate_refund_window_ms: self.duplicate_refund_window_ms,
+            tls: self.tls_ca_out.as_ref().map(|_| EmulatorTls {
+                names: if self.tls_names.is_empty() {
+                    EmulatorTls::default().names
+                } else {
+                    self.tls_names.clone()
+                },
+                expired: self.tls_expired,
+            }),
         })
     }
 }
@@ -468,6 +540,12 @@ pub fn run_blocking(args: EmulatorArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&args.tls_ca_out, emulator.ca_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("error: cannot write the CA to {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     {
         let mut out = io::stdout().lock();
         let _ = writeln!(out, "listening on {}", emulator.url());

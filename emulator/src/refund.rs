@@ -344,10 +344,35 @@ fn refund_answer(
         Ok(m) => m,
         Err(resp) => return resp,
     };
+    refund_answer_for(st, rid, &merchant, order_id, headers, body, false)
+}
+
+/// The refund after authentication (Basic auth, or the signature on `/v4/...`). `v4`: the
+/// body is the decrypted JSON of `/v4/orders/{id}/refunds`, which every SDK sends as JSON,
+/// so it is read as JSON in both modes.
+pub(crate) fn refund_answer_for(
+    st: &Arc<AppState>,
+    rid: &str,
+    merchant: &str,
+    order_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    v4: bool,
+) -> Response {
     if let Err(resp) = check_order_id_in_path(rid, order_id) {
         return resp;
     }
-    let params = match params::parse(headers, body, st.mode) {
+    let mut json_headers = HeaderMap::new();
+    json_headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    let (parse_headers, parse_mode) = if v4 {
+        (&json_headers, Mode::Faithful)
+    } else {
+        (headers, st.mode)
+    };
+    let params = match params::parse(parse_headers, body, parse_mode) {
         Ok(p) => p,
         Err(problem) => return bad_request(rid, &[problem]),
     };
@@ -418,7 +443,7 @@ fn refund_answer(
     }
 
     let mut orders = lock(&st.orders);
-    let Some(key) = orders.key_of(&merchant, order_id) else {
+    let Some(key) = orders.key_of(merchant, order_id) else {
         // "Invalid Order id": the Order Status NOT_FOUND body, 400.
         return order_not_found(order_id);
     };

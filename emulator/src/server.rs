@@ -54,6 +54,8 @@ pub(crate) struct AppState {
     total: AtomicU64,
     fault_uses: Mutex<Bounded<(String, String), u64>>,
     pub(crate) orders: Mutex<Orders>,
+    /// Encrypted mode's keys (`encryption.rs`), when set up.
+    pub(crate) encryption: Option<crate::encryption::ServerKeys>,
 }
 
 /// How many routing ids (and fault budgets) are remembered before the oldest are forgotten,
@@ -250,6 +252,7 @@ impl AppState {
             total: AtomicU64::new(0),
             fault_uses: Mutex::new(Bounded::new(MAX_COUNTERS)),
             orders: Mutex::new(Orders::new(crate::DEFAULT_MAX_ORDERS)),
+            encryption: None,
         }
     }
 
@@ -314,6 +317,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             post(crate::mandate::mandate_command).get(crate::mandate::mandate_get),
         )
         .route("/txns", post(crate::mandate::execute))
+        .route("/v4/session", post(crate::encryption::session))
+        .route("/v4/order-status", post(crate::encryption::order_status))
+        .route(
+            "/v4/orders/{order_id}/refunds",
+            post(crate::encryption::refund),
+        )
         .route("/__emulator/settle", post(crate::refund::settle_now))
         .route(
             "/__emulator/mandates/{mandate_id}/status",
@@ -819,6 +828,16 @@ fn session_answer(st: &AppState, rid: &str, headers: &HeaderMap, body: &[u8]) ->
             }],
         );
     }
+    session_answer_for(st, rid, &merchant, body)
+}
+
+/// The session after authentication (Basic auth here, the signature on `/v4/session`).
+pub(crate) fn session_answer_for(
+    st: &AppState,
+    rid: &str,
+    merchant: &str,
+    body: &[u8],
+) -> Response {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
@@ -847,7 +866,7 @@ fn session_answer(st: &AppState, rid: &str, headers: &HeaderMap, body: &[u8]) ->
     if !problems.is_empty() {
         return bad_request(rid, &problems);
     }
-    session_success(st, rid, &merchant, &normalized, map.get("amount"))
+    session_success(st, rid, merchant, &normalized, map.get("amount"))
 }
 
 /// How long an order (and its payment link) lives: `metadata.expiryinmins` minutes when
@@ -1269,13 +1288,24 @@ fn order_status_answer(st: &AppState, rid: &str, order_id: &str, headers: &Heade
         Ok(m) => m,
         Err(resp) => return resp,
     };
+    order_status_for(st, rid, &merchant, order_id)
+}
+
+/// The order's status after authentication (Basic auth here, the signature on
+/// `/v4/order-status`).
+pub(crate) fn order_status_for(
+    st: &AppState,
+    rid: &str,
+    merchant: &str,
+    order_id: &str,
+) -> Response {
     if let Err(resp) = check_order_id_in_path(rid, order_id) {
         return resp;
     }
     let mut orders = lock(&st.orders);
     crate::mandate::expire_due(st, &mut orders);
     let order = orders
-        .key_of(&merchant, order_id)
+        .key_of(merchant, order_id)
         .and_then(|key| orders.by_key.get(&key));
     match order {
         Some(order) => json_response(

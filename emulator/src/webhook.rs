@@ -35,6 +35,11 @@ pub(crate) fn send(st: &AppState, body: String) {
     let Some(target) = st.webhook.clone() else {
         return;
     };
+    // Juspay's JWT webhooks (docs.juspay.io/api-reference/docs/express-checkout/jwt-webhook).
+    let body = match &st.encryption {
+        Some(keys) if keys.encrypted_webhooks => crate::encryption::webhook_body(keys, &body),
+        _ => body,
+    };
     let mut queue = lock(&st.webhook_queue);
     if queue.is_none() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();

@@ -55,7 +55,7 @@ class Emulator:
             text=True,
         )
         line = self._first_line(timeout=30.0)
-        match = re.search(r"http://\S+", line)
+        match = re.search(r"https?://\S+", line)
         if not match:
             self.stop()
             raise RuntimeError(f"emulator did not report its address: {line!r}")

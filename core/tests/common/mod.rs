@@ -107,7 +107,9 @@ pub fn error_kind(error: &hypercheckout::HyperCheckoutError) -> &'static str {
         E::Server { .. } => "Server",
         E::Timeout { .. } => "Timeout",
         E::Connection { .. } => "Connection",
+        E::Certificate { .. } => "Certificate",
         E::UnexpectedResponse { .. } => "UnexpectedResponse",
+        E::NotAuthentic { .. } => "NotAuthentic",
         E::Configuration { .. } => "Configuration",
         E::Internal { .. } => "Internal",
     }
@@ -202,8 +204,12 @@ pub fn error_fields(
         }),
         E::Timeout { reason }
         | E::Connection { reason }
+        | E::NotAuthentic { reason }
         | E::Configuration { reason }
         | E::Internal { reason } => json!({ "reason": reason }),
+        E::Certificate { check, reason } => {
+            json!({ "check": format!("{check:?}"), "reason": reason })
+        }
     };
     match fields {
         serde_json::Value::Object(map) => map,
@@ -236,3 +242,4 @@ fn api_fields(
     map.insert("fields".into(), listed);
     fields
 }
+pub mod tinyproxy;

@@ -313,7 +313,7 @@ class OrderState:
         """Whether this value is ``OrderState.UNKNOWN``."""
         ...
     def documented_id(self) -> typing.Optional[int]:
-        """The documented `status_id`, `None` for `Unknown`."""
+        """The documented `status_id`; absent for `Unknown`."""
         ...
     def is_paid(self) -> bool:
         """Whether this state means paid: only `Charged`."""
@@ -580,6 +580,15 @@ class WebhookEventName:
         """The event name as Juspay sends it (``ORDER_SUCCEEDED``, or an unknown name as received)."""
         ...
 
+class CertificateCheck(enum.Enum):
+    """Which check refused the server's TLS certificate: the ``check`` of a ``HyperCheckoutError.Certificate``. ``UNKNOWN_ISSUER`` (not signed by a trusted CA: behind a TLS-inspecting proxy pass its CA as ``ca_bundle_pem``), ``NAME_MISMATCH``, ``EXPIRED``, ``NOT_YET_VALID``, ``REVOKED``, ``INVALID``."""
+    UNKNOWN_ISSUER = 0
+    NAME_MISMATCH = 1
+    EXPIRED = 2
+    NOT_YET_VALID = 3
+    REVOKED = 4
+    INVALID = 5
+
 class SignatureVerdict(enum.Enum):
     """What the redirect's signature says about it."""
     VALID = 0
@@ -722,8 +731,20 @@ class CardSummary:
     def __eq__(self, other: object) -> bool: ...
 
 @dataclasses.dataclass(init=False, eq=False)
+class EncryptionKeys:
+    """Encrypted mode's keys (Juspay dashboard: Payments » Settings » Security » JWT Keys): ``merchant_key_id`` and ``merchant_private_key_pem`` (PKCS#8 or PKCS#1, unencrypted, at least 2048 bits), ``juspay_key_id`` and ``juspay_public_key_pem``. Juspay shows one key id for a key set: give it as both ids. Checked when the ``Client`` is built (``HyperCheckoutError.Configuration`` naming the key); ``repr()`` never shows a PEM."""
+    merchant_key_id: str
+    merchant_private_key_pem: str
+    juspay_key_id: str
+    juspay_public_key_pem: str
+    def __init__(self, *, merchant_key_id: str, merchant_private_key_pem: str, juspay_key_id: str, juspay_public_key_pem: str) -> None:
+        """Builds a EncryptionKeys; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
 class ClientConfig:
-    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent. ``repr()`` never shows the API key."""
+    """Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` (``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` (e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, ``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: ``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, ``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), ``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md); and ``encryption`` (``EncryptionKeys``) for Juspay's signed and encrypted mode, where ``api_key`` may be empty (docs/encryption.md). ``repr()`` never shows the API key, a key or the proxy's credentials."""
     merchant_id: str
     api_key: str
     environment: Environment
@@ -734,7 +755,14 @@ class ClientConfig:
     max_retries: int
     app_name: typing.Optional[str]
     app_version: typing.Optional[str]
-    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ...) -> None:
+    proxy_url: typing.Optional[str]
+    no_proxy: typing.List[str]
+    proxy_from_env: bool
+    ca_bundle_pem: typing.Optional[str]
+    trust_os_store: bool
+    trust_bundled_roots: bool
+    encryption: typing.Optional[EncryptionKeys]
+    def __init__(self, *, merchant_id: str, api_key: str, environment: Environment, base_url: typing.Optional[str] = ..., connect_timeout_ms: int = ..., timeout_ms: int = ..., overall_timeout_ms: int = ..., max_retries: int = ..., app_name: typing.Optional[str] = ..., app_version: typing.Optional[str] = ..., proxy_url: typing.Optional[str] = ..., no_proxy: typing.List[str] = ..., proxy_from_env: bool = ..., ca_bundle_pem: typing.Optional[str] = ..., trust_os_store: bool = ..., trust_bundled_roots: bool = ..., encryption: typing.Optional[EncryptionKeys] = ...) -> None:
         """Builds a ClientConfig; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
@@ -800,7 +828,7 @@ class MandateDetails:
     """A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
     `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
     text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-    the like ISO 8601). Fields Juspay did not send are `None`: the revoke answer carries only
+    the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
     `mandate_id` and `status`.
     """
     mandate_id: str
@@ -937,7 +965,7 @@ class OrderStatus:
     """The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
     on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
     text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-    float; compare them with `amounts_equal`. Fields Juspay did not send are `None`/empty.
+    float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
     Sources: `testdata/juspay/order_status.json` (164 real answers) and
     `docs/juspay-evidence.md`, "Order Status fields".
     """
@@ -1011,6 +1039,21 @@ class RequestEvent:
     retry_wait_ms: typing.Optional[int]
     def __init__(self, *, operation: str, method: str, path: str, attempt: int, http_status: typing.Optional[int], latency_ms: float, request_id: typing.Optional[str], error_kind: typing.Optional[str], will_retry: bool, retry_wait_ms: typing.Optional[int]) -> None:
         """Builds a RequestEvent; every argument is type-checked here, by name."""
+        ...
+    def __eq__(self, other: object) -> bool: ...
+
+@dataclasses.dataclass(init=False, eq=False)
+class RequestOptions:
+    """What one call may change of the client's defaults (`ClientConfig`); `None` keeps the
+    client's value. Pass it as the last argument of any call (`create_session`,
+    `get_order_status`, `create_refund`, the mandate calls; async and blocking).
+    """
+    timeout_ms: typing.Optional[int]
+    overall_timeout_ms: typing.Optional[int]
+    max_retries: typing.Optional[int]
+    routing_id: typing.Optional[str]
+    def __init__(self, *, timeout_ms: typing.Optional[int] = ..., overall_timeout_ms: typing.Optional[int] = ..., max_retries: typing.Optional[int] = ..., routing_id: typing.Optional[str] = ...) -> None:
+        """Builds a RequestOptions; every argument is type-checked here, by name."""
         ...
     def __eq__(self, other: object) -> bool: ...
 
@@ -1212,6 +1255,20 @@ def clear_request_listener() -> None:
     """Removes the request listener: no more events are made."""
     ...
 
+def decrypt_encrypted_answer(keys: EncryptionKeys, body: str) -> str:
+    """Decrypts and verifies a `/v4` answer body (the JSON envelope) with `keys`, as the client
+    does for every 2xx answer in encrypted mode; returns the JSON inside. A body that fails
+    is `NotAuthentic` (never accepted); bad keys are `Configuration`.
+    """
+    ...
+
+def encrypt_request_body(keys: EncryptionKeys, json: str) -> str:
+    """Signs and encrypts `json` with `keys` exactly as the client does before sending it to a
+    `/v4` endpoint; returns the envelope. For calls this SDK does not make itself, and for
+    checking interoperability. Bad keys are `Configuration`.
+    """
+    ...
+
 def execute_mandate_call(execution: MandateExecution, merchant_id: str) -> WireCall:
     """The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
     credentials).
@@ -1225,8 +1282,9 @@ def find_refund(order: OrderStatus, request: RefundRequest) -> typing.Optional[R
     ...
 
 def flush_observers(timeout_ms: int) -> bool:
-    """Waits until every record and event queued before this call has been handed to the sink
-    and listener, at most `timeout_ms`; true if they all were. Tests use it, and a host may
+    """Waits until every record and event queued before this call (and the records their
+    delivery made) has been handed to the sink and listener, at most `timeout_ms`; true if
+    they all were. Tests use it, and a host may
     before it exits.
     """
     ...
@@ -1241,6 +1299,16 @@ def observer_stats() -> ObserverStats:
 
 def order_status_api_version() -> str:
     """The `version` header `get_order_status` sends."""
+    ...
+
+def parse_encrypted_webhook(keys: EncryptionKeys, body: str) -> WebhookEvent:
+    """Decrypts and verifies an encrypted webhook body, `{"JWT": "<compact JWE>"}` (Juspay's
+    JWT webhooks, docs.juspay.io/api-reference/docs/express-checkout/jwt-webhook), and reads
+    the event inside as `parse_webhook` does. A body that fails decryption or verification
+    is `NotAuthentic`; a plain (unencrypted) webhook is refused the same way, so a forged
+    plain body cannot pass for an encrypted one. The signature is the webhook's
+    authentication: no Authorization check is needed on top.
+    """
     ...
 
 def parse_mandate_execution_response(http_status: int, headers: dict[str, str], body: str) -> MandateExecutionResult:
@@ -1414,58 +1482,58 @@ class CancelTokenProtocol(typing.Protocol):
 
 class ClientProtocol(typing.Protocol):
     """The shape of the generated (native) client, which ``Client`` wraps; kept for code that typed against it in 0.1. New code uses ``Client``."""
-    async def create_refund(self, request: RefundRequest) -> OrderStatus:
+    async def create_refund(self, request: RefundRequest, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund``; see ``Client``."""
         ...
-    def create_refund_blocking(self, request: RefundRequest) -> OrderStatus:
+    def create_refund_blocking(self, request: RefundRequest, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund_blocking``; see ``Client``."""
         ...
-    async def create_refund_cancellable(self, request: RefundRequest, token: CancelToken) -> OrderStatus:
+    async def create_refund_cancellable(self, request: RefundRequest, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``create_refund_cancellable``; see ``Client``."""
         ...
-    async def create_session(self, request: SessionRequest) -> Session:
+    async def create_session(self, request: SessionRequest, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session``; see ``Client``."""
         ...
-    def create_session_blocking(self, request: SessionRequest) -> Session:
+    def create_session_blocking(self, request: SessionRequest, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session_blocking``; see ``Client``."""
         ...
-    async def create_session_cancellable(self, request: SessionRequest, token: CancelToken) -> Session:
+    async def create_session_cancellable(self, request: SessionRequest, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> Session:
         """The native client's ``create_session_cancellable``; see ``Client``."""
         ...
-    async def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+    async def execute_mandate(self, execution: MandateExecution, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate``; see ``Client``."""
         ...
-    def execute_mandate_blocking(self, execution: MandateExecution) -> MandateExecutionResult:
+    def execute_mandate_blocking(self, execution: MandateExecution, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate_blocking``; see ``Client``."""
         ...
-    async def execute_mandate_cancellable(self, execution: MandateExecution, token: CancelToken) -> MandateExecutionResult:
+    async def execute_mandate_cancellable(self, execution: MandateExecution, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateExecutionResult:
         """The native client's ``execute_mandate_cancellable``; see ``Client``."""
         ...
-    async def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def get_mandate(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate``; see ``Client``."""
         ...
-    def get_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def get_mandate_blocking(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate_blocking``; see ``Client``."""
         ...
-    async def get_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+    async def get_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``get_mandate_cancellable``; see ``Client``."""
         ...
-    async def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
+    async def get_order_status(self, order_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status``; see ``Client``."""
         ...
-    def get_order_status_blocking(self, order_id: str, routing_id: str) -> OrderStatus:
+    def get_order_status_blocking(self, order_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status_blocking``; see ``Client``."""
         ...
-    async def get_order_status_cancellable(self, order_id: str, routing_id: str, token: CancelToken) -> OrderStatus:
+    async def get_order_status_cancellable(self, order_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> OrderStatus:
         """The native client's ``get_order_status_cancellable``; see ``Client``."""
         ...
-    async def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def revoke_mandate(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate``; see ``Client``."""
         ...
-    def revoke_mandate_blocking(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def revoke_mandate_blocking(self, mandate_id: str, routing_id: str, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate_blocking``; see ``Client``."""
         ...
-    async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken) -> MandateDetails:
+    async def revoke_mandate_cancellable(self, mandate_id: str, routing_id: str, token: CancelToken, options: typing.Optional[RequestOptions] = ...) -> MandateDetails:
         """The native client's ``revoke_mandate_cancellable``; see ``Client``."""
         ...
 

@@ -22,12 +22,12 @@ from ._native import hypercheckout as _native
 if TYPE_CHECKING:  # the declared types (see _api.pyi), not the generated module's
     from ._api import (
         ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
-        RefundRequest, Session, SessionRequest,
+        RefundRequest, RequestOptions, Session, SessionRequest,
     )
 else:  # the same classes at runtime (pdoc and typing.get_type_hints resolve these)
     from ._native.hypercheckout import (
         ClientConfig, MandateDetails, MandateExecution, MandateExecutionResult, OrderStatus,
-        RefundRequest, Session, SessionRequest,
+        RefundRequest, RequestOptions, Session, SessionRequest,
     )
 
 _NativeClient = _native.Client
@@ -52,8 +52,15 @@ def _check_config_text(config: Any) -> None:
     """Refuses text that cannot cross into Rust (lone surrogates) with a Configuration error
     that names the field and, unlike the UnicodeEncodeError it replaces, holds no value."""
     unencodable = None
-    for field in ("merchant_id", "api_key", "base_url", "app_name", "app_version"):
-        value = getattr(config, field, None)
+    fields = [(f, getattr(config, f, None)) for f in
+              ("merchant_id", "api_key", "base_url", "app_name", "app_version", "proxy_url",
+               "ca_bundle_pem")]
+    keys = getattr(config, "encryption", None)
+    if keys is not None:  # encrypted mode: the PEMs are secrets too, never echoed
+        fields += [(f"encryption.{f}", getattr(keys, f, None)) for f in
+                   ("merchant_key_id", "merchant_private_key_pem", "juspay_key_id",
+                    "juspay_public_key_pem")]
+    for field, value in fields:
         if isinstance(value, str):
             try:
                 value.encode("utf-8")
@@ -76,6 +83,10 @@ class Client:
     (it is thread-safe and survives ``os.fork()``). Each call has a blocking form
     (``create_session``) and a coroutine (``create_session_async``). Use it as a context
     manager (``with`` or ``async with``) or call ``close()`` to release the pool early.
+
+    Every call takes ``options=RequestOptions(...)`` (optional, last): this call's
+    ``timeout_ms``, ``overall_timeout_ms``, ``max_retries`` or ``routing_id`` in place of the
+    client's (``None`` fields keep the client's values).
     """
 
     __slots__ = ("_native", "_merchant_id", "_base_url", "__weakref__")
@@ -99,7 +110,7 @@ class Client:
 
     # --- sessions ---------------------------------------------------------------------
 
-    def create_session(self, request: SessionRequest) -> Session:
+    def create_session(self, request: SessionRequest, options: Optional[RequestOptions] = None) -> Session:
         """Validates ``request`` and creates the session (``POST /session``), blocking.
 
         Every documented rule is checked first: an invalid request raises
@@ -109,17 +120,17 @@ class Client:
         called from a thread running an asyncio loop: use ``create_session_async`` there.
         """
         _refuse_in_event_loop("create_session")
-        return self._live().create_session_blocking(request)  # type: ignore[no-any-return]
+        return self._live().create_session_blocking(request, options)  # type: ignore[no-any-return]
 
-    async def create_session_async(self, request: SessionRequest) -> Session:
+    async def create_session_async(self, request: SessionRequest, options: Optional[RequestOptions] = None) -> Session:
         """The coroutine form of ``create_session``, for asyncio: the call runs on the SDK's
         own I/O threads and never blocks the event loop. Cancelling the task cancels the
         call."""
-        return await self._live().create_session(request)  # type: ignore[no-any-return]
+        return await self._live().create_session(request, options)  # type: ignore[no-any-return]
 
     # --- orders -----------------------------------------------------------------------
 
-    def get_order_status(self, order_id: str, routing_id: str) -> OrderStatus:
+    def get_order_status(self, order_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> OrderStatus:
         """The Order Status API (``GET /orders/{order_id}``), blocking: the authoritative word
         on whether an order is paid (the redirect and webhooks only tell you to ask).
 
@@ -129,15 +140,15 @@ class Client:
         ``get_order_status_async`` there.
         """
         _refuse_in_event_loop("get_order_status")
-        return self._live().get_order_status_blocking(order_id, routing_id)  # type: ignore[no-any-return]
+        return self._live().get_order_status_blocking(order_id, routing_id, options)  # type: ignore[no-any-return]
 
-    async def get_order_status_async(self, order_id: str, routing_id: str) -> OrderStatus:
+    async def get_order_status_async(self, order_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> OrderStatus:
         """The coroutine form of ``get_order_status``."""
-        return await self._live().get_order_status(order_id, routing_id)  # type: ignore[no-any-return]
+        return await self._live().get_order_status(order_id, routing_id, options)  # type: ignore[no-any-return]
 
     # --- refunds ----------------------------------------------------------------------
 
-    def create_refund(self, request: RefundRequest) -> OrderStatus:
+    def create_refund(self, request: RefundRequest, options: Optional[RequestOptions] = None) -> OrderStatus:
         """Refunds a charged order (``POST /orders/{order_id}/refunds``), blocking; returns
         the order with its ``refunds``. A new refund is usually ``PENDING`` and settles later
         (the ``ORDER_REFUNDED`` webhook, or ``get_order_status``).
@@ -149,46 +160,46 @@ class Client:
         raises ``NotFound``; a broken rule raises ``Validation`` and nothing is sent.
         """
         _refuse_in_event_loop("create_refund")
-        return self._live().create_refund_blocking(request)  # type: ignore[no-any-return]
+        return self._live().create_refund_blocking(request, options)  # type: ignore[no-any-return]
 
-    async def create_refund_async(self, request: RefundRequest) -> OrderStatus:
+    async def create_refund_async(self, request: RefundRequest, options: Optional[RequestOptions] = None) -> OrderStatus:
         """The coroutine form of ``create_refund``."""
-        return await self._live().create_refund(request)  # type: ignore[no-any-return]
+        return await self._live().create_refund(request, options)  # type: ignore[no-any-return]
 
     # --- mandates ----------------------------------------------------------------------
 
-    def get_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def get_mandate(self, mandate_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> MandateDetails:
         """The mandate's status, limits and dates (``POST /mandates/{mandate_id}``,
         ``command=check_status``), blocking. ``routing_id`` is the ``x-routing-id`` (Juspay
         recommends the customer id), required as for ``get_order_status``."""
         _refuse_in_event_loop("get_mandate")
-        return self._live().get_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+        return self._live().get_mandate_blocking(mandate_id, routing_id, options)  # type: ignore[no-any-return]
 
-    async def get_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def get_mandate_async(self, mandate_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> MandateDetails:
         """The coroutine form of ``get_mandate``."""
-        return await self._live().get_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+        return await self._live().get_mandate(mandate_id, routing_id, options)  # type: ignore[no-any-return]
 
-    def revoke_mandate(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    def revoke_mandate(self, mandate_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> MandateDetails:
         """Revokes a mandate (``command=revoke``), blocking; returns it, status ``REVOKED``.
         Safe to repeat: a mandate revoked already (an earlier attempt, or the customer) is
         returned as success."""
         _refuse_in_event_loop("revoke_mandate")
-        return self._live().revoke_mandate_blocking(mandate_id, routing_id)  # type: ignore[no-any-return]
+        return self._live().revoke_mandate_blocking(mandate_id, routing_id, options)  # type: ignore[no-any-return]
 
-    async def revoke_mandate_async(self, mandate_id: str, routing_id: str) -> MandateDetails:
+    async def revoke_mandate_async(self, mandate_id: str, routing_id: str, options: Optional[RequestOptions] = None) -> MandateDetails:
         """The coroutine form of ``revoke_mandate``."""
-        return await self._live().revoke_mandate(mandate_id, routing_id)  # type: ignore[no-any-return]
+        return await self._live().revoke_mandate(mandate_id, routing_id, options)  # type: ignore[no-any-return]
 
-    def execute_mandate(self, execution: MandateExecution) -> MandateExecutionResult:
+    def execute_mandate(self, execution: MandateExecution, options: Optional[RequestOptions] = None) -> MandateExecutionResult:
         """Debits an active mandate under a new order id (``POST /txns``), blocking.
         Validated first. Safe to repeat with the same ``order_id``: the existing debit's
         result is returned instead of Juspay's ``DUPLICATE_ORDER_ID``."""
         _refuse_in_event_loop("execute_mandate")
-        return self._live().execute_mandate_blocking(execution)  # type: ignore[no-any-return]
+        return self._live().execute_mandate_blocking(execution, options)  # type: ignore[no-any-return]
 
-    async def execute_mandate_async(self, execution: MandateExecution) -> MandateExecutionResult:
+    async def execute_mandate_async(self, execution: MandateExecution, options: Optional[RequestOptions] = None) -> MandateExecutionResult:
         """The coroutine form of ``execute_mandate``."""
-        return await self._live().execute_mandate(execution)  # type: ignore[no-any-return]
+        return await self._live().execute_mandate(execution, options)  # type: ignore[no-any-return]
 
     # --- deprecated 0.1 names -----------------------------------------------------------
 

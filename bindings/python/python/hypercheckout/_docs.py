@@ -39,8 +39,32 @@ OVERRIDES: Dict[str, str] = {
         "Everything a ``Client`` needs: ``merchant_id``, ``api_key``, ``environment`` "
         "(``Environment.SANDBOX`` or ``PRODUCTION``; no default), and optionally ``base_url`` "
         "(e.g. the local emulator; plain http only on loopback), timeouts in milliseconds, "
-        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent. ``repr()`` "
-        "never shows the API key."
+        "``max_retries`` and ``app_name``/``app_version`` for the User-Agent; the network: "
+        "``proxy_url`` (http, https, socks5, credentials never shown), ``no_proxy``, "
+        "``proxy_from_env`` (default True: ``HTTPS_PROXY``/``NO_PROXY`` apply), "
+        "``ca_bundle_pem``, ``trust_os_store``, ``trust_bundled_roots`` (docs/network.md); and "
+        "``encryption`` (``EncryptionKeys``) for Juspay's signed and encrypted mode, where "
+        "``api_key`` may be empty (docs/encryption.md). ``repr()`` never shows the API key, "
+        "a key or the proxy's credentials."
+    ),
+    "CertificateCheck": (
+        "Which check refused the server's TLS certificate: the ``check`` of a "
+        "``HyperCheckoutError.Certificate``. ``UNKNOWN_ISSUER`` (not signed by a trusted CA: "
+        "behind a TLS-inspecting proxy pass its CA as ``ca_bundle_pem``), ``NAME_MISMATCH``, "
+        "``EXPIRED``, ``NOT_YET_VALID``, ``REVOKED``, ``INVALID``."
+    ),
+    "HyperCheckoutError.Certificate": (
+        "The server's TLS certificate (Juspay's, or an https proxy's) was refused; nothing was "
+        "sent, and it is not retried. ``check`` (a ``CertificateCheck``) says which check "
+        "failed; the usual fix for ``UNKNOWN_ISSUER`` behind a TLS-inspecting proxy is "
+        "``ClientConfig(ca_bundle_pem=...)``."
+    ),
+    "EncryptionKeys": (
+        "Encrypted mode's keys (Juspay dashboard: Payments » Settings » Security » JWT Keys): "
+        "``merchant_key_id`` and ``merchant_private_key_pem`` (PKCS#8 or PKCS#1, unencrypted, "
+        "at least 2048 bits), ``juspay_key_id`` and ``juspay_public_key_pem``. Juspay shows "
+        "one key id for a key set: give it as both ids. Checked when the ``Client`` is built "
+        "(``HyperCheckoutError.Configuration`` naming the key); ``repr()`` never shows a PEM."
     ),
     "ClientProtocol": (
         "The shape of the generated (native) client, which ``Client`` wraps; kept for code "

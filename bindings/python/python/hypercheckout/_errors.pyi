@@ -3,7 +3,7 @@
 # `HyperCheckoutError` (core/src/error.rs) by tests/test_api.py::test_error_stub_matches_runtime.
 from typing import List, Optional
 
-from ._api import ErrorInfo, Violation
+from ._api import CertificateCheck, ErrorInfo, Violation
 
 class HyperCheckoutError(Exception):
     """Every failure the client reports; catch a kind or this base."""
@@ -20,9 +20,11 @@ class HyperCheckoutError(Exception):
     """The start of the answer's body (at most 512 characters), for API and unexpected answers."""
     violations: List[Violation]
     reason: Optional[str]
-    """What went wrong, for the kinds that say it in words (Timeout, Connection, Configuration,
-    UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
+    """What went wrong, for the kinds that say it in words (Timeout, Connection, NotAuthentic,
+    Configuration, UnexpectedResponse, Internal); None for the others. ``str(e)`` is always the full sentence."""
     retry_after_seconds: Optional[int]
+    check: Optional[CertificateCheck]
+    """Which TLS check refused the server's certificate (Certificate only)."""
 
     class Validation(HyperCheckoutError):
         """The request broke documented rules; nothing was sent."""
@@ -128,6 +130,14 @@ class HyperCheckoutError(Exception):
         reason: str
         def __init__(self, reason: str) -> None: ...
 
+    class Certificate(HyperCheckoutError):
+        """The server's TLS certificate (Juspay's, or an `https://` proxy's) was refused; the
+        request was not sent, and is not retried. `check` says which check failed."""
+
+        check: CertificateCheck
+        reason: str
+        def __init__(self, check: CertificateCheck, reason: str) -> None: ...
+
     class UnexpectedResponse(HyperCheckoutError):
         """A body that is not what the API documents (non-JSON, wrong shape, too large)."""
 
@@ -137,6 +147,14 @@ class HyperCheckoutError(Exception):
         def __init__(
             self, http_status: int, reason: str, body_excerpt: str, request_id: Optional[str]
         ) -> None: ...
+
+    class NotAuthentic(HyperCheckoutError):
+        """Encrypted mode: an answer or webhook that failed decryption or signature
+        verification (altered, not from Juspay, or sealed for other keys). Never accepted;
+        do not act on it. Not retried."""
+
+        reason: str
+        def __init__(self, reason: str) -> None: ...
 
     class Configuration(HyperCheckoutError):
         """The client configuration is unusable (empty merchant id, bad base URL, ...)."""

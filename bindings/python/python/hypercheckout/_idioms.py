@@ -36,11 +36,15 @@ from typing import Any, Callable, Dict, List, Tuple
 REDACTED = "[redacted]"
 
 #: Fields never shown by repr()/str(): they grant access to a customer's payment session
-#: (client auth token, the sdk payload that holds it) or identify the customer (e-mail,
-#: phone), or may hold either (raw bodies as received).
+#: or mandate (client auth token, the sdk payload that holds it, the mandate token) or
+#: identify the customer (e-mail, phone, UPI id), or may hold either (raw bodies as
+#: received), or are encrypted mode's keys (the private key is a secret; the public one is
+#: key material nobody needs in a log). The same fields the core's records redact in every
+#: other language (core/src/redact.rs); tests/test_string_forms.py runs the shared vectors.
 SENSITIVE_FIELDS = frozenset(
     {"api_key", "client_auth_token", "customer_email", "customer_phone", "sdk_payload_json",
-     "raw_json", "payer_vpa"}
+     "raw_json", "payer_vpa", "mandate_token", "merchant_private_key_pem",
+     "juspay_public_key_pem", "proxy_url"}
 )
 
 #: Text fields holding an amount: these also take ``Decimal`` and ``int``.

@@ -30,6 +30,8 @@ private func cancellingRustCall<T>(_ call: (CancelToken) async throws -> T) asyn
     }
 }
 
+/// Every call takes `options:` (optional, last): a ``RequestOptions`` with this call's
+/// `timeoutMs`, `overallTimeoutMs`, `maxRetries` or `routingId` in place of the client's.
 extension Client {
     /// Validates `request` and creates the session (`POST /session`). Invalid requests are
     /// never sent.
@@ -43,9 +45,9 @@ extension Client {
     ///   ``Session/routingId`` to pass to ``getOrderStatus(orderId:routingId:)``.
     /// - Throws: ``HyperCheckoutError`` (its ``HyperCheckoutError/kind`` says what to do), or
     ///   `CancellationError`.
-    public func createSession(request: SessionRequest) async throws -> Session {
+    public func createSession(request: SessionRequest, options: RequestOptions? = nil) async throws -> Session {
         try await cancellingRustCall { token in
-            try await self.createSessionCancellable(request: request, token: token)
+            try await self.createSessionCancellable(request: request, token: token, options: options)
         }
     }
 
@@ -59,9 +61,9 @@ extension Client {
     ///   - routingId: The `x-routing-id` the session was created with: ``Session/routingId``.
     /// - Throws: ``HyperCheckoutError`` (`.notFound` for an unknown order), or
     ///   `CancellationError`.
-    public func getOrderStatus(orderId: String, routingId: String) async throws -> OrderStatus {
+    public func getOrderStatus(orderId: String, routingId: String, options: RequestOptions? = nil) async throws -> OrderStatus {
         try await cancellingRustCall { token in
-            try await self.getOrderStatusCancellable(orderId: orderId, routingId: routingId, token: token)
+            try await self.getOrderStatusCancellable(orderId: orderId, routingId: routingId, token: token, options: options)
         }
     }
 
@@ -76,9 +78,9 @@ extension Client {
     /// - Throws: ``HyperCheckoutError`` (`.invalidRequest` with Juspay's `errorCode` for
     ///   refusals such as `invalid.amount.exceeded`, `.notFound` for an unknown order), or
     ///   `CancellationError`.
-    public func createRefund(request: RefundRequest) async throws -> OrderStatus {
+    public func createRefund(request: RefundRequest, options: RequestOptions? = nil) async throws -> OrderStatus {
         try await cancellingRustCall { token in
-            try await self.createRefundCancellable(request: request, token: token)
+            try await self.createRefundCancellable(request: request, token: token, options: options)
         }
     }
 
@@ -89,9 +91,9 @@ extension Client {
     /// - Parameters:
     ///   - mandateId: Juspay's mandate id (from the order's ``OrderStatus/mandate``).
     ///   - routingId: The `x-routing-id` (Juspay recommends the customer id).
-    public func getMandate(mandateId: String, routingId: String) async throws -> MandateDetails {
+    public func getMandate(mandateId: String, routingId: String, options: RequestOptions? = nil) async throws -> MandateDetails {
         try await cancellingRustCall { token in
-            try await self.getMandateCancellable(mandateId: mandateId, routingId: routingId, token: token)
+            try await self.getMandateCancellable(mandateId: mandateId, routingId: routingId, token: token, options: options)
         }
     }
 
@@ -102,9 +104,9 @@ extension Client {
     /// - Parameters:
     ///   - mandateId: Juspay's mandate id.
     ///   - routingId: The `x-routing-id` (Juspay recommends the customer id).
-    public func revokeMandate(mandateId: String, routingId: String) async throws -> MandateDetails {
+    public func revokeMandate(mandateId: String, routingId: String, options: RequestOptions? = nil) async throws -> MandateDetails {
         try await cancellingRustCall { token in
-            try await self.revokeMandateCancellable(mandateId: mandateId, routingId: routingId, token: token)
+            try await self.revokeMandateCancellable(mandateId: mandateId, routingId: routingId, token: token, options: options)
         }
     }
 
@@ -113,9 +115,9 @@ extension Client {
     ///
     /// Cancelling the awaiting `Task` stops the call at once and throws `CancellationError`
     /// (the debit may exist: repeat with the same order id to find out).
-    public func executeMandate(execution: MandateExecution) async throws -> MandateExecutionResult {
+    public func executeMandate(execution: MandateExecution, options: RequestOptions? = nil) async throws -> MandateExecutionResult {
         try await cancellingRustCall { token in
-            try await self.executeMandateCancellable(execution: execution, token: token)
+            try await self.executeMandateCancellable(execution: execution, token: token, options: options)
         }
     }
 }
@@ -174,7 +176,8 @@ extension ClientConfig {
 /// `ClientConfig` (exported by the core: the API key shows as redacted). `dump()` and `Mirror`
 /// would still walk the stored properties and print the key; this mirror redacts it.
 extension ClientConfig: CustomReflectable {
-    /// The stored properties, with `apiKey` shown as `[redacted]`.
+    /// The stored properties, with `apiKey` and `proxyUrl` (it may hold a password) shown as
+    /// `[redacted]`.
     public var customMirror: Mirror {
         Mirror(
             self,
@@ -183,8 +186,67 @@ extension ClientConfig: CustomReflectable {
                 "baseUrl": baseUrl as Any, "connectTimeoutMs": connectTimeoutMs,
                 "timeoutMs": timeoutMs, "overallTimeoutMs": overallTimeoutMs,
                 "maxRetries": maxRetries, "appName": appName as Any, "appVersion": appVersion as Any,
+                "proxyUrl": proxyUrl == nil ? "nil" : "[redacted]", "noProxy": noProxy,
+                "proxyFromEnv": proxyFromEnv, "caBundlePem": caBundlePem.map { "\($0.utf8.count) bytes" } as Any,
+                "trustOsStore": trustOsStore, "trustBundledRoots": trustBundledRoots,
+                "encryption": encryption as Any,
             ], displayStyle: .struct)
     }
+}
+
+/// `EncryptionKeys` (encrypted mode, docs/encryption.md): the core's description redacts both
+/// PEMs; this mirror does the same for `dump()` and `Mirror`.
+extension EncryptionKeys: CustomReflectable {
+    /// The key ids, with both PEMs shown as `[redacted]`.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "merchantKeyId": merchantKeyId, "merchantPrivateKeyPem": "[redacted]",
+                "juspayKeyId": juspayKeyId, "juspayPublicKeyPem": "[redacted]",
+            ], displayStyle: .struct)
+    }
+}
+
+// MARK: - Records that hold customer data
+
+// `print`, `"\(x)"`, `String(describing:)` and `String(reflecting:)` of every record use the
+// core's `Debug` text (exported by the core, `core/src/redact.rs`): customer e-mail and phone,
+// the client auth token, the payer's VPA, the mandate token and raw bodies show as
+// `[redacted]`. `dump()` and `Mirror` would still walk the stored properties; for the records
+// that hold such data the mirror has no children, so `dump()` prints that same text. The
+// properties themselves stay readable in code.
+extension SessionRequest: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension Session: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension SdkPayload: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension SdkPayloadDetails: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension OrderStatus: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension MandateDetails: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension MandateExecutionResult: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+extension WebhookEvent: CustomReflectable {
+    /// No children: `dump()` prints the redacted text.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 // MARK: - Errors
@@ -270,8 +332,14 @@ extension HyperCheckoutError {
         case timeout(reason: String)
         /// The connection failed or broke; `reason` says whether the request could have been sent.
         case connection(reason: String)
+        /// The server's TLS certificate was refused (not retried); `check` says which check
+        /// failed, e.g. ``CertificateCheck/unknownIssuer`` (trust its CA with `caBundlePem`).
+        case certificate(check: CertificateCheck, reason: String)
         /// A body that is not what the API documents.
         case unexpectedResponse(httpStatus: UInt16, reason: String, bodyExcerpt: String, requestId: String?)
+        /// Encrypted mode: an answer or webhook that failed decryption or signature
+        /// verification. Never accepted; do not act on it.
+        case notAuthentic(reason: String)
         /// The client configuration is unusable.
         case configuration(reason: String)
         /// A bug in this SDK; please report it.
@@ -294,8 +362,10 @@ extension HyperCheckoutError {
             return .server(APIError(s, st, c, m, u, r, i, b))
         case .Timeout(let reason): return .timeout(reason: reason)
         case .Connection(let reason): return .connection(reason: reason)
+        case .Certificate(let check, let reason): return .certificate(check: check, reason: reason)
         case .UnexpectedResponse(let status, let reason, let excerpt, let requestId):
             return .unexpectedResponse(httpStatus: status, reason: reason, bodyExcerpt: excerpt, requestId: requestId)
+        case .NotAuthentic(let reason): return .notAuthentic(reason: reason)
         case .Configuration(let reason): return .configuration(reason: reason)
         case .Internal(let reason): return .internal(reason: reason)
         }
@@ -307,7 +377,8 @@ extension HyperCheckoutError {
         case .authentication(let api), .invalidRequest(let api), .notFound(let api), .rateLimited(let api),
             .server(let api):
             return api
-        case .validation, .timeout, .connection, .unexpectedResponse, .configuration, .internal:
+        case .validation, .timeout, .connection, .certificate, .unexpectedResponse, .notAuthentic,
+            .configuration, .internal:
             return nil
         }
     }

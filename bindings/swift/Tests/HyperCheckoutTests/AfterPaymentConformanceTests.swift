@@ -52,7 +52,9 @@ private func kindName(_ error: HyperCheckoutError) -> String {
     case .server: return "Server"
     case .timeout: return "Timeout"
     case .connection: return "Connection"
+    case .certificate: return "Certificate"
     case .unexpectedResponse: return "UnexpectedResponse"
+    case .notAuthentic: return "NotAuthentic"
     case .configuration: return "Configuration"
     case .internal: return "Internal"
     }

@@ -61,7 +61,7 @@ final class Emulator: @unchecked Sendable {
             done.signal()
         }
         guard done.wait(timeout: .now() + 30) == .success,
-            let match = box.line.range(of: #"http://\S+"#, options: .regularExpression)
+            let match = box.line.range(of: #"https?://\S+"#, options: .regularExpression)
         else {
             process.terminate()
             throw TestSetupError(description: "the emulator did not report its address: \(String(reflecting: box.line))")
@@ -209,7 +209,9 @@ func kind(_ error: HyperCheckoutError) -> String {
     case .Server: return "Server"
     case .Timeout: return "Timeout"
     case .Connection: return "Connection"
+    case .Certificate: return "Certificate"
     case .UnexpectedResponse: return "UnexpectedResponse"
+    case .NotAuthentic: return "NotAuthentic"
     case .Configuration: return "Configuration"
     case .Internal: return "Internal"
     }
@@ -233,8 +235,11 @@ func fields(_ error: HyperCheckoutError) -> [String: Any?] {
         ].merging(errorInfoFields(info)) { a, _ in a }
     case .UnexpectedResponse(let s, let reason, let excerpt, let r):
         return ["http_status": Int(s), "reason": reason, "body_excerpt": excerpt, "request_id": r]
-    case .Timeout(let reason), .Connection(let reason), .Configuration(let reason), .Internal(let reason):
+    case .Timeout(let reason), .Connection(let reason), .NotAuthentic(let reason), .Configuration(let reason),
+        .Internal(let reason):
         return ["reason": reason]
+    case .Certificate(let check, let reason):
+        return ["check": "\(check)", "reason": reason]
     case .Validation(let violations):
         return ["violations": pairs(violations)]
     }

@@ -210,6 +210,13 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
         value.maxRetries = config.maxRetries
         value.appName = config.appName
         value.appVersion = config.appVersion
+        value.proxyUrl = config.proxyUrl
+        value.noProxy = config.noProxy
+        value.proxyFromEnv = config.proxyFromEnv
+        value.caBundlePem = config.caBundlePem
+        value.trustOsStore = config.trustOsStore
+        value.trustBundledRoots = config.trustBundledRoots
+        value.encryption = config.encryption
     }
 
     /** Sets `merchantId`, sent as `x-merchantid`. */
@@ -246,12 +253,77 @@ class ClientConfigBuilder(merchantId: String, apiKey: String, environment: Envir
     /** Appended to the `User-Agent` as `appName/appVersion`. */
     fun appVersion(appVersion: String?): ClientConfigBuilder = apply { value.appVersion = appVersion }
 
+    /**
+     * Sets an explicit proxy, `http://`, `https://`, `socks5://` or `socks5h://`, with
+     * credentials as `user:password@` (percent-encoded) if it needs them; never printed.
+     */
+    fun proxyUrl(proxyUrl: String?): ClientConfigBuilder = apply { value.proxyUrl = proxyUrl }
+
+    /** Sets the hosts, domains (`.example.com`), IPs or CIDR ranges that bypass [proxyUrl]. */
+    fun noProxy(noProxy: List<String>): ClientConfigBuilder = apply { value.noProxy = noProxy.toList() }
+
+    /** Whether `HTTPS_PROXY`/`NO_PROXY` from the environment apply when no [proxyUrl] is set (default `true`). */
+    fun proxyFromEnv(proxyFromEnv: Boolean): ClientConfigBuilder = apply { value.proxyFromEnv = proxyFromEnv }
+
+    /** Sets extra trusted certificate authorities, PEM text (e.g. a TLS-inspecting proxy's CA). */
+    fun caBundlePem(caBundlePem: String?): ClientConfigBuilder = apply { value.caBundlePem = caBundlePem }
+
+    /** Whether the operating system's certificate store is trusted too (default `false`). */
+    fun trustOsStore(trustOsStore: Boolean): ClientConfigBuilder = apply { value.trustOsStore = trustOsStore }
+
+    /** Whether the bundled Mozilla roots are trusted (default `true`); off with [caBundlePem], only that bundle is. */
+    fun trustBundledRoots(trustBundledRoots: Boolean): ClientConfigBuilder =
+        apply { value.trustBundledRoots = trustBundledRoots }
+
+    /**
+     * Encrypted mode (docs/encryption.md): with keys, sessions, order status and refunds go
+     * to Juspay's signed and encrypted `/v4` endpoints without Basic auth (`apiKey` may then
+     * be empty). `new EncryptionKeys(merchantKeyId, merchantPrivateKeyPem, juspayKeyId,
+     * juspayPublicKeyPem)`; `null` turns it off.
+     */
+    fun encryption(encryption: EncryptionKeys?): ClientConfigBuilder = apply { value.encryption = encryption }
+
     /** A new [ClientConfig] with the values set so far. */
     fun build(): ClientConfig = value.copy()
 
     /** A [HyperCheckoutClient] for [build]; throws `Configuration` when the core refuses the configuration. */
     @Throws(HyperCheckoutException::class)
     fun buildClient(): HyperCheckoutClient = HyperCheckoutClient(build())
+
+    private fun nonNegative(number: Long, name: String): Long {
+        require(number >= 0) { "$name must not be negative (got $number)" }
+        return number
+    }
+}
+
+/**
+ * Builds [RequestOptions] from Java, the optional last argument of every call: what this one
+ * call changes of the client's defaults. Unset fields keep the client's values.
+ * ```java
+ * Session session = client.createSession(request,
+ *         new RequestOptionsBuilder().timeoutMs(2_000).maxRetries(0).build());
+ * ```
+ */
+class RequestOptionsBuilder {
+    private val value = RequestOptions()
+
+    /** Time allowed for one attempt of this call, in milliseconds. */
+    fun timeoutMs(timeoutMs: Long): RequestOptionsBuilder =
+        apply { value.timeoutMs = nonNegative(timeoutMs, "timeoutMs").toULong() }
+
+    /** Time allowed for this call and its retries, in milliseconds. */
+    fun overallTimeoutMs(overallTimeoutMs: Long): RequestOptionsBuilder =
+        apply { value.overallTimeoutMs = nonNegative(overallTimeoutMs, "overallTimeoutMs").toULong() }
+
+    /** Retries after the first attempt for this call; 0 disables. */
+    fun maxRetries(maxRetries: Int): RequestOptionsBuilder =
+        apply { value.maxRetries = nonNegative(maxRetries.toLong(), "maxRetries").toUInt() }
+
+    /** The `x-routing-id` for this call, in place of the one it would send. */
+    fun routingId(routingId: String?): RequestOptionsBuilder = apply { value.routingId = routingId }
+
+    /** New [RequestOptions] with the values set so far. */
+    fun build(): RequestOptions = value.copy()
 
     private fun nonNegative(number: Long, name: String): Long {
         require(number >= 0) { "$name must not be negative (got $number)" }

@@ -22,7 +22,7 @@ object HyperCheckoutErrors {
 
     /**
      * What went wrong, without the kind: the `reason` of `Timeout`, `Connection`,
-     * `Configuration`, `Internal` and `UnexpectedResponse`; Juspay's `error_message` (else its
+     * `NotAuthentic`, `Configuration`, `Internal` and `UnexpectedResponse`; Juspay's `error_message` (else its
      * `error_code`) for the HTTP kinds; the violations, `field: message` joined by `; `, for
      * `Validation`. Never `null`; empty only when Juspay sent neither message nor code.
      */
@@ -36,7 +36,9 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Server -> error.errorMessage ?: error.errorCode ?: ""
         is HyperCheckoutException.Timeout -> error.reason
         is HyperCheckoutException.Connection -> error.reason
+        is HyperCheckoutException.Certificate -> error.reason
         is HyperCheckoutException.UnexpectedResponse -> error.reason
+        is HyperCheckoutException.NotAuthentic -> error.reason
         is HyperCheckoutException.Configuration -> error.reason
         is HyperCheckoutException.Internal -> error.reason
     }
@@ -51,7 +53,9 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Server -> error.httpStatus.toInt()
         is HyperCheckoutException.UnexpectedResponse -> error.httpStatus.toInt()
         is HyperCheckoutException.Validation, is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection,
-        is HyperCheckoutException.Configuration, is HyperCheckoutException.Internal -> null
+        is HyperCheckoutException.Certificate, is HyperCheckoutException.NotAuthentic,
+        is HyperCheckoutException.Configuration,
+        is HyperCheckoutException.Internal -> null
     }
 
     /** Juspay's request id (its `x-request-id` header or body field), when the error came from an answer that had one. */
@@ -64,7 +68,9 @@ object HyperCheckoutErrors {
         is HyperCheckoutException.Server -> error.requestId
         is HyperCheckoutException.UnexpectedResponse -> error.requestId
         is HyperCheckoutException.Validation, is HyperCheckoutException.Timeout, is HyperCheckoutException.Connection,
-        is HyperCheckoutException.Configuration, is HyperCheckoutException.Internal -> null
+        is HyperCheckoutException.Certificate, is HyperCheckoutException.NotAuthentic,
+        is HyperCheckoutException.Configuration,
+        is HyperCheckoutException.Internal -> null
     }
 
     /** Juspay's `error_code` (e.g. `access_denied`), for the HTTP kinds that carry one, else `null`. */
@@ -82,6 +88,11 @@ object HyperCheckoutErrors {
     @JvmStatic
     fun retryAfterSeconds(error: HyperCheckoutException): Long? =
         (error as? HyperCheckoutException.RateLimited)?.retryAfterSeconds?.toLong()
+
+    /** Which TLS check refused the server's certificate, for a `Certificate` error, else `null`. */
+    @JvmStatic
+    fun certificateCheck(error: HyperCheckoutException): CertificateCheck? =
+        (error as? HyperCheckoutException.Certificate)?.check
 
     /** The violations of a `Validation` error; empty for every other kind. */
     @JvmStatic

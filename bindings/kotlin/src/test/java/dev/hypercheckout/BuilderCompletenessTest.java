@@ -39,6 +39,7 @@ class BuilderCompletenessTest {
         assertEquals(fields(ClientConfig.class), setters(ClientConfigBuilder.class, ClientConfig.class));
         assertEquals(fields(RefundRequest.class), setters(RefundRequestBuilder.class, RefundRequest.class));
         assertEquals(fields(MandateExecution.class), setters(MandateExecutionBuilder.class, MandateExecution.class));
+        assertEquals(fields(RequestOptions.class), setters(RequestOptionsBuilder.class, RequestOptions.class));
         // Sanity: the reflection sees the records' fields at all.
         assertEquals(true, fields(SessionRequest.class).contains("customerEmail"));
     }

@@ -42,7 +42,7 @@ class JavaBlockingTest {
         try (Client client = new Client(config)) {
             SessionRequest request = request(Emulator.Companion.orderId("java"));
             assertTrue(HypercheckoutKt.validate(request).isEmpty());
-            Session session = client.createSessionBlocking(request);
+            Session session = client.createSessionBlocking(request, null);
             assertEquals("NEW", session.getStatus());
             assertEquals(request.getOrderId(), session.getOrderId());
             assertEquals("125.50", session.getSdkPayload().getPayload().getAmount());
@@ -50,7 +50,7 @@ class JavaBlockingTest {
             assertTrue(session.getPaymentLink().startsWith("http"));
             assertFalse(session.getSdkPayloadJson().isEmpty());
             assertEquals("java-customer", session.getRoutingId());
-            OrderStatus status = client.getOrderStatusBlocking(request.getOrderId(), session.getRoutingId());
+            OrderStatus status = client.getOrderStatusBlocking(request.getOrderId(), session.getRoutingId(), null);
             assertEquals(request.getOrderId(), status.getOrderId());
             assertEquals("NEW", status.getStatus().wireName());
         }
@@ -76,7 +76,7 @@ class JavaBlockingTest {
         try (Client client = new Client(wrongKey)) {
             HyperCheckoutException.Authentication e = assertThrows(
                     HyperCheckoutException.Authentication.class,
-                    () -> client.createSessionBlocking(request(Emulator.Companion.orderId("jauth"))));
+                    () -> client.createSessionBlocking(request(Emulator.Companion.orderId("jauth")), null));
             assertEquals(Integer.valueOf(401), HyperCheckoutJava.httpStatus(e));
             assertEquals("access_denied", e.getErrorCode());
             assertNotNull(e.getRequestId());
@@ -84,7 +84,7 @@ class JavaBlockingTest {
 
         try (Client client = new Client(HyperCheckoutJava.clientConfig("emulator_merchant", "emulator_api_key", Environment.SANDBOX, emulator.getUrl()))) {
             SessionRequest bad = request("no spaces allowed");
-            HyperCheckoutException.Validation e = assertThrows(HyperCheckoutException.Validation.class, () -> client.createSessionBlocking(bad));
+            HyperCheckoutException.Validation e = assertThrows(HyperCheckoutException.Validation.class, () -> client.createSessionBlocking(bad, null));
             List<Violation> violations = e.getViolations();
             assertEquals("order_id", violations.get(0).getField());
         }

@@ -165,7 +165,7 @@ class JavaClientTest {
             assertTrue(HyperCheckoutJava.checkOrderPayment(paid, request.getOrderId(), "10.00", "USD") instanceof PaymentVerdict.CurrencyMismatch);
 
             // The Kotlin client behind it is the same connection pool.
-            assertEquals(paid.getId(), client.kotlinClient().getOrderStatusBlocking(session.getOrderId(), session.getRoutingId()).getId());
+            assertEquals(paid.getId(), client.kotlinClient().getOrderStatusBlocking(session.getOrderId(), session.getRoutingId(), null).getId());
 
             String text = client.toString();
             assertTrue(text.contains(Emulator.MERCHANT_ID), text);

@@ -296,6 +296,8 @@ class ConformanceTest {
             )
             is HyperCheckoutException.Timeout -> mapOf("reason" to e.reason)
             is HyperCheckoutException.Connection -> mapOf("reason" to e.reason)
+            is HyperCheckoutException.Certificate -> mapOf("check" to e.check.toString(), "reason" to e.reason)
+            is HyperCheckoutException.NotAuthentic -> mapOf("reason" to e.reason)
             is HyperCheckoutException.Configuration -> mapOf("reason" to e.reason)
             is HyperCheckoutException.Internal -> mapOf("reason" to e.reason)
             is HyperCheckoutException.Validation -> mapOf("violations" to e.violations)

@@ -24,7 +24,7 @@ class Emulator(vararg extraArgs: String) : AutoCloseable {
             .start()
         val line = process.inputStream.bufferedReader().readLine()
             ?: error("emulator exited before listening (exit ${process.waitFor()}): $command")
-        url = Regex("""http://\S+""").find(line)?.value ?: error("unexpected first line: $line")
+        url = Regex("""https?://\S+""").find(line)?.value ?: error("unexpected first line: $line")
     }
 
     /** Requests the emulator counted for [routingId] (`/__emulator/stats`). */
