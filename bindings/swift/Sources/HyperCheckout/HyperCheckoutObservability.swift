@@ -71,7 +71,8 @@ public enum HyperCheckoutObservability {
     /// Calls `listener` with one ``RequestEvent`` per attempt of every client in the process
     /// (`operation`, `method`, `path` as a template such as `/orders/{order_id}`,
     /// `httpStatus`, `attempt`, `latencyMs`, `requestId`, `errorKind`, `willRetry`,
-    /// `retryWaitMs`), replacing an earlier listener.
+    /// `retryWaitMs`), replacing an earlier listener (events still queued go to the new one:
+    /// ``flush(timeout:)`` first if that matters).
     public static func setRequestListener(_ listener: @escaping @Sendable (RequestEvent) -> Void) {
         HyperCheckout.setRequestListener(listener: ClosureListener(listener))
     }

@@ -149,6 +149,9 @@ final class ObservabilityTests: XCTestCase {
         defer { emulator.stop() }
         let client = try Client(config: emulator.config())
         _ = try await client.createSession(request: makeRequest())  // warm: connection open
+        // The warm call's event is queued for whichever listener is installed when it is
+        // delivered: flush it to setUp's listener before installing the slow one.
+        XCTAssertTrue(HyperCheckoutObservability.flush(timeout: 10))
         let slow = Captured()
         let asleep = Flag(true)
         HyperCheckoutObservability.setRequestListener { event in

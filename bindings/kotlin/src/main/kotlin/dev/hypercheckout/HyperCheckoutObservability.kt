@@ -79,7 +79,8 @@ object HyperCheckoutObservability {
 
     /**
      * Calls [listener] with one [HyperCheckoutRequestEvent] per attempt of every client in the
-     * JVM, on the SDK's delivery thread; replaces an earlier listener. A slow listener delays
+     * JVM, on the SDK's delivery thread; replaces an earlier listener (events still queued go
+     * to the new one: [flush] first if that matters). A slow listener delays
      * only later events, never a call; one that throws is logged as a warning and changes
      * nothing. Java: `HyperCheckoutObservability.setRequestListener(event -> ...)`.
      */

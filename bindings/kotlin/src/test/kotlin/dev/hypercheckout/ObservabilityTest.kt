@@ -167,6 +167,8 @@ class ObservabilityTest {
         val seen = Collections.synchronizedList(mutableListOf<Int>())
         val client = client()
         client.createSessionBlocking(request("none")) // warm: connection open
+        // An event queued before the listener changes goes to the new one: none may be pending.
+        assertTrue(HyperCheckoutObservability.flush(Duration.ofSeconds(10)))
         HyperCheckoutObservability.setRequestListener {
             if (slow.get()) Thread.sleep(1_000)
             seen += it.attempt
