@@ -54,7 +54,19 @@ say "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)"
 bash scripts/ensure-tinyproxy.sh || die "tinyproxy is needed by NetworkTest"
 
 say "mvn verify (bindings/kotlin)"
+rm -rf bindings/kotlin/target/surefire-reports  # the checks below read this run's reports only
 "$mvn_cmd" "${mvn_args[@]}" -f bindings/kotlin verify
+
+# Suites that must have run (a class Surefire did not find would pass silently).
+for suite in ObservabilityTest SystemLoggerFallbackTest NetworkTest ExitTest; do
+  report="bindings/kotlin/target/surefire-reports/TEST-dev.hypercheckout.$suite.xml"
+  [ -f "$report" ] || die "$suite did not run (no $report)"
+  head_line=$(grep -m1 '<testsuite ' "$report")
+  for count in skipped failures errors; do
+    grep -q " $count=\"0\"" <<<"$head_line" || die "$suite: $count in $report"
+  done
+  echo "ok: $suite ran"
+done
 
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' bindings/kotlin/pom.xml | head -n 1)
 jar="bindings/kotlin/target/hypercheckout-$version.jar"

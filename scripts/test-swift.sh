@@ -140,7 +140,9 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          AfterPaymentConformanceTests.testRefundVectors AfterPaymentConformanceTests.testMandateVectors \
          AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors \
          NetworkTests.testTLSEmulatorIsTrustedOnlyThroughItsCA NetworkTests.testCallsGoThroughAProxyWhosePasswordNeverShows \
-         NetworkTests.testAPerCallTimeoutBeatsTheClients NetworkTests.testPerCallMaxRetriesAndRoutingId; do
+         NetworkTests.testAPerCallTimeoutBeatsTheClients NetworkTests.testPerCallMaxRetriesAndRoutingId \
+         ObservabilityTests.testARetriedCallIsLoggedAtDebugWithoutSecrets ObservabilityTests.testAFailedCallIsAWarning \
+         ObservabilityTests.testBelowTheLevelNoRecordIsMade ObservabilityTests.testASlowListenerDoesNotSlowTheCall; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean
  * The Rust core only makes the records the logger would keep: it caches the logger's level,
  * read by [install] and whenever a [HyperCheckoutClient] is made; call [refreshLogLevel]
  * after changing it. Records and events are delivered on the SDK's own threads
- * (`hypercheckout-logs`, `hypercheckout-events`), never on the calling thread, through
- * bounded queues (4096; when full, new ones are dropped and counted in [stats]).
+ * (`hypercheckout-logs`, `hypercheckout-events`; JNA attaches them to the JVM for each
+ * callback, so Java sees a `Thread-N` name), never on the calling thread, through bounded
+ * queues (4096; when full, new ones are dropped and counted in [stats]).
  *
  * The thin layer installs logging the first time any of its entry points is used
  * ([HyperCheckoutClient], [HyperCheckoutJava], [HyperCheckoutTuning]); code that uses only
