@@ -92,7 +92,11 @@ for tag in "${!wheel_format[@]}"; do
   whl="$dist/hypercheckout-$version-py3-none-$tag.whl"
   if [ ! -f "$whl" ]; then missing "$tag" "no wheel $(basename "$whl")"; continue; fi
   size=$(stat -c %s "$whl")
-  [ "$size" -le $((4 * 1024 * 1024)) ] || die "$(basename "$whl") is $size bytes (> 4 MB)"
+  if [ "$size" -gt $((4 * 1024 * 1024)) ]; then
+    # RELEASE_OVER_BUDGET="win_amd64" lets the other checks run; printed, never silent.
+    [[ " ${RELEASE_OVER_BUDGET:-} " == *" $tag "* ]] || die "$(basename "$whl") is $size bytes (> 4 MB)"
+    echo "OVER BUDGET (allowed by RELEASE_OVER_BUDGET): $(basename "$whl") is $((size / 1024)) KiB (> 4096 KiB)"
+  fi
   case "$tag" in win*) lib=hypercheckout.dll ;; macosx*) lib=libhypercheckout.dylib ;; *) lib=libhypercheckout.so ;; esac
   d="$work/wheel-$tag"
   mkdir -p "$d"
@@ -252,8 +256,9 @@ mkdir -p "$work/jar" && (cd "$work/jar" && unzip -q "$jar")
 jna_jar=$(find "$HOME/.m2/repository/net/java/dev/jna/jna" -name 'jna-[0-9]*.jar' | sort -V | tail -n1)
 [ -n "$jna_jar" ] || die "JNA is not in ~/.m2 (run scripts/test-kotlin.sh once)"
 # JNA's own prefix for each OS/arch the jar is for (Platform.getNativeLibraryResourcePrefix).
+# The method is package-private: the probe class lives in JNA's package (classpath, no modules).
 cat >"$work/Prefixes.java" <<'JAVA'
-import com.sun.jna.Platform;
+package com.sun.jna;
 public class Prefixes {
     public static void main(String[] a) {
         System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.LINUX, "amd64", "Linux"));
@@ -265,7 +270,8 @@ public class Prefixes {
 }
 JAVA
 javac -cp "$jna_jar" -d "$work" "$work/Prefixes.java"
-mapfile -t prefixes < <(java -cp "$jna_jar:$work" Prefixes)
+mapfile -t prefixes < <(java -cp "$jna_jar:$work" com.sun.jna.Prefixes)
+[ "${#prefixes[@]}" -eq 5 ] || die "JNA gave ${#prefixes[@]} resource prefixes"
 expect=("^ELF 64-bit LSB shared object, x86-64" "^ELF 64-bit LSB shared object, ARM aarch64"
   "^Mach-O 64-bit.*x86_64" "^Mach-O 64-bit.*arm64" "^PE32\\+ executable \\(DLL\\).*x86-64")
 names=(libhypercheckout.so libhypercheckout.so libhypercheckout.dylib libhypercheckout.dylib hypercheckout.dll)
