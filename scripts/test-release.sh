@@ -239,10 +239,17 @@ if [ -f "$wdir/hypercheckout.dll" ]; then
   else
     zig_cc -target x86_64-windows-gnu -O2 -o "$wdir/probe.exe" scripts/release-probe.c
     # A private prefix beside the tools (the first start creates it: about a minute).
-    (cd "$wdir" && WINEPREFIX="$tools/wineprefix" WINEDEBUG=-all "$wine" probe.exe hypercheckout.dll "$version") \
-      || die "the Windows DLL did not load and answer under wine"
+    if (cd "$wdir" && WINEPREFIX="$tools/wineprefix" WINEDEBUG=err+module "$wine" probe.exe hypercheckout.dll "$version") \
+      >"$work/wine.log" 2>&1; then
+      ok "win_amd64 DLL: loaded and called under wine ($("$wine" --version 2>/dev/null))"
+    elif grep -q 'bcryptprimitives.dll.*not found' "$work/wine.log"; then
+      # Rust's std (1.78+) takes randomness from ProcessPrng in bcryptprimitives.dll (Windows
+      # 10+); Debian 12's wine 8.0 has no such DLL (wine 9 added it).
+      missing wine "$("$wine" --version) lacks bcryptprimitives.dll (Rust std's ProcessPrng): the DLL cannot load under this wine"
+    else
+      die "the Windows DLL did not load and answer under wine: $(grep -v fixme "$work/wine.log" | tail -n 3)"
+    fi
     rm -f "$wdir/probe.exe"
-    ok "win_amd64 DLL: loaded and called under wine ($("$wine" --version 2>/dev/null))"
   fi
 fi
 echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), a Windows CPython or JVM (none here; the DLL itself ran under wine above when present), macOS/iOS (no Apple OS): inspected only (formats, exports)"
