@@ -17,7 +17,7 @@ class DocCommentsTest {
         "dev/hypercheckout/hypercheckout.kt",
     )
 
-    /** The generated file's doc-comment lines (`/**` blocks), with their line numbers. */
+    /** The generated file's doc-comment lines (KDoc blocks), with their line numbers. */
     private fun docLines(): List<Pair<Int, String>> {
         assertTrue(generated.isFile, "no generated source at $generated")
         val out = mutableListOf<Pair<Int, String>>()
