@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Kotlin/JVM benchmark (issue 4): sessions/s from the SDK (blocking threads and coroutines)
+# Kotlin/JVM benchmark (issues 4, 17): CPU per call and sessions/s from the SDK (blocking threads and coroutines)
 # beside java.net.http.HttpClient sending the identical POST, against a release emulator, in
 # the same run. Release builds throughout (the pom builds the cdylib with --release).
 # Prints a Markdown table (results go in benchmarks/kotlin.md by hand, with the machine).
 #
-# Usage: scripts/bench-kotlin.sh [seconds-per-run=5] [rounds=2] [threads=8] [coroutines=50]
+# Usage: scripts/bench-kotlin.sh [seconds-per-run=5] [rounds=3] [threads=8] [coroutines=50]
+#        scripts/bench-kotlin.sh soak [calls=100000]     (leak soak: RSS, threads, fds)
 # Env:   MAVEN_ARGS_EXTRA  extra mvn arguments (e.g. -Dhypercheckout.skipCargo=true)
 set -euo pipefail
 
@@ -35,5 +36,9 @@ done
 
 k=bindings/kotlin/target
 echo "--- $(nproc) cores, $(java -version 2>&1 | head -n 1), emulator $url" >&2
-java -cp "$k/test-classes:$k/classes:$(cat $k/bench-classpath.txt)" \
-  dev.hypercheckout.bench.BenchKt "$url" "${1:-5}" "${2:-2}" "${3:-8}" "${4:-50}"
+classpath="$k/test-classes:$k/classes:$(cat $k/bench-classpath.txt)"
+if [ "${1:-}" = soak ]; then
+  java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" soak "${2:-100000}"
+  exit $?
+fi
+java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" "${1:-5}" "${2:-3}" "${3:-8}" "${4:-50}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Swift binding benchmark (issue 5): sessions per second through the Swift binding beside the
-# Rust core, in the same run, against ONE release-mode emulator process on loopback. Writes the
+# Swift binding benchmark (issues 5, 17): CPU per call (each client process's getrusage over
+# its calls; the emulator is another process) and sessions per second through the Swift
+# binding beside the Rust core, in the same run, against ONE release-mode emulator process on loopback. Writes the
 # table to benchmarks/swift.md (--no-write: print only).
 #
 #   Swift: bindings/swift/Benchmarks (swift build -c release; static Rust lib, release)
@@ -12,6 +13,7 @@
 # median of ROUNDS rounds of SESSIONS sessions; Swift and Rust alternate which goes first.
 #
 # Usage: scripts/bench-swift.sh [--rounds N] [--sessions N] [--no-write]
+#        scripts/bench-swift.sh --soak N    (leak soak instead: N calls, RSS/threads/fds)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -19,11 +21,13 @@ cd "$repo"
 rounds=5
 sessions=2000
 write=true
+soak=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --sessions) sessions=$2; shift 2 ;;
     --no-write) write=false; shift ;;
+    --soak) soak=$2; shift 2 ;;
     *) echo "usage: $0 [--rounds N] [--sessions N] [--no-write]" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +60,10 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
+if [ -n "$soak" ]; then
+  (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" soak "$soak")
+  exit $?
+fi
 
 run_swift() {
   (cd bindings/swift/Benchmarks && bash "$repo/scripts/swift.sh" run -c release --skip-build HyperCheckoutBench "$url" "$1" "$sessions")
@@ -64,7 +72,7 @@ run_swift() {
 run_rust() {
   local out
   # shellcheck disable=SC2086
-  out=$(EMULATOR_URL="$url" SESSIONS="$sessions" cargo bench ${CARGO_FLAGS---locked} --quiet -p hypercheckout \
+  out=$(EMULATOR_URL="$url" SESSIONS="$sessions" ROUNDS=1 cargo bench ${CARGO_FLAGS---locked} --quiet -p hypercheckout \
           --bench end_to_end 2>"$work/rust-bench.err") || { cat "$work/rust-bench.err" >&2; return 1; }
   printf '%s\n' "$out" >>"$work/rust-bench.out"
   rust_row() {  # rust_row PREFIX COLUMN: the number in that row of the bench's table
@@ -77,12 +85,20 @@ run_rust() {
       async-c8) prefix="async, concurrency 8 " ;;
       async-c32) prefix="async, concurrency 32" ;;
     esac
-    sdk=$(rust_row "$prefix" 3)
-    raw=$(rust_row "$prefix" 4)
-    [ -n "$sdk" ] && [ -n "$raw" ] || die "no '$prefix' row in the Rust bench output: $out"
+    # Columns of core/benches/end_to_end.rs's table: 3 SDK CPU, 4 reqwest CPU, 6 SDK rate,
+    # 7 reqwest rate (its own table is a median of ROUNDS=1 here: one sample per round).
+    sdk_cpu=$(rust_row "$prefix" 3)
+    raw_cpu=$(rust_row "$prefix" 4)
+    sdk=$(rust_row "$prefix" 6)
+    raw=$(rust_row "$prefix" 7)
+    [ -n "$sdk" ] && [ -n "$raw" ] && [ -n "$sdk_cpu" ] && [ -n "$raw_cpu" ] ||
+      die "no '$prefix' row in the Rust bench output: $out"
     results[rust,$mode]="${results[rust,$mode]:-} $sdk"
     results[reqwest,$mode]="${results[reqwest,$mode]:-} $raw"
-    printf 'round %d %-10s %-6s %10s sessions/s (raw reqwest %s)\n' "$round" "$mode" rust "$sdk" "$raw"
+    results[rustcpu,$mode]="${results[rustcpu,$mode]:-} $sdk_cpu"
+    results[reqwestcpu,$mode]="${results[reqwestcpu,$mode]:-} $raw_cpu"
+    printf 'round %d %-10s %-6s %10s sessions/s %7s us CPU/call (raw reqwest %s, %s us)\n' \
+      "$round" "$mode" rust "$sdk" "$sdk_cpu" "$raw" "$raw_cpu"
   done
 }
 
@@ -98,8 +114,11 @@ for round in $(seq 1 "$rounds"); do
     fi
     for mode in "${modes[@]}"; do
       value=$(run_swift "$mode") || die "swift $mode failed"
-      results[swift,$mode]="${results[swift,$mode]:-} $value"
-      printf 'round %d %-10s %-6s %10s sessions/s\n' "$round" "$mode" swift "$value"
+      read -r rate cpu <<<"$value"
+      [ -n "${cpu:-}" ] || die "swift $mode printed '$value', not 'RATE CPU'"
+      results[swift,$mode]="${results[swift,$mode]:-} $rate"
+      results[swiftcpu,$mode]="${results[swiftcpu,$mode]:-} $cpu"
+      printf 'round %d %-10s %-6s %10s sessions/s %7s us CPU/call\n' "$round" "$mode" swift "$rate" "$cpu"
     done
   done
 done
@@ -123,18 +142,20 @@ label() {
 }
 samples() { echo "${results[$1,$2]:-}" | tr ' ' '\n' | grep -v '^$' || true; }
 
-table="| mode | Swift binding (sessions/s) | Rust core (sessions/s) | raw reqwest (sessions/s) | Swift / Rust (medians) | Swift / Rust (median of per-round ratios) |
-| --- | ---: | ---: | ---: | ---: | ---: |"
+table="| mode | Swift CPU µs/call | Rust core CPU µs/call | raw reqwest CPU µs/call | Swift − Rust CPU µs | Swift (sessions/s) | Rust core (sessions/s) | raw reqwest (sessions/s) | Swift / Rust (median of per-round ratios) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for mode in "${modes[@]}"; do
   s=$(samples swift "$mode" | median)
+  sc=$(samples swiftcpu "$mode" | median)
   if [ -n "${results[rust,$mode]:-}" ]; then
     r=$(samples rust "$mode" | median)
     q=$(samples reqwest "$mode" | median)
-    ratio=$(awk -v s="$s" -v r="$r" 'BEGIN {printf "%.2fx", s / r}')
+    rc=$(samples rustcpu "$mode" | median)
+    qc=$(samples reqwestcpu "$mode" | median)
     paired=$(paste -d' ' <(samples swift "$mode") <(samples rust "$mode") | awk '{printf "%s ", $1 / $2}' | median)
-    table+=$'\n'"$(printf '| %s | %.0f | %.0f | %.0f | %s | %.2fx |' "$(label "$mode")" "$s" "$r" "$q" "$ratio" "$paired")"
+    table+=$'\n'"$(printf '| %s | %.1f | %.1f | %.1f | %+.1f | %.0f | %.0f | %.0f | %.2fx |' "$(label "$mode")" "$sc" "$rc" "$qc" "$(awk -v a="$sc" -v b="$rc" 'BEGIN {print a - b}')" "$s" "$r" "$q" "$paired")"
   else
-    table+=$'\n'"$(printf '| %s | %.0f | - | - | - | - |' "$(label "$mode")" "$s")"
+    table+=$'\n'"$(printf '| %s | %.1f | - | - | - | %.0f | - | - | - |' "$(label "$mode")" "$sc" "$s")"
   fi
 done
 col() { echo "${results[$1,breakdown]}" | tr ';' '\n' | grep -v '^$' | cut -d' ' -f"$2" | tr '\n' ' ' | median; }
@@ -145,7 +166,9 @@ breakdown_table="| per call, no I/O (median of 3 x 20,000 calls) | Swift binding
 
 report="# Swift binding benchmark
 
-Generated by \`scripts/bench-swift.sh\` on $(date -u +%Y-%m-%d): sessions per second for
+Generated by \`scripts/bench-swift.sh\` on $(date -u +%Y-%m-%d): CPU per call (each client
+process's user + system time over its calls, every thread, from getrusage; the emulator is a
+separate process) and sessions per second for
 \`POST /session\` through the Swift binding (\`bindings/swift/Benchmarks\`) and through the
 Rust core's own bench (\`core/benches/end_to_end.rs\`, run with \`EMULATOR_URL\` and
 \`SESSIONS\`, which also times a raw reqwest POST of the same request), in one run, against one
@@ -162,11 +185,11 @@ $table
 
 $breakdown_table
 
-Raw samples (sessions/s, in round order):
+Raw samples (sessions/s, then CPU µs/call, in round order):
 
 $(for mode in "${modes[@]}"; do
-    printf -- '- %s: Swift%s' "$mode" "${results[swift,$mode]}"
-    [ -n "${results[rust,$mode]:-}" ] && printf '; Rust%s; raw reqwest%s' "${results[rust,$mode]}" "${results[reqwest,$mode]}"
+    printf -- '- %s: Swift%s (CPU%s)' "$mode" "${results[swift,$mode]}" "${results[swiftcpu,$mode]}"
+    [ -n "${results[rust,$mode]:-}" ] && printf '; Rust%s (CPU%s); raw reqwest%s (CPU%s)' "${results[rust,$mode]}" "${results[rustcpu,$mode]}" "${results[reqwest,$mode]}" "${results[reqwestcpu,$mode]}"
     printf '\n'
   done)
 "

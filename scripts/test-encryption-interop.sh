@@ -18,5 +18,7 @@ if [ "${1:-}" = "--regenerate" ]; then
   node scripts/encryption-interop.mjs vectors testdata/encryption-keys testdata/encryption.json
 fi
 rm -f target/encryption-interop/sdk.json
-cargo test -p hypercheckout --test encryption --quiet
+# --workspace, as the test command's cargo test builds it: with -p alone the feature set differs
+# and cargo rebuilds the crate and its dependencies (minutes).
+cargo test --workspace --test encryption --quiet
 node scripts/encryption-interop.mjs verify testdata/encryption.json target/encryption-interop/sdk.json

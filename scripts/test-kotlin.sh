@@ -54,7 +54,19 @@ say "tinyproxy for the proxy tests (scripts/ensure-tinyproxy.sh)"
 bash scripts/ensure-tinyproxy.sh || die "tinyproxy is needed by NetworkTest"
 
 say "mvn verify (bindings/kotlin)"
+rm -rf bindings/kotlin/target/surefire-reports  # the checks below read this run's reports only
 "$mvn_cmd" "${mvn_args[@]}" -f bindings/kotlin verify
+
+# Suites that must have run (a class Surefire did not find would pass silently).
+for suite in ObservabilityTest SystemLoggerFallbackTest NetworkTest ExitTest; do
+  report="bindings/kotlin/target/surefire-reports/TEST-dev.hypercheckout.$suite.xml"
+  [ -f "$report" ] || die "$suite did not run (no $report)"
+  head_line=$(grep -m1 '<testsuite ' "$report")
+  for count in skipped failures errors; do
+    grep -q " $count=\"0\"" <<<"$head_line" || die "$suite: $count in $report"
+  done
+  echo "ok: $suite ran"
+done
 
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' bindings/kotlin/pom.xml | head -n 1)
 jar="bindings/kotlin/target/hypercheckout-$version.jar"
@@ -101,9 +113,20 @@ echo "ok: Dokka HTML in target/doc/kotlin ($(find target/doc/kotlin -name '*.htm
 say "installing $jar in the local Maven repository"
 "$mvn_cmd" "${mvn_args[@]}" -q -f bindings/kotlin install:install-file \
   -Dfile="$repo/$jar" -DpomFile="$repo/bindings/kotlin/pom.xml"
+# The examples below build and run against a copy installed under a version of this checkout's
+# own ($version-local-<directory>): ~/.m2 is shared, and another checkout installing
+# $version while this script ran once swapped the jar under the examples (a NoClassDefFoundError
+# for a class this checkout has and the other did not).
+local_version="$version-local-$(basename "$repo" | tr -c 'A-Za-z0-9_\n' '_')"
+local_pom="$repo/bindings/kotlin/target/pom-$local_version.xml"
+sed "0,/^  <version>$version<\/version>/s//  <version>$local_version<\/version>/" \
+  bindings/kotlin/pom.xml >"$local_pom"
+grep -q "^  <version>$local_version</version>" "$local_pom" || die "could not write $local_pom"
+"$mvn_cmd" "${mvn_args[@]}" -q -f bindings/kotlin install:install-file \
+  -Dfile="$repo/$jar" -DpomFile="$local_pom"
 
-say "building examples/kotlin"
-"$mvn_cmd" "${mvn_args[@]}" -q -f examples/kotlin package -Dhypercheckout.version="$version"
+say "building examples/kotlin (against $local_version)"
+"$mvn_cmd" "${mvn_args[@]}" -q -f examples/kotlin package -Dhypercheckout.version="$local_version"
 
 say "running the example against the emulator (plain java -cp)"
 log=$(mktemp)
@@ -119,11 +142,15 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
 classpath="examples/kotlin/target/classes:$(cat examples/kotlin/target/classpath.txt)"
-grep -q "hypercheckout-$version.jar" <<<"$classpath" || die "the example's classpath lacks the binding jar"
+grep -q "hypercheckout-$local_version.jar" <<<"$classpath" || die "the example's classpath lacks the binding jar"
 # Without credentials the examples use the emulator; unset them so a merchant's real keys in
 # this shell are never used by the test run.
 env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
   java -cp "$classpath" dev.hypercheckout.example.MainKt "$url"
+
+say "running the metrics example (Micrometer counters and timer, SLF4J records)"
+env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL \
+  java -cp "$classpath" dev.hypercheckout.example.MetricsKt "$url"
 
 say "running the Kotlin full-flow example (session, pay, verify, status, refund, settled)"
 env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u JUSPAY_BASE_URL -u JUSPAY_RESPONSE_KEY \

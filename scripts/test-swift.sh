@@ -140,7 +140,9 @@ for t in MerchantFlowConformanceTests.testSignatureVectors MerchantFlowConforman
          AfterPaymentConformanceTests.testRefundVectors AfterPaymentConformanceTests.testMandateVectors \
          AfterPaymentConformanceTests.testRefundAndMandateWebhookVectors \
          NetworkTests.testTLSEmulatorIsTrustedOnlyThroughItsCA NetworkTests.testCallsGoThroughAProxyWhosePasswordNeverShows \
-         NetworkTests.testAPerCallTimeoutBeatsTheClients NetworkTests.testPerCallMaxRetriesAndRoutingId; do
+         NetworkTests.testAPerCallTimeoutBeatsTheClients NetworkTests.testPerCallMaxRetriesAndRoutingId \
+         ObservabilityTests.testARetriedCallIsLoggedAtDebugWithoutSecrets ObservabilityTests.testAFailedCallIsAWarning \
+         ObservabilityTests.testBelowTheLevelNoRecordIsMade ObservabilityTests.testASlowListenerDoesNotSlowTheCall; do
   grep -q "Test Case '$t' passed" "$log" || die "$t did not run and pass (log: $log)"
 done
 
@@ -199,6 +201,11 @@ flow_out="$work/full-flow.out"
    bash "$repo/scripts/swift.sh" run --skip-build FullFlow) | tee "$flow_out" || die "the FullFlow example failed"
 grep -q '^redirect signature: valid' "$flow_out" && grep -q '^refund settled: SUCCESS' "$flow_out" \
   && grep -q '^order status after refund: CHARGED' "$flow_out" || die "the FullFlow example did not refund a paid order"
+say "example: Observability (log handler, request events as counters) against the emulator"
+obs_out="$work/observability.out"
+(cd "$example" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" \
+   bash "$repo/scripts/swift.sh" run --skip-build Observability) | tee "$obs_out" || die "the Observability example failed"
+grep -q '^attempts: 3' "$obs_out" || die "the Observability example did not count 3 attempts"
 kill "$emu_pid" 2>/dev/null || true
 wait "$emu_pid" 2>/dev/null || true
 trap - EXIT

@@ -94,6 +94,9 @@ step "cargo test (core, emulator, cli)" cargo test --workspace --locked
 step "CLI main job: session create against the embedded emulator" \
   cargo run --quiet --locked -p hypercheckout-cli -- session create --amount 1.00 --customer-id c1 --return-url https://shop.merchant.com
 step "Rust examples against the emulator" bash scripts/run-rust-example.sh
+# Encrypted mode against npm `jose` (an independent JOSE implementation), both ways; reuses
+# the encryption test cargo test just built, so it costs the npm install and a few seconds.
+step "Encryption interop with npm jose (bash scripts/test-encryption-interop.sh)" bash scripts/test-encryption-interop.sh
 # 10 s per cargo-fuzz target after one nightly build (docs/fuzzing.md); long runs:
 # `scripts/fuzz.sh` (FUZZ_SECONDS, default 180 per target), not part of this command.
 step "Fuzz smoke (bash scripts/fuzz.sh --smoke)" bash scripts/fuzz.sh --smoke

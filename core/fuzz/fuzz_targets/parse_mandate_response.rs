@@ -2,7 +2,8 @@
 //! parsers on the same input: `parse_mandate_response` (status check, revoke) and
 //! `parse_mandate_execution_response` (`POST /txns`). Never panics; a result only for 2xx;
 //! `raw_json` equal to the body; a non-empty mandate id; the mandate's `Debug` never depends
-//! on the mandate token or the payer's VPA.
+//! on the mandate token's or the payer's VPA's value (it says only whether each is present,
+//! as `[redacted]`: core/src/redact.rs).
 #![no_main]
 
 use hypercheckout::{parse_mandate_execution_response, parse_mandate_response};
@@ -17,10 +18,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(mandate.raw_json, body, "raw_json is not the body");
             assert!(!mandate.mandate_id.is_empty(), "an empty mandate id");
             let _ = mandate.status.wire_name();
-            // Debug does not depend on the token or the payer's VPA at all.
+            // Debug does not depend on the token's or the payer's VPA's value: swapping each
+            // present one for another value leaves the text as it was.
+            let swap = |value: &Option<String>| value.as_ref().map(|v| format!("other-{v}"));
             let hidden = hypercheckout::MandateDetails {
-                mandate_token: None,
-                payer_vpa: None,
+                mandate_token: swap(&mandate.mandate_token),
+                payer_vpa: swap(&mandate.payer_vpa),
                 ..mandate.clone()
             };
             assert_eq!(

@@ -33,5 +33,11 @@ let package = Package(
             dependencies: [.product(name: "HyperCheckout", package: identity)],
             path: "Sources/FullFlow"
         ),
+        // Issue 15: the SDK's records in a log handler, request events as counters.
+        .executableTarget(
+            name: "Observability",
+            dependencies: [.product(name: "HyperCheckout", package: identity)],
+            path: "Sources/Observability"
+        ),
     ]
 )

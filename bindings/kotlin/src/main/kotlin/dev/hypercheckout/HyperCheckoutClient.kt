@@ -44,6 +44,7 @@ class HyperCheckoutClient @Throws(HyperCheckoutException::class) constructor(con
 
     init {
         HyperCheckoutExit.install()
+        HyperCheckoutObservability.install()
         client = Client(config)
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture
 object HyperCheckoutJava {
     init {
         HyperCheckoutExit.install()
+        HyperCheckoutObservability.install()
     }
 
     /**

@@ -7,6 +7,7 @@ import com.sun.jna.Native
 object HyperCheckoutTuning {
     init {
         HyperCheckoutExit.install()
+        HyperCheckoutObservability.install()
     }
 
     @Volatile

@@ -36,19 +36,30 @@ import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.atomic.AtomicReference
 
 /**
- * Sessions per second against the emulator: the SDK (blocking on threads, suspend on
+ * CPU per call and sessions per second against the emulator: the SDK (blocking on threads, suspend on
  * coroutines) beside `java.net.http.HttpClient` sending the identical POST (same body, same
  * four headers, HTTP/1.1 as the SDK uses on plain http; the raw client only reads the body,
  * the SDK also parses it into a typed Session). Each mode runs for a fixed time after a
- * warm-up; the rounds alternate raw/SDK so both see the same machine load.
+ * warm-up; the rounds alternate raw/SDK so both see the same machine load. CPU per call is
+ * this JVM's process CPU time (every thread: the SDK's Rust runtime, JIT and GC included;
+ * the emulator is another process) over the calls: the headline figure (issue 17), because
+ * it survives a noisy machine better than wall time. Each cell is the median of the rounds.
  *
- * Usage: Bench EMULATOR_URL [seconds=5] [rounds=2] [threads=8] [coroutines=50]
- * Prints a Markdown table.
+ * Usage: Bench EMULATOR_URL [seconds=5] [rounds=3] [threads=8] [coroutines=50]
+ * Prints a Markdown table. `Bench EMULATOR_URL soak CALLS`: the leak soak instead (issue 17,
+ * item 4): CALLS blocking calls, then CALLS/10 suspend calls from 32 coroutines, through one
+ * client, printing RSS, threads and file descriptors (from /proc) at the start, after 10k and
+ * at the end; exits 1 when fds grew after the first 10k calls, threads by more than two (JIT
+ * compiler threads come and go), or RSS by more than 20% and 32 MiB (the JVM's heap may
+ * still grow into its limits: more slack than native).
  */
 fun main(args: Array<String>) {
     val url = args.getOrNull(0) ?: error("usage: Bench EMULATOR_URL [seconds] [rounds] [threads] [coroutines]")
+    if (args.getOrNull(1) == "soak") {
+        kotlin.system.exitProcess(soak(url, args.getOrNull(2)?.toInt() ?: 100_000))
+    }
     val seconds = args.getOrNull(1)?.toDouble() ?: 5.0
-    val rounds = args.getOrNull(2)?.toInt() ?: 2
+    val rounds = args.getOrNull(2)?.toInt() ?: 3
     val threads = args.getOrNull(3)?.toInt() ?: 8
     val coroutines = args.getOrNull(4)?.toInt() ?: 50
     if (System.getenv("BENCH_KEEP_CALLBACK_THREADS") == "1") {
@@ -56,6 +67,79 @@ fun main(args: Array<String>) {
         System.err.println("HyperCheckoutTuning.keepCallbackThreadsAttached()")
     }
     Bench(url, seconds).run(rounds, threads, coroutines)
+}
+
+/** (RSS in KiB, threads, open file descriptors) of this process, from /proc (Linux). */
+private fun footprint(): Triple<Long, Int, Int> {
+    val rss = java.io.File("/proc/self/status").readLines()
+        .firstOrNull { it.startsWith("VmRSS:") }?.split(Regex("\\s+"))?.getOrNull(1)?.toLongOrNull() ?: 0L
+    fun count(dir: String) = java.io.File(dir).list()?.size ?: 0
+    return Triple(rss, count("/proc/self/task"), count("/proc/self/fd"))
+}
+
+private fun soak(url: String, calls: Int): Int {
+    val client = Client(
+        ClientConfig(
+            merchantId = Emulator.MERCHANT_ID, apiKey = Emulator.API_KEY,
+            environment = Environment.SANDBOX, baseUrl = url, maxRetries = 0u,
+        ),
+    )
+    val sequence = AtomicLong()
+    fun request(): SessionRequest {
+        val n = sequence.incrementAndGet()
+        return SessionRequest(
+            orderId = "soak${ProcessHandle.current().pid()}-$n", amount = "10.00", customerId = "soak-customer",
+            paymentPageClientId = "hdfcmaster", customerEmail = "test@mail.com",
+            returnUrl = "https://shop.merchant.com/return",
+        )
+    }
+    repeat(100) { client.createSessionBlocking(request()) }
+    // Warm the coroutine side too, so Dispatchers.Default's threads exist in every row.
+    runBlocking {
+        (1..32).map { launch(Dispatchers.Default) { repeat(3) { client.createSession(request()) } } }
+            .forEach { it.join() }
+    }
+    val rows = mutableListOf("start (after 100 warm-up calls)" to footprint())
+    val began = System.nanoTime()
+    for (i in 1..calls) {
+        client.createSessionBlocking(request())
+        if (i == 10_000) rows += "10,000 blocking calls" to footprint()
+    }
+    rows += "$calls blocking calls" to footprint()
+    val perCoroutine = calls / 10 / 32
+    runBlocking {
+        (1..32).map { launch(Dispatchers.Default) { repeat(perCoroutine) { client.createSession(request()) } } }
+            .forEach { it.join() }
+    }
+    rows += "+ ${perCoroutine * 32} suspend calls (32 coroutines)" to footprint()
+    println("| point | RSS (MiB) | threads | fds |")
+    println("| --- | ---: | ---: | ---: |")
+    for ((label, f) in rows) println("| $label | %.1f | ${f.second} | ${f.third} |".format(f.first / 1024.0))
+    println("\n${(System.nanoTime() - began) / 1_000_000_000} s")
+    client.close()
+    val base = if (rows.size > 3) rows[1].second else rows[0].second
+    val end = rows.last().second
+    val rssGrew = end.first - base.first > maxOf(base.first / 5, 32L * 1024)
+    // Two threads of slack: HotSpot adds and retires JIT compiler threads on its own.
+    if (rssGrew || end.second > base.second + 2 || end.third > base.third) {
+        println("!!! growth after the first 10k calls: $base -> $end (RSS KiB, threads, fds)")
+        return 1
+    }
+    println("no growth after the first 10k calls (RSS within 20% / 32 MiB; threads within 2; fds equal)")
+    return 0
+}
+
+/** One client in one mode and round. */
+private class Measured(val rate: Double, val cpuUs: Double)
+
+private val osBean = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+    as com.sun.management.OperatingSystemMXBean
+
+/** This process's CPU time, every thread, in nanoseconds. */
+private fun processCpuNanos(): Long = osBean.processCpuTime
+
+private fun List<Double>.median(): Double = sorted().let { v ->
+    if (v.size % 2 == 1) v[v.size / 2] else (v[v.size / 2 - 1] + v[v.size / 2]) / 2
 }
 
 private class Bench(val url: String, val seconds: Double) {
@@ -154,8 +238,8 @@ private class Bench(val url: String, val seconds: Double) {
         check(response.statusCode() == 200) { "HTTP ${response.statusCode()}: ${response.body().take(200)}" }
     }
 
-    /** [threads] threads calling [call] in a loop for [duration] s; returns calls/s. */
-    private fun onThreads(threads: Int, duration: Double, call: () -> Unit): Double {
+    /** [threads] threads calling [call] in a loop for [duration] s. */
+    private fun onThreads(threads: Int, duration: Double, call: () -> Unit): Measured {
         val pool = Executors.newFixedThreadPool(threads)
         val done = AtomicLong()
         val failure = AtomicReference<Throwable>()
@@ -177,19 +261,22 @@ private class Bench(val url: String, val seconds: Double) {
                 }
             }
         }
+        val cpuBegan = processCpuNanos()
         val began = System.nanoTime()
         stopAt.set(began + (duration * 1e9).toLong())
         start.countDown()
         finished.await()
         val elapsed = (System.nanoTime() - began) / 1e9
+        val cpu = processCpuNanos() - cpuBegan
         pool.shutdown()
         failure.get()?.let { throw it }
-        return done.get() / elapsed
+        return Measured(done.get() / elapsed, cpu / 1e3 / maxOf(done.get(), 1L))
     }
 
-    /** [concurrency] coroutines calling [call] in a loop for [duration] s; returns calls/s. */
-    private fun onCoroutines(concurrency: Int, duration: Double, call: suspend () -> Unit): Double = runBlocking {
+    /** [concurrency] coroutines calling [call] in a loop for [duration] s. */
+    private fun onCoroutines(concurrency: Int, duration: Double, call: suspend () -> Unit): Measured = runBlocking {
         val done = AtomicLong()
+        val cpuBegan = processCpuNanos()
         val began = System.nanoTime()
         val stopAt = began + (duration * 1e9).toLong()
         val jobs = (1..concurrency).map {
@@ -201,11 +288,13 @@ private class Bench(val url: String, val seconds: Double) {
             }
         }
         jobs.forEach { it.join() }
-        done.get() / ((System.nanoTime() - began) / 1e9)
+        val elapsed = (System.nanoTime() - began) / 1e9
+        val cpu = processCpuNanos() - cpuBegan
+        Measured(done.get() / elapsed, cpu / 1e3 / maxOf(done.get(), 1L))
     }
 
     fun run(rounds: Int, threads: Int, coroutines: Int) {
-        class Mode(val name: String, val raw: (Double) -> Double, val ok: (Double) -> Double, val sdk: (Double) -> Double)
+        class Mode(val name: String, val raw: (Double) -> Measured, val ok: (Double) -> Measured, val sdk: (Double) -> Measured)
         val modes = listOf(
             Mode("1 thread, blocking (latency-bound)",
                 { d -> onThreads(1, d) { rawBlocking() } },
@@ -226,10 +315,10 @@ private class Bench(val url: String, val seconds: Double) {
             mode.ok(1.0)
             mode.sdk(1.0)
         }
-        println("| mode | java.net.http (sessions/s) | OkHttp 4.12 (sessions/s) | hypercheckout SDK (sessions/s) | SDK / java.net.http | SDK / OkHttp |")
-        println("| --- | ---: | ---: | ---: | ---: | ---: |")
+        println("| mode | java.net.http CPU µs/call | OkHttp CPU µs/call | SDK CPU µs/call | SDK CPU / OkHttp | java.net.http sessions/s | OkHttp sessions/s | SDK sessions/s | SDK / java.net.http | SDK / OkHttp |")
+        println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for (mode in modes) {
-            val runs = List(3) { mutableListOf<Double>() }
+            val runs = List(3) { mutableListOf<Measured>() }
             val order = listOf(mode.raw, mode.ok, mode.sdk)
             repeat(rounds) { round ->
                 // Rotate the order each round so no client always runs first or last.
@@ -238,9 +327,18 @@ private class Bench(val url: String, val seconds: Double) {
                     runs[which] += order[which](seconds)
                 }
             }
-            val (r, o, s) = runs.map { it.max() }
-            System.err.println("${mode.name}: java.net.http ${runs[0].map { it.toInt() }} okhttp ${runs[1].map { it.toInt() }} sdk ${runs[2].map { it.toInt() }}")
-            println("| ${mode.name} | %.0f | %.0f | %.0f | %.0f%% | %.0f%% |".format(r, o, s, 100 * s / r, 100 * s / o))
+            val (rc, oc, sc) = runs.map { list -> list.map { it.cpuUs }.median() }
+            val (r, o, s) = runs.map { list -> list.map { it.rate }.median() }
+            // Ratios are medians of per-round ratios: both sides measured close together.
+            val cpuVsOk = runs[2].zip(runs[1]) { a, b -> a.cpuUs / b.cpuUs }.median()
+            val rateVsRaw = runs[2].zip(runs[0]) { a, b -> a.rate / b.rate }.median()
+            val rateVsOk = runs[2].zip(runs[1]) { a, b -> a.rate / b.rate }.median()
+            fun show(list: List<Measured>) = list.map { "%.0f/s %.0fµs".format(it.rate, it.cpuUs) }
+            System.err.println("${mode.name}: java.net.http ${show(runs[0])} okhttp ${show(runs[1])} sdk ${show(runs[2])}")
+            println(
+                "| ${mode.name} | %.0f | %.0f | %.0f | %.2fx | %.0f | %.0f | %.0f | %.0f%% | %.0f%% |"
+                    .format(rc, oc, sc, cpuVsOk, r, o, s, 100 * rateVsRaw, 100 * rateVsOk),
+            )
         }
         okhttp.dispatcher.executorService.shutdown()
         okhttp.connectionPool.evictAll()

@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# Verifies what scripts/release.sh put into dist/ (issue 16), on this Linux x86_64 machine.
+# NOT part of scripts/test.sh: the release matrix takes ~40 minutes of cross builds on 2 cores,
+# over the CI budget. Every check that cannot run says so and fails (no silent skip);
+# RELEASE_ALLOW_MISSING="win_amd64 ..." names artifacts whose absence is accepted (printed).
+#
+#   1. SHA256SUMS matches every file; the SBOM is CycloneDX with components.
+#   2. every wheel: tag <-> library format and architecture (file), size <= 4 MB, the layout
+#      Python's loader needs (hypercheckout/_native/<lib> beside the generated module), RECORD
+#      hashes; Linux wheels: `auditwheel show` agrees with the tag, and the glibc floor
+#      (GLIBC_2.17 at most) for manylinux2014.
+#   3. the x86_64 manylinux wheel in a FRESH venv: import, the conformance vectors and the
+#      API tests (pytest), and the example creating a real session against the emulator.
+#   4. aarch64 glibc library under qemu-aarch64 (Debian's arm64 cross glibc) and the x86_64
+#      musl library with Debian's musl loader: loaded and called (scripts/release-probe.c).
+#   5. the jar: JNA resource layout checked against JNA's own Platform.RESOURCE_PREFIX logic
+#      for each OS/arch, each library's format; the Java example runs from the jar (plain
+#      `java -cp`, the jar's linux-x86-64 library) against the emulator; the pom has Maven
+#      Central's required elements and resolves.
+#   6. Apple: each Mach-O (dylibs in wheels/jar, XCFramework slices) has the right
+#      architectures and exports every uniffi function the generated C header declares; the
+#      XCFramework's Info.plist parses and names existing slices.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+dist="$repo/dist"
+work="$repo/target/release-test"
+tools=${RELEASE_TOOLS:-$repo/target/release-tools}
+venv="$tools/venv"
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+allow_missing=" ${RELEASE_ALLOW_MISSING:-} "
+export PATH="$venv/bin:$PATH"
+
+say() { printf '\n--- %s\n' "$*"; }
+die() { printf '!!! test-release: %s\n' "$*" >&2; exit 1; }
+ok() { printf 'ok: %s\n' "$*"; }
+missing() {  # name reason
+  if [[ "$allow_missing" == *" $1 "* ]]; then
+    printf 'MISSING (allowed by RELEASE_ALLOW_MISSING): %s: %s\n' "$1" "$2"
+  else
+    die "$1: $2 (RELEASE_ALLOW_MISSING=\"$1\" to accept)"
+  fi
+}
+
+[ -d "$dist" ] || die "no dist/: run scripts/release.sh first"
+[ -x "$venv/bin/auditwheel" ] || die "no $venv: run scripts/release.sh tools first"
+rm -rf "$work"
+mkdir -p "$work"
+
+say "1. checksums and SBOM"
+(cd "$dist" && sha256sum --quiet -c SHA256SUMS) || die "SHA256SUMS does not match"
+for f in "$dist"/*; do
+  case "$(basename "$f")" in SHA256SUMS | SUMMARY.txt) continue ;; esac
+  grep -q " $(basename "$f")\$" "$dist/SHA256SUMS" || die "$(basename "$f") is not in SHA256SUMS"
+done
+ok "SHA256SUMS covers $(wc -l <"$dist/SHA256SUMS") files"
+python3 - "$dist/hypercheckout.cdx.json" <<'PY' || die "the SBOM is not a CycloneDX document with components"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["bomFormat"] == "CycloneDX" and b["specVersion"].startswith("1."), b.get("bomFormat")
+names = {c["name"] for c in b["components"]}
+for crate in ("uniffi", "reqwest", "rustls", "aws-lc-rs", "tokio"):
+    assert crate in names, crate
+print(f"ok: SBOM {b['metadata']['component']['name']} {b['metadata']['component']['version']}: {len(names)} components")
+PY
+
+say "2. wheels: tags, formats, layout, auditwheel"
+# tag -> expected `file` description fragment and library name
+declare -A wheel_format=(
+  [manylinux_2_17_x86_64.manylinux2014_x86_64]="ELF 64-bit LSB shared object, x86-64"
+  [manylinux_2_17_aarch64.manylinux2014_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
+  [musllinux_1_2_x86_64]="ELF 64-bit LSB shared object, x86-64"
+  [musllinux_1_2_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
+  [win_amd64]="PE32+ executable (DLL) (console) x86-64"
+  [macosx_11_0_arm64]="Mach-O 64-bit arm64 dynamically linked shared library"
+  [macosx_11_0_x86_64]="Mach-O 64-bit x86_64 dynamically linked shared library"
+)
+header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
+[ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
+grep -o 'uniffi_hypercheckout_fn_[a-z0-9_]*\|ffi_hypercheckout_[a-z0-9_]*' "$header" | sort -u >"$work/abi.txt"
+ok "the C header declares $(wc -l <"$work/abi.txt") uniffi functions"
+# Mach-O exports every declared function (macOS/iOS cannot run here: this is the check).
+check_exports() {  # file label
+  llvm-nm --extern-only --defined-only "$1" 2>/dev/null | awk '{print $NF}' | sed 's/^_//' | sort -u >"$work/exports.txt"
+  local absent
+  absent=$(comm -23 "$work/abi.txt" "$work/exports.txt" | head -n 5)
+  [ -z "$absent" ] || die "$2 lacks exported uniffi symbols: $absent"
+  ok "$2 exports all $(wc -l <"$work/abi.txt") uniffi functions"
+}
+for tag in "${!wheel_format[@]}"; do
+  whl="$dist/hypercheckout-$version-py3-none-$tag.whl"
+  if [ ! -f "$whl" ]; then missing "$tag" "no wheel $(basename "$whl")"; continue; fi
+  size=$(stat -c %s "$whl")
+  [ "$size" -le $((4 * 1024 * 1024)) ] || die "$(basename "$whl") is $size bytes (> 4 MB)"
+  case "$tag" in win*) lib=hypercheckout.dll ;; macosx*) lib=libhypercheckout.dylib ;; *) lib=libhypercheckout.so ;; esac
+  d="$work/wheel-$tag"
+  mkdir -p "$d"
+  (cd "$d" && unzip -q "$whl")
+  for f in hypercheckout/__init__.py hypercheckout/_native/__init__.py hypercheckout/_native/hypercheckout.py \
+    "hypercheckout/_native/$lib" hypercheckout/py.typed hypercheckout/_api.pyi; do
+    [ -f "$d/$f" ] || die "$(basename "$whl") lacks $f"
+  done
+  grep -q "^Tag: py3-none-${tag%%.*}\$" "$d/hypercheckout-$version.dist-info/WHEEL" || die "$(basename "$whl"): WHEEL tag mismatch"
+  desc=$(file -b "$d/hypercheckout/_native/$lib")
+  [[ "$desc" == *"${wheel_format[$tag]}"* ]] || die "$(basename "$whl"): $lib is '$desc', expected '${wheel_format[$tag]}'"
+  python3 - "$d" <<'PY' || die "$(basename "$whl"): RECORD does not match its files"
+import base64, csv, hashlib, os, sys
+root = sys.argv[1]
+rec = next(os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs if f == "RECORD")
+for name, h, size in csv.reader(open(rec)):
+    if not h:
+        continue
+    data = open(os.path.join(root, name), "rb").read()
+    assert h == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode(), name
+    assert int(size) == len(data), name
+PY
+  # uniffi's loader: the generated module opens the library next to itself, by platform name.
+  grep -q "libname = \"lib{}.so\"\|hypercheckout" "$d/hypercheckout/_native/hypercheckout.py" || die "generated module?"
+  case "$tag" in
+    manylinux*)
+      glibc=$(llvm-objdump -T "$d/hypercheckout/_native/$lib" | grep -o 'GLIBC_[0-9.]*' | sort -t. -k1,1 -k2,2n -u | tail -n1)
+      [ "$(printf '%s\nGLIBC_2.17\n' "$glibc" | sort -V | tail -n1)" = GLIBC_2.17 ] || die "$tag needs $glibc (> GLIBC_2.17)"
+      ok "$tag: highest glibc symbol version $glibc"
+      ;;
+  esac
+  case "$tag" in
+    manylinux* | musllinux*)
+      auditwheel show "$whl" >"$work/auditwheel-$tag.txt" 2>&1 || die "auditwheel show failed: $(cat "$work/auditwheel-$tag.txt")"
+      want=${tag%%.*}
+      # auditwheel names the most-compatible tag the wheel qualifies for.
+      tr '\n' ' ' <"$work/auditwheel-$tag.txt" | grep -q "\"$want\"\|$want" \
+        || die "auditwheel disagrees with $tag: $(cat "$work/auditwheel-$tag.txt")"
+      ok "$tag: auditwheel show agrees ($(grep -o 'is consistent with the following platform tag: "[^"]*"' "$work/auditwheel-$tag.txt" | head -n1))"
+      ;;
+    macosx*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
+  esac
+  ok "$(basename "$whl"): $((size / 1024)) KiB, $desc"
+done
+sdist="$dist/hypercheckout-$version.tar.gz"
+[ -f "$sdist" ] || die "no sdist"
+for f in PKG-INFO pyproject.toml Cargo.lock core/Cargo.toml python/hypercheckout/__init__.py; do
+  tar tzf "$sdist" | grep -qx "hypercheckout-$version/$f" || die "the sdist lacks $f"
+done
+ok "sdist $(basename "$sdist") has PKG-INFO, pyproject.toml, Cargo.lock and the Rust sources"
+
+say "3. the x86_64 manylinux wheel in a fresh venv, against the emulator"
+emulator="${HYPERCHECKOUT_EMULATOR:-$repo/target/debug/hypercheckout-emulator}"
+if [ ! -x "$emulator" ]; then
+  nice -n 10 cargo build --locked -p hypercheckout-emulator
+fi
+[ -x "$emulator" ] || die "no emulator at $emulator"
+export HYPERCHECKOUT_EMULATOR="$emulator"
+whl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+python3 -m venv "$work/venv"
+vpy="$work/venv/bin/python"
+"$vpy" -m pip install -q --disable-pip-version-check "$whl"
+"$vpy" -m pip install -q --disable-pip-version-check -c bindings/python/requirements-ci.txt pytest
+(cd "$work" && "$vpy" -c 'import hypercheckout as hc, sys; print("imported", hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
+(cd bindings/python/tests && HYPERCHECKOUT_WHEEL="$whl" PYTHONDONTWRITEBYTECODE=1 \
+  "$vpy" -m pytest -p no:cacheprovider -q test_conformance.py test_api.py)
+emu_out="$work/emulator.out"
+"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
+emu_pid=$!
+trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
+url=""
+for _ in $(seq 1 300); do
+  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
+  [ -n "$url" ] && break
+  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
+  sleep 0.1
+done
+[ -n "$url" ] || die "the emulator did not print its URL"
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
+ok "x86_64 manylinux wheel: conformance + API tests and a real session against the emulator"
+
+say "4. aarch64: the manylinux wheel in an arm64 CPython under qemu-user; the musl libraries"
+zig_cc() { python3 -m ziglang cc "$@"; }
+command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static missing (apt-get install qemu-user-static)"
+# An arm64 Debian CPython and JDK 17, cached outside the repo: debootstrap's first stage downloads and
+# unpacks the base system (nothing runs), the python3 packages are unpacked with dpkg-deb, and
+# qemu-aarch64 -L runs it without a chroot or binfmt_misc (which this machine lacks).
+arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
+if [ ! -x "$arm64_root/usr/bin/python3.11" ] || [ ! -x "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" ]; then
+  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
+  rm -rf "$arm64_root"
+  mkdir -p "$arm64_root"
+  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless \
+    bookworm "$arm64_root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || die "debootstrap (arm64, first stage) failed: $work/debootstrap.log"
+  for deb in "$arm64_root"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm64_root"; done
+fi
+qpy() { qemu-aarch64-static -L "$arm64_root" "$@"; }
+qpy "$arm64_root/usr/bin/python3.11" -c 'import platform; assert platform.machine() == "aarch64"' \
+  || die "the arm64 CPython does not run under qemu-aarch64"
+awhl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
+if [ -f "$awhl" ]; then
+  # The venv's python is a symlink to the arm64 interpreter: run it through qemu explicitly.
+  qpy "$arm64_root/usr/bin/python3.11" -m venv --without-pip "$work/venv-arm64"
+  apy="$work/venv-arm64/bin/python"
+  # pip itself (the x86_64 venv's, pure Python) installs into the arm64 venv, checking the tag
+  # against the arm64 interpreter: manylinux_2_17_aarch64 must be accepted there.
+  site=$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps "$awhl" \
+    || die "pip on arm64 CPython refused $(basename "$awhl")"
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps pytest iniconfig pluggy packaging
+  (cd "$work" && qpy "$apy" -c 'import hypercheckout as hc, platform, sys; print("arm64:", platform.machine(), hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
+  (cd bindings/python/tests && PYTHONDONTWRITEBYTECODE=1 qpy "$apy" -m pytest -p no:cacheprovider -q test_conformance.py)
+  (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
+  ok "aarch64 manylinux wheel: installed into arm64 CPython 3.11 (qemu-user), conformance vectors and a real session against the emulator"
+else
+  missing manylinux_2_17_aarch64 "no aarch64 wheel"
+fi
+if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
+  [ -f /lib/ld-musl-x86_64.so.1 ] || die "musl loader missing (apt-get install musl)"
+  zig_cc -target x86_64-linux-musl -O2 -o "$work/probe-musl" scripts/release-probe.c
+  file "$work/probe-musl" | grep -q 'ld-musl-x86_64' || die "probe-musl is not linked against musl's loader"
+  "$work/probe-musl" "$work/wheel-musllinux_1_2_x86_64/hypercheckout/_native/libhypercheckout.so" "$version" \
+    || die "the x86_64 musl library did not load and answer"
+  ok "x86_64 musllinux library: loaded and called with musl's loader (no musl CPython here)"
+fi
+wdir="$work/wheel-win_amd64/hypercheckout/_native"
+if [ -f "$wdir/hypercheckout.dll" ]; then
+  wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64 2>/dev/null || true)
+  if [ -z "$wine" ]; then
+    missing wine "wine is not installed (apt-get install --no-install-recommends wine64): the Windows DLL was not run"
+  else
+    zig_cc -target x86_64-windows-gnu -O2 -o "$wdir/probe.exe" scripts/release-probe.c
+    # A private prefix beside the tools (the first start creates it: about a minute).
+    (cd "$wdir" && WINEPREFIX="$tools/wineprefix" WINEDEBUG=-all "$wine" probe.exe hypercheckout.dll "$version") \
+      || die "the Windows DLL did not load and answer under wine"
+    rm -f "$wdir/probe.exe"
+    ok "win_amd64 DLL: loaded and called under wine ($("$wine" --version 2>/dev/null))"
+  fi
+fi
+echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), a Windows CPython or JVM (none here; the DLL itself ran under wine above when present), macOS/iOS (no Apple OS): inspected only (formats, exports)"
+
+say "5. the jar"
+jar="$dist/hypercheckout-$version.jar"
+[ -f "$jar" ] || die "no $jar"
+jsize=$(stat -c %s "$jar")
+[ "$jsize" -le $((20 * 1024 * 1024)) ] || die "the jar is $jsize bytes (> 20 MB)"
+mkdir -p "$work/jar" && (cd "$work/jar" && unzip -q "$jar")
+jna_jar=$(find "$HOME/.m2/repository/net/java/dev/jna/jna" -name 'jna-[0-9]*.jar' | sort -V | tail -n1)
+[ -n "$jna_jar" ] || die "JNA is not in ~/.m2 (run scripts/test-kotlin.sh once)"
+# JNA's own prefix for each OS/arch the jar is for (Platform.getNativeLibraryResourcePrefix).
+cat >"$work/Prefixes.java" <<'JAVA'
+import com.sun.jna.Platform;
+public class Prefixes {
+    public static void main(String[] a) {
+        System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.LINUX, "amd64", "Linux"));
+        System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.LINUX, "aarch64", "Linux"));
+        System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.MAC, "x86_64", "Mac OS X"));
+        System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.MAC, "aarch64", "Mac OS X"));
+        System.out.println(Platform.getNativeLibraryResourcePrefix(Platform.WINDOWS, "amd64", "Windows 11"));
+    }
+}
+JAVA
+javac -cp "$jna_jar" -d "$work" "$work/Prefixes.java"
+mapfile -t prefixes < <(java -cp "$jna_jar:$work" Prefixes)
+expect=("ELF 64-bit LSB shared object, x86-64" "ELF 64-bit LSB shared object, ARM aarch64"
+  "Mach-O 64-bit x86_64 dynamically linked shared library" "Mach-O 64-bit arm64 dynamically linked shared library"
+  "PE32+ executable (DLL) (console) x86-64")
+names=(libhypercheckout.so libhypercheckout.so libhypercheckout.dylib libhypercheckout.dylib hypercheckout.dll)
+for i in "${!prefixes[@]}"; do
+  f="$work/jar/${prefixes[$i]}/${names[$i]}"
+  if [ ! -f "$f" ]; then missing "jar:${prefixes[$i]}" "the jar lacks ${prefixes[$i]}/${names[$i]}"; continue; fi
+  desc=$(file -b "$f")
+  [[ "$desc" == *"${expect[$i]}"* ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
+  case "${names[$i]}" in *.dylib) check_exports "$f" "jar ${prefixes[$i]}" ;; esac
+  ok "jar ${prefixes[$i]}/${names[$i]} (JNA's prefix for that OS/arch): $desc"
+done
+for j in sources javadoc; do
+  [ -s "$dist/hypercheckout-$version-$j.jar" ] || die "no -$j jar"
+done
+unzip -l "$dist/hypercheckout-$version-sources.jar" | grep -q 'dev/hypercheckout/hypercheckout.kt' || die "the sources jar lacks the generated Kotlin"
+unzip -l "$dist/hypercheckout-$version-javadoc.jar" | grep -q 'index.html' || die "the javadoc jar has no index.html"
+pom="$dist/hypercheckout-$version.pom"
+for e in '<name>' '<description>' '<url>' '<licenses>' '<developers>' '<scm>' "<version>$version</version>"; do
+  grep -q "$e" "$pom" || die "the pom lacks $e (Maven Central requires it)"
+done
+mvn -B -ntp -q -o -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
+  || mvn -B -ntp -q -f "$pom" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile="$work/cp.txt" >"$work/mvn-cp.log" 2>&1 \
+  || die "the pom's dependencies do not resolve: $work/mvn-cp.log"
+ok "the pom has Maven Central's elements and its dependencies resolve"
+javac -cp "$jar:$(cat "$work/cp.txt")" -d "$work/java" examples/kotlin/src/main/java/dev/hypercheckout/example/JavaMain.java
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY java -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
+  dev.hypercheckout.example.JavaMain "$url")
+ok "the all-platform jar runs the Java example against the emulator (linux-x86-64 from the jar)"
+# The same jar on an arm64 JDK under qemu-user: JNA must pick linux-aarch64 by itself.
+qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" \
+  -XshowSettings:properties -version 2>&1 | grep -q 'os.arch = aarch64' || die "the arm64 JDK does not run under qemu"
+(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY qemu-aarch64-static -L "$arm64_root" \
+  "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
+  dev.hypercheckout.example.JavaMain "$url")
+ok "the all-platform jar runs the Java example on an arm64 JDK 17 (qemu-user, linux-aarch64 from the jar)"
+
+say "6. Apple: XCFramework"
+xz="$dist/HyperCheckoutFFI.xcframework.zip"
+if [ ! -f "$xz" ]; then
+  missing xcframework "no $(basename "$xz")"
+else
+  (cd "$work" && unzip -q "$xz")
+  python3 - "$work/HyperCheckoutFFI.xcframework" >"$work/slices.txt" <<'PY' || die "Info.plist is not a valid XCFramework plist"
+import os, plistlib, sys
+root = sys.argv[1]
+p = plistlib.load(open(os.path.join(root, "Info.plist"), "rb"))
+assert p["CFBundlePackageType"] == "XFWK"
+for lib in p["AvailableLibraries"]:
+    path = os.path.join(root, lib["LibraryIdentifier"], lib["LibraryPath"])
+    assert os.path.isfile(path), path
+    assert os.path.isfile(os.path.join(root, lib["LibraryIdentifier"], lib["HeadersPath"], "module.modulemap"))
+    print(path, " ".join(lib["SupportedArchitectures"]), lib["SupportedPlatform"], lib.get("SupportedPlatformVariant", ""))
+PY
+  while read -r path archs platform variant; do
+    have=$(llvm-lipo -archs "$path" 2>/dev/null || llvm-objdump --macho -a "$path" | head -n1)
+    for a in $archs; do [[ " $have " == *" $a "* ]] || die "$path lacks $a (has $have)"; done
+    check_exports "$path" "xcframework $platform${variant:+-$variant} ($archs)"
+  done <"$work/slices.txt"
+  for id in ios-arm64 ios-arm64_x86_64-simulator macos-arm64_x86_64; do
+    [ -d "$work/HyperCheckoutFFI.xcframework/$id" ] || missing "xcframework:$id" "no $id slice"
+  done
+fi
+
+kill "$emu_pid" 2>/dev/null || true
+wait "$emu_pid" 2>/dev/null || true
+trap - EXIT
+say "test-release: all checks passed"
