@@ -287,6 +287,43 @@ stage_jar() {
   note "jar $(basename "$jar") $(du -k "$jar" | cut -f1) KiB: $(cd "$stage_dir/jarlibs" && find . -type f | sed 's:^\./::' | sort | tr '\n' ' ')"
 }
 
+# The manifest for Apple users of a release: a binaryTarget on the XCFramework zip (SwiftPM
+# checks it against this SHA-256, what `swift package compute-checksum` prints). The URL is the
+# release asset's; RELEASE_DOWNLOAD_URL sets its base (the default is a placeholder).
+write_binary_manifest() {
+  local sum base=${RELEASE_DOWNLOAD_URL:-https://github.com/hypercheckout/hypercheckout/releases/download/v$version}
+  sum=$(sha256sum "$dist/HyperCheckoutFFI.xcframework.zip" | cut -d' ' -f1)
+  cat >"$dist/Package.swift.binary" <<SWIFT
+// swift-tools-version:5.9
+// Release manifest for Apple platforms (scripts/release.sh): the Rust core as a prebuilt
+// XCFramework, the generated Swift API and the thin layer from the repository's sources.
+import PackageDescription
+
+let package = Package(
+    name: "HyperCheckout",
+    platforms: [.macOS(.v11), .iOS(.v13)],
+    products: [.library(name: "HyperCheckout", targets: ["HyperCheckout"])],
+    targets: [
+        .binaryTarget(
+            name: "HyperCheckoutFFI",
+            url: "$base/HyperCheckoutFFI.xcframework.zip",
+            checksum: "$sum"
+        ),
+        .target(
+            name: "HyperCheckoutExitHook",
+            path: "bindings/swift/Sources/HyperCheckoutExitHook",
+            cSettings: [.headerSearchPath("../HyperCheckoutFFI")]
+        ),
+        .target(
+            name: "HyperCheckout",
+            dependencies: ["HyperCheckoutFFI", "HyperCheckoutExitHook"],
+            path: "bindings/swift/Sources/HyperCheckout"
+        ),
+    ]
+)
+SWIFT
+}
+
 # --- swift -----------------------------------------------------------------------------------
 # An XCFramework is a directory and an Info.plist: assembled here without Xcode from the
 # static libraries (one per platform variant; llvm-lipo merges architectures), the uniffi C
@@ -356,6 +393,11 @@ stage_swift() {
   else
     note "NOT IN XCFRAMEWORK macos: no macOS static library built"
   fi
+  mkdir -p "$dist"
+  rm -f "$dist/HyperCheckoutFFI.xcframework.zip" "$dist/Package.swift.binary"
+  if [ -z "$plist_libs" ]; then
+    note "NOT BUILT HyperCheckoutFFI.xcframework: no Apple static library was built"
+  else
   cat >"$x/Info.plist" <<PLIST
 <?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -371,9 +413,10 @@ stage_swift() {
 </dict>
 </plist>
 PLIST
-  mkdir -p "$dist"
-  rm -f "$dist/HyperCheckoutFFI.xcframework.zip"
-  (cd "$stage_dir" && zip -q -X -r "$dist/HyperCheckoutFFI.xcframework.zip" HyperCheckoutFFI.xcframework)
+    (cd "$stage_dir" && zip -q -X -r "$dist/HyperCheckoutFFI.xcframework.zip" HyperCheckoutFFI.xcframework)
+    write_binary_manifest
+    note "swift $(du -k "$dist/HyperCheckoutFFI.xcframework.zip" | cut -f1) KiB HyperCheckoutFFI.xcframework.zip"
+  fi
   # The Swift sources and the Linux static libraries (SwiftPM on Linux links -lhypercheckout).
   cp "$gen/HyperCheckout.swift" "$stage_dir/swift/"
   for t in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu; do
@@ -384,41 +427,7 @@ PLIST
   done
   rm -f "$dist/hypercheckout-swift-$version.tar.gz"
   tar -C "$stage_dir/swift" -czf "$dist/hypercheckout-swift-$version.tar.gz" .
-  # The manifest for Apple users of a release: a binaryTarget on the XCFramework zip (SwiftPM
-  # checks it against this SHA-256, what `swift package compute-checksum` prints). The URL is the
-  # release asset's; RELEASE_DOWNLOAD_URL sets its base.
-  local sum base=${RELEASE_DOWNLOAD_URL:-https://github.com/hypercheckout/hypercheckout/releases/download/v$version}
-  sum=$(sha256sum "$dist/HyperCheckoutFFI.xcframework.zip" | cut -d' ' -f1)
-  cat >"$dist/Package.swift.binary" <<SWIFT
-// swift-tools-version:5.9
-// Release manifest for Apple platforms (scripts/release.sh): the Rust core as a prebuilt
-// XCFramework, the generated Swift API and the thin layer from the repository's sources.
-import PackageDescription
-
-let package = Package(
-    name: "HyperCheckout",
-    platforms: [.macOS(.v10_15), .iOS(.v13)],
-    products: [.library(name: "HyperCheckout", targets: ["HyperCheckout"])],
-    targets: [
-        .binaryTarget(
-            name: "HyperCheckoutFFI",
-            url: "$base/HyperCheckoutFFI.xcframework.zip",
-            checksum: "$sum"
-        ),
-        .target(
-            name: "HyperCheckoutExitHook",
-            path: "bindings/swift/Sources/HyperCheckoutExitHook",
-            cSettings: [.headerSearchPath("../HyperCheckoutFFI")]
-        ),
-        .target(
-            name: "HyperCheckout",
-            dependencies: ["HyperCheckoutFFI", "HyperCheckoutExitHook"],
-            path: "bindings/swift/Sources/HyperCheckout"
-        ),
-    ]
-)
-SWIFT
-  note "swift $(du -k "$dist/HyperCheckoutFFI.xcframework.zip" | cut -f1) KiB xcframework zip, $(du -k "$dist/hypercheckout-swift-$version.tar.gz" | cut -f1) KiB Linux libs + HyperCheckout.swift"
+  note "swift $(du -k "$dist/hypercheckout-swift-$version.tar.gz" | cut -f1) KiB hypercheckout-swift-$version.tar.gz (Linux static libraries + HyperCheckout.swift)"
 }
 
 # --- sums ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 #      hashes; Linux wheels: `auditwheel show` agrees with the tag, and the glibc floor
 #      (GLIBC_2.17 at most) for manylinux2014.
 #   3. the x86_64 manylinux wheel in a FRESH venv: import, the conformance vectors and the
-#      API tests (pytest), and the example creating a real session against the emulator.
+#      secret-canary tests (pytest), and the example creating a real session against the emulator.
 #   4. aarch64 glibc library under qemu-aarch64 (Debian's arm64 cross glibc) and the x86_64
 #      musl library with Debian's musl loader: loaded and called (scripts/release-probe.c).
 #   5. the jar: JNA resource layout checked against JNA's own Platform.RESOURCE_PREFIX logic
@@ -66,15 +66,15 @@ print(f"ok: SBOM {b['metadata']['component']['name']} {b['metadata']['component'
 PY
 
 say "2. wheels: tags, formats, layout, auditwheel"
-# tag -> expected `file` description fragment and library name
+# tag -> a regular expression the `file` description of its library must match
 declare -A wheel_format=(
-  [manylinux_2_17_x86_64.manylinux2014_x86_64]="ELF 64-bit LSB shared object, x86-64"
-  [manylinux_2_17_aarch64.manylinux2014_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
-  [musllinux_1_2_x86_64]="ELF 64-bit LSB shared object, x86-64"
-  [musllinux_1_2_aarch64]="ELF 64-bit LSB shared object, ARM aarch64"
-  [win_amd64]="PE32+ executable (DLL) (console) x86-64"
-  [macosx_11_0_arm64]="Mach-O 64-bit arm64 dynamically linked shared library"
-  [macosx_11_0_x86_64]="Mach-O 64-bit x86_64 dynamically linked shared library"
+  [manylinux_2_17_x86_64.manylinux2014_x86_64]="^ELF 64-bit LSB shared object, x86-64"
+  [manylinux_2_17_aarch64.manylinux2014_aarch64]="^ELF 64-bit LSB shared object, ARM aarch64"
+  [musllinux_1_2_x86_64]="^ELF 64-bit LSB shared object, x86-64"
+  [musllinux_1_2_aarch64]="^ELF 64-bit LSB shared object, ARM aarch64"
+  [win_amd64]="^PE32\\+ executable \\(DLL\\).*x86-64"
+  [macosx_11_0_arm64]="^Mach-O 64-bit.*arm64"
+  [macosx_11_0_x86_64]="^Mach-O 64-bit.*x86_64"
 )
 header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
@@ -103,7 +103,7 @@ for tag in "${!wheel_format[@]}"; do
   done
   grep -q "^Tag: py3-none-${tag%%.*}\$" "$d/hypercheckout-$version.dist-info/WHEEL" || die "$(basename "$whl"): WHEEL tag mismatch"
   desc=$(file -b "$d/hypercheckout/_native/$lib")
-  [[ "$desc" == *"${wheel_format[$tag]}"* ]] || die "$(basename "$whl"): $lib is '$desc', expected '${wheel_format[$tag]}'"
+  [[ "$desc" =~ ${wheel_format[$tag]} ]] || die "$(basename "$whl"): $lib is '$desc', expected '${wheel_format[$tag]}'"
   python3 - "$d" <<'PY' || die "$(basename "$whl"): RECORD does not match its files"
 import base64, csv, hashlib, os, sys
 root = sys.argv[1]
@@ -115,8 +115,13 @@ for name, h, size in csv.reader(open(rec)):
     assert h == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode(), name
     assert int(size) == len(data), name
 PY
-  # uniffi's loader: the generated module opens the library next to itself, by platform name.
-  grep -q "libname = \"lib{}.so\"\|hypercheckout" "$d/hypercheckout/_native/hypercheckout.py" || die "generated module?"
+  # uniffi's loader opens <dir of the generated module>/NAME with NAME from sys.platform:
+  # lib{}.dylib on darwin, {}.dll on win*, lib{}.so elsewhere; $lib above is that name.
+  gen_py=$(cat "$d/hypercheckout/_native/hypercheckout.py")
+  for pattern in 'libname = "lib{}.dylib"' '"{}.dll",' 'libname = "lib{}.so"' 'libname.format("hypercheckout")' \
+    'path = os.path.join(os.path.dirname(__file__), libname)'; do
+    [[ "$gen_py" == *"$pattern"* ]] || die "the generated loader changed (no '$pattern'): recheck the library names"
+  done
   case "$tag" in
     manylinux*)
       glibc=$(llvm-objdump -T "$d/hypercheckout/_native/$lib" | grep -o 'GLIBC_[0-9.]*' | sort -t. -k1,1 -k2,2n -u | tail -n1)
@@ -127,11 +132,10 @@ PY
   case "$tag" in
     manylinux* | musllinux*)
       auditwheel show "$whl" >"$work/auditwheel-$tag.txt" 2>&1 || die "auditwheel show failed: $(cat "$work/auditwheel-$tag.txt")"
-      want=${tag%%.*}
-      # auditwheel names the most-compatible tag the wheel qualifies for.
-      tr '\n' ' ' <"$work/auditwheel-$tag.txt" | grep -q "\"$want\"\|$want" \
-        || die "auditwheel disagrees with $tag: $(cat "$work/auditwheel-$tag.txt")"
-      ok "$tag: auditwheel show agrees ($(grep -o 'is consistent with the following platform tag: "[^"]*"' "$work/auditwheel-$tag.txt" | head -n1))"
+      # auditwheel names the most compatible tag the wheel qualifies for: it must be ours.
+      said=$(tr '\n' ' ' <"$work/auditwheel-$tag.txt" | grep -o 'is consistent with the following platform tag: *"[^"]*"' | grep -o '"[^"]*"' | tr -d '"')
+      [ "$said" = "${tag%%.*}" ] || die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-$tag.txt")"
+      ok "$tag: auditwheel show says $said"
       ;;
     macosx*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
   esac
@@ -139,8 +143,9 @@ PY
 done
 sdist="$dist/hypercheckout-$version.tar.gz"
 [ -f "$sdist" ] || die "no sdist"
+sdist_files=$(tar tzf "$sdist")
 for f in PKG-INFO pyproject.toml Cargo.lock core/Cargo.toml python/hypercheckout/__init__.py; do
-  tar tzf "$sdist" | grep -qx "hypercheckout-$version/$f" || die "the sdist lacks $f"
+  grep -qx "hypercheckout-$version/$f" <<<"$sdist_files" || die "the sdist lacks $f"
 done
 ok "sdist $(basename "$sdist") has PKG-INFO, pyproject.toml, Cargo.lock and the Rust sources"
 
@@ -158,7 +163,7 @@ vpy="$work/venv/bin/python"
 "$vpy" -m pip install -q --disable-pip-version-check -c bindings/python/requirements-ci.txt pytest
 (cd "$work" && "$vpy" -c 'import hypercheckout as hc, sys; print("imported", hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
 (cd bindings/python/tests && HYPERCHECKOUT_WHEEL="$whl" PYTHONDONTWRITEBYTECODE=1 \
-  "$vpy" -m pytest -p no:cacheprovider -q test_conformance.py test_api.py)
+  "$vpy" -m pytest -p no:cacheprovider -q test_conformance.py test_secrets.py)
 emu_out="$work/emulator.out"
 "$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
 emu_pid=$!
@@ -172,7 +177,7 @@ for _ in $(seq 1 300); do
 done
 [ -n "$url" ] || die "the emulator did not print its URL"
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
-ok "x86_64 manylinux wheel: conformance + API tests and a real session against the emulator"
+ok "x86_64 manylinux wheel: conformance + secret-canary tests and a real session against the emulator"
 
 say "4. aarch64: the manylinux wheel in an arm64 CPython under qemu-user; the musl libraries"
 zig_cc() { python3 -m ziglang cc "$@"; }
@@ -195,26 +200,29 @@ qpy "$arm64_root/usr/bin/python3.11" -c 'import platform; assert platform.machin
   || die "the arm64 CPython does not run under qemu-aarch64"
 awhl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
 if [ -f "$awhl" ]; then
-  # The venv's python is a symlink to the arm64 interpreter: run it through qemu explicitly.
-  qpy "$arm64_root/usr/bin/python3.11" -m venv --without-pip "$work/venv-arm64"
-  apy="$work/venv-arm64/bin/python"
-  # pip itself (the x86_64 venv's, pure Python) installs into the arm64 venv, checking the tag
-  # against the arm64 interpreter: manylinux_2_17_aarch64 must be accepted there.
+  # pip (the x86_64 venv's copy: pure Python) runs ON the arm64 interpreter, so it checks the
+  # wheel's tag against arm64's: manylinux_2_17_aarch64 must be accepted there. --target: a
+  # plain directory on PYTHONPATH (the interpreter runs through qemu, not from a venv).
   site=$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps "$awhl" \
+  asite="$work/arm64-site"
+  apy="$arm64_root/usr/bin/python3.11"
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" "$awhl" \
     || die "pip on arm64 CPython refused $(basename "$awhl")"
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps pytest iniconfig pluggy packaging
+  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" \
+    -c bindings/python/requirements-ci.txt pytest iniconfig pluggy packaging
+  export PYTHONPATH="$asite"
   (cd "$work" && qpy "$apy" -c 'import hypercheckout as hc, platform, sys; print("arm64:", platform.machine(), hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
   (cd bindings/python/tests && PYTHONDONTWRITEBYTECODE=1 qpy "$apy" -m pytest -p no:cacheprovider -q test_conformance.py)
-  (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
+  (cd "$work" && unset JUSPAY_MERCHANT_ID JUSPAY_API_KEY && HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
+  unset PYTHONPATH
   ok "aarch64 manylinux wheel: installed into arm64 CPython 3.11 (qemu-user), conformance vectors and a real session against the emulator"
 else
-  missing manylinux_2_17_aarch64 "no aarch64 wheel"
+  missing manylinux_2_17_aarch64.manylinux2014_aarch64 "no aarch64 wheel"
 fi
 if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
   [ -f /lib/ld-musl-x86_64.so.1 ] || die "musl loader missing (apt-get install musl)"
   zig_cc -target x86_64-linux-musl -O2 -o "$work/probe-musl" scripts/release-probe.c
-  file "$work/probe-musl" | grep -q 'ld-musl-x86_64' || die "probe-musl is not linked against musl's loader"
+  [[ "$(file -b "$work/probe-musl")" == *ld-musl-x86_64* ]] || die "probe-musl is not linked against musl's loader"
   "$work/probe-musl" "$work/wheel-musllinux_1_2_x86_64/hypercheckout/_native/libhypercheckout.so" "$version" \
     || die "the x86_64 musl library did not load and answer"
   ok "x86_64 musllinux library: loaded and called with musl's loader (no musl CPython here)"
@@ -258,23 +266,22 @@ public class Prefixes {
 JAVA
 javac -cp "$jna_jar" -d "$work" "$work/Prefixes.java"
 mapfile -t prefixes < <(java -cp "$jna_jar:$work" Prefixes)
-expect=("ELF 64-bit LSB shared object, x86-64" "ELF 64-bit LSB shared object, ARM aarch64"
-  "Mach-O 64-bit x86_64 dynamically linked shared library" "Mach-O 64-bit arm64 dynamically linked shared library"
-  "PE32+ executable (DLL) (console) x86-64")
+expect=("^ELF 64-bit LSB shared object, x86-64" "^ELF 64-bit LSB shared object, ARM aarch64"
+  "^Mach-O 64-bit.*x86_64" "^Mach-O 64-bit.*arm64" "^PE32\\+ executable \\(DLL\\).*x86-64")
 names=(libhypercheckout.so libhypercheckout.so libhypercheckout.dylib libhypercheckout.dylib hypercheckout.dll)
 for i in "${!prefixes[@]}"; do
   f="$work/jar/${prefixes[$i]}/${names[$i]}"
   if [ ! -f "$f" ]; then missing "jar:${prefixes[$i]}" "the jar lacks ${prefixes[$i]}/${names[$i]}"; continue; fi
   desc=$(file -b "$f")
-  [[ "$desc" == *"${expect[$i]}"* ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
+  [[ "$desc" =~ ${expect[$i]} ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
   case "${names[$i]}" in *.dylib) check_exports "$f" "jar ${prefixes[$i]}" ;; esac
   ok "jar ${prefixes[$i]}/${names[$i]} (JNA's prefix for that OS/arch): $desc"
 done
 for j in sources javadoc; do
   [ -s "$dist/hypercheckout-$version-$j.jar" ] || die "no -$j jar"
 done
-unzip -l "$dist/hypercheckout-$version-sources.jar" | grep -q 'dev/hypercheckout/hypercheckout.kt' || die "the sources jar lacks the generated Kotlin"
-unzip -l "$dist/hypercheckout-$version-javadoc.jar" | grep -q 'index.html' || die "the javadoc jar has no index.html"
+[[ "$(unzip -l "$dist/hypercheckout-$version-sources.jar")" == *dev/hypercheckout/hypercheckout.kt* ]] || die "the sources jar lacks the generated Kotlin"
+[[ "$(unzip -l "$dist/hypercheckout-$version-javadoc.jar")" == *index.html* ]] || die "the javadoc jar has no index.html"
 pom="$dist/hypercheckout-$version.pom"
 for e in '<name>' '<description>' '<url>' '<licenses>' '<developers>' '<scm>' "<version>$version</version>"; do
   grep -q "$e" "$pom" || die "the pom lacks $e (Maven Central requires it)"
@@ -288,8 +295,9 @@ javac -cp "$jar:$(cat "$work/cp.txt")" -d "$work/java" examples/kotlin/src/main/
   dev.hypercheckout.example.JavaMain "$url")
 ok "the all-platform jar runs the Java example against the emulator (linux-x86-64 from the jar)"
 # The same jar on an arm64 JDK under qemu-user: JNA must pick linux-aarch64 by itself.
-qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" \
-  -XshowSettings:properties -version 2>&1 | grep -q 'os.arch = aarch64' || die "the arm64 JDK does not run under qemu"
+arm64_props=$(qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" \
+  -XshowSettings:properties -version 2>&1 || true)
+[[ "$arm64_props" == *"os.arch = aarch64"* ]] || die "the arm64 JDK does not run under qemu"
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY qemu-aarch64-static -L "$arm64_root" \
   "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
   dev.hypercheckout.example.JavaMain "$url")

@@ -133,12 +133,15 @@ fn main() {
     let raw = reqwest::Client::new();
     let url = format!("{base_url}/session");
 
+    // PEER_TIMEOUT=1: the raw POST also runs under `tokio::time::timeout`, as each of the
+    // SDK's attempts does: shows what arming a timer per call costs.
+    let peer_timeout = std::env::var("PEER_TIMEOUT").is_ok_and(|v| v == "1");
     let raw_post = {
         let raw = raw.clone();
         move |request: SessionRequest| {
             let raw = raw.clone();
             let url = url.clone();
-            async move {
+            let post = async move {
                 let mut builder = raw.post(&url);
                 for (name, value) in wire::headers(
                     DEFAULT_MERCHANT_ID,
@@ -155,6 +158,15 @@ fn main() {
                 assert!(response.status().is_success());
                 let body = response.bytes().await.unwrap();
                 let _: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            };
+            async move {
+                if peer_timeout {
+                    tokio::time::timeout(std::time::Duration::from_secs(30), post)
+                        .await
+                        .unwrap();
+                } else {
+                    post.await;
+                }
             }
         }
     };
@@ -291,7 +303,26 @@ fn soak(calls: usize) -> i32 {
     for _ in 0..100 {
         client.create_session_blocking(request()).unwrap();
     }
-    let mut rows = vec![("start (after 100 warm-up calls)".to_string(), footprint())];
+    // 32 in flight once, so the pool already holds the connections the async part needs.
+    let burst = |per_task: usize| {
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..32)
+                .map(|_| {
+                    let client = Arc::clone(&client);
+                    tokio::spawn(async move {
+                        for _ in 0..per_task {
+                            client.create_session(request()).await.unwrap();
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        })
+    };
+    burst(3);
+    let mut rows = vec![("start (after the warm-up calls)".to_string(), footprint())];
     let started = Instant::now();
     for i in 1..=calls {
         client.create_session_blocking(request()).unwrap();
@@ -300,21 +331,7 @@ fn soak(calls: usize) -> i32 {
         }
     }
     rows.push((format!("{calls} blocking calls"), footprint()));
-    runtime.block_on(async {
-        let tasks: Vec<_> = (0..32)
-            .map(|_| {
-                let client = Arc::clone(&client);
-                tokio::spawn(async move {
-                    for _ in 0..calls / 10 / 32 {
-                        client.create_session(request()).await.unwrap();
-                    }
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-    });
+    burst(calls / 10 / 32);
     rows.push((
         format!("+ {} async calls (32 in flight)", calls / 10 / 32 * 32),
         footprint(),
