@@ -130,7 +130,18 @@ fn main() {
     };
     let client = Arc::new(Client::new(config).unwrap());
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let raw = reqwest::Client::new();
+    // PEER_LIKE_SDK=1: the raw client gets the SDK's builder settings (connect timeout,
+    // idle timeout, no redirects, no proxies): isolates what those cost.
+    let raw = if std::env::var("PEER_LIKE_SDK").is_ok_and(|v| v == "1") {
+        reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap()
+    } else {
+        reqwest::Client::new()
+    };
     let url = format!("{base_url}/session");
 
     // PEER_TIMEOUT=1: the raw POST also runs under `tokio::time::timeout`, as each of the

@@ -70,7 +70,7 @@ impl Client {
     /// Validates `request` and creates the session. Invalid requests are never sent.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "create_session", default(options = None))]
     pub async fn create_session_with(
         &self,
@@ -88,7 +88,7 @@ impl Client {
     /// than deadlock).
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "create_session_blocking", default(options = None))]
     pub fn create_session_blocking_with(
         &self,
@@ -109,7 +109,7 @@ impl Client {
     /// retried too (see `retry.rs`).
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "get_order_status", default(options = None))]
     pub async fn get_order_status_with(
         &self,
@@ -129,7 +129,7 @@ impl Client {
     /// inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "get_order_status_blocking", default(options = None))]
     pub fn get_order_status_blocking_with(
         &self,
@@ -158,7 +158,7 @@ impl Client {
     /// `InvalidRequest` with Juspay's `error_code`; an unknown order as `NotFound`.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "create_refund", default(options = None))]
     pub async fn create_refund_with(
         &self,
@@ -174,7 +174,7 @@ impl Client {
     /// The blocking form of `create_refund`; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "create_refund_blocking", default(options = None))]
     pub fn create_refund_blocking_with(
         &self,
@@ -191,7 +191,7 @@ impl Client {
     /// customer id), required as for `get_order_status`. A read: retried on 500 too.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "get_mandate", default(options = None))]
     pub async fn get_mandate_with(
         &self,
@@ -208,7 +208,7 @@ impl Client {
     /// The blocking form of `get_mandate`; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "get_mandate_blocking", default(options = None))]
     pub fn get_mandate_blocking_with(
         &self,
@@ -227,7 +227,7 @@ impl Client {
     /// revoked already (an earlier attempt, or the customer), the revoked mandate is returned.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "revoke_mandate", default(options = None))]
     pub async fn revoke_mandate_with(
         &self,
@@ -246,7 +246,7 @@ impl Client {
     /// The blocking form of `revoke_mandate`; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "revoke_mandate_blocking", default(options = None))]
     pub fn revoke_mandate_blocking_with(
         &self,
@@ -267,7 +267,7 @@ impl Client {
     /// debit (same mandate and amount) its result is returned instead of the refusal.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "execute_mandate", default(options = None))]
     pub async fn execute_mandate_with(
         &self,
@@ -283,7 +283,7 @@ impl Client {
     /// The blocking form of `execute_mandate`; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
-    /// (`RequestOptions`); `None` keeps the client's.
+    /// (`RequestOptions`); without them the client's settings apply.
     #[uniffi::method(name = "execute_mandate_blocking", default(options = None))]
     pub fn execute_mandate_blocking_with(
         &self,

@@ -166,7 +166,8 @@ pub enum HyperCheckoutError {
     /// The server's TLS certificate (Juspay's, or an `https://` proxy's) was refused; the
     /// request was not sent, and is not retried: it would be refused again. `check` says
     /// which check failed (`network.rs`); the usual fix for `UnknownIssuer` behind a
-    /// TLS-inspecting proxy is `ClientConfig::ca_bundle_pem`.
+    /// TLS-inspecting proxy is giving the client configuration the proxy's CA (its CA bundle
+    /// PEM field).
     #[error("TLS certificate rejected ({check}): {reason}")]
     Certificate {
         /// Which check refused the certificate.
@@ -176,7 +177,10 @@ pub enum HyperCheckoutError {
     },
 
     /// A body that is not what the API documents (non-JSON, wrong shape, too large).
-    #[error("unexpected response (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}")]
+    #[error(
+        "unexpected response (HTTP {http_status}): {reason}; body starts: {body_excerpt:?}{}",
+        describe(&None, &None, request_id)
+    )]
     UnexpectedResponse {
         /// The HTTP status of Juspay's answer.
         http_status: u16,

@@ -26,8 +26,7 @@ use url::Url;
 use crate::config::ClientConfig;
 use crate::error::HyperCheckoutError;
 
-/// Which check refused the server's TLS certificate (in
-/// `HyperCheckoutError::Certificate`).
+/// Which check refused the server's TLS certificate (in the `Certificate` error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum CertificateCheck {
     /// Not signed by a certificate authority this client trusts. Behind a TLS-inspecting

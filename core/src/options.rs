@@ -7,24 +7,26 @@ use crate::config::Settings;
 use crate::error::HyperCheckoutError;
 use crate::validate::{self, Violation};
 
-/// What one call may change of the client's defaults (`ClientConfig`); `None` keeps the
-/// client's value. Pass it as the last argument of any call (`create_session`,
-/// `get_order_status`, `create_refund`, the mandate calls; async and blocking).
+/// What one call may change of the client's defaults (`ClientConfig`); a field left unset
+/// keeps the client's value. Pass it as the last argument of any call (sessions, order
+/// status, refunds, mandates; async and blocking).
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct RequestOptions {
-    /// Time allowed for one attempt of this call (`ClientConfig::timeout_ms`).
+    /// Time allowed for one attempt of this call, in milliseconds (unset: the client
+    /// configuration's per-attempt timeout).
     #[uniffi(default)]
     pub timeout_ms: Option<u64>,
-    /// Time allowed for this call and its retries (`ClientConfig::overall_timeout_ms`).
+    /// Time allowed for this call and its retries, in milliseconds (unset: the client
+    /// configuration's overall timeout).
     #[uniffi(default)]
     pub overall_timeout_ms: Option<u64>,
-    /// Retries after the first attempt for this call; 0 disables
-    /// (`ClientConfig::max_retries`).
+    /// Retries after the first attempt for this call; 0 disables (unset: the client
+    /// configuration's retry count).
     #[uniffi(default)]
     pub max_retries: Option<u32>,
     /// The `x-routing-id` sent with this call, in place of the one the call would send
-    /// (the request's `routing_id` or customer id, or the `routing_id` argument). A
-    /// session created with it reports it as `Session::routing_id`.
+    /// (the request's routing id or customer id, or the call's routing id argument). A
+    /// session created with it reports it as the session's routing id.
     #[uniffi(default)]
     pub routing_id: Option<String>,
 }

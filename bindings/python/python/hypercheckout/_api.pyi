@@ -1044,9 +1044,9 @@ class RequestEvent:
 
 @dataclasses.dataclass(init=False, eq=False)
 class RequestOptions:
-    """What one call may change of the client's defaults (`ClientConfig`); `None` keeps the
-    client's value. Pass it as the last argument of any call (`create_session`,
-    `get_order_status`, `create_refund`, the mandate calls; async and blocking).
+    """What one call may change of the client's defaults (`ClientConfig`); a field left unset
+    keeps the client's value. Pass it as the last argument of any call (sessions, order
+    status, refunds, mandates; async and blocking).
     """
     timeout_ms: typing.Optional[int]
     overall_timeout_ms: typing.Optional[int]

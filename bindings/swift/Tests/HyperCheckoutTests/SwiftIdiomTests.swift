@@ -100,6 +100,90 @@ final class SwiftIdiomTests: EmulatorTestCase {
         XCTAssertTrue([400, 404].contains(missing.httpStatus), "\(missing)")
     }
 
+    /// Every generated case, built directly: `kind` gives its lowerCamelCase case with the same
+    /// values, and every text Swift shows (`description`, `errorDescription`,
+    /// `localizedDescription`, `NSError`) is the core's sentence. The `switch` in
+    /// `generatedCaseName` has no `default`, so a new error kind does not compile until it
+    /// is listed here.
+    func testEveryKindMapsAndReadsAsASentence() {
+        let violation = Violation(field: "amount", code: "bad_format", message: "must be a decimal")
+        func api(_ kind: HyperCheckoutError.Kind, status: UInt16, retryAfter: UInt64? = nil) -> Bool {
+            switch kind {
+            case .authentication(let a), .invalidRequest(let a), .notFound(let a), .rateLimited(let a), .server(let a):
+                return a.httpStatus == status && a.status == "error" && a.errorCode == "E_CODE"
+                    && a.errorMessage == "what Juspay said" && a.userMessage == "shown to users"
+                    && a.requestId == "req-\(status)" && a.errorInfo == nil && a.bodyExcerpt == "{}"
+                    && a.retryAfterSeconds == retryAfter
+            default: return false
+            }
+        }
+        let head: (UInt16) -> String = { ": E_CODE: what Juspay said [request id req-\($0)]" }
+        let cases: [(HyperCheckoutError, String, (HyperCheckoutError.Kind) -> Bool)] = [
+            (.Validation(violations: [violation]), "invalid request: ",
+             { if case .validation(violations: let v) = $0 { return v == [violation] }; return false }),
+            (.Authentication(httpStatus: 401, status: "error", errorCode: "E_CODE", errorMessage: "what Juspay said",
+                             userMessage: "shown to users", requestId: "req-401", errorInfo: nil, bodyExcerpt: "{}"),
+             "authentication failed (HTTP 401)" + head(401),
+             { if case .authentication = $0 { return api($0, status: 401) }; return false }),
+            (.InvalidRequest(httpStatus: 400, status: "error", errorCode: "E_CODE", errorMessage: "what Juspay said",
+                             userMessage: "shown to users", requestId: "req-400", errorInfo: nil, bodyExcerpt: "{}"),
+             "request rejected (HTTP 400)" + head(400),
+             { if case .invalidRequest = $0 { return api($0, status: 400) }; return false }),
+            (.NotFound(httpStatus: 404, status: "error", errorCode: "E_CODE", errorMessage: "what Juspay said",
+                       userMessage: "shown to users", requestId: "req-404", errorInfo: nil, bodyExcerpt: "{}"),
+             "not found (HTTP 404)" + head(404),
+             { if case .notFound = $0 { return api($0, status: 404) }; return false }),
+            (.RateLimited(httpStatus: 429, status: "error", errorCode: "E_CODE", errorMessage: "what Juspay said",
+                          userMessage: "shown to users", requestId: "req-429", errorInfo: nil, bodyExcerpt: "{}",
+                          retryAfterSeconds: 7),
+             "rate limited (HTTP 429)" + head(429),
+             { if case .rateLimited = $0 { return api($0, status: 429, retryAfter: 7) }; return false }),
+            (.Server(httpStatus: 503, status: "error", errorCode: "E_CODE", errorMessage: "what Juspay said",
+                     userMessage: "shown to users", requestId: "req-503", errorInfo: nil, bodyExcerpt: "{}"),
+             "Juspay server error (HTTP 503)" + head(503),
+             { if case .server = $0 { return api($0, status: 503) }; return false }),
+            (.Timeout(reason: "no answer"), "timed out: no answer",
+             { $0 == .timeout(reason: "no answer") }),
+            (.Connection(reason: "refused"), "connection failed: refused",
+             { $0 == .connection(reason: "refused") }),
+            (.Certificate(check: .unknownIssuer, reason: "not trusted"), "TLS certificate rejected (",
+             { $0 == .certificate(check: .unknownIssuer, reason: "not trusted") }),
+            (.UnexpectedResponse(httpStatus: 502, reason: "not JSON", bodyExcerpt: "<html>", requestId: "req-502"),
+             "unexpected response (HTTP 502): not JSON; body starts: \"<html>\" [request id req-502]",
+             { $0 == .unexpectedResponse(httpStatus: 502, reason: "not JSON", bodyExcerpt: "<html>", requestId: "req-502") }),
+            (.NotAuthentic(reason: "bad signature"), "not authentic: bad signature",
+             { $0 == .notAuthentic(reason: "bad signature") }),
+            (.Configuration(reason: "merchant_id is empty"), "invalid configuration: merchant_id is empty",
+             { $0 == .configuration(reason: "merchant_id is empty") }),
+            (.Internal(reason: "bug"), "internal error: bug", { $0 == .internal(reason: "bug") }),
+        ]
+        XCTAssertEqual(Set(cases.map { generatedCaseName($0.0) }).count, 13, "one case per error kind")
+        for (error, prefix, matches) in cases {
+            assertSentence(error, startsWith: prefix)
+            XCTAssertTrue(matches(error.kind), "\(generatedCaseName(error)) gave \(error.kind)")
+            XCTAssertTrue(error.description.contains("req-") == (error.requestId != nil), error.description)
+        }
+    }
+
+    /// Exhaustive on purpose (no `default`): see `testEveryKindMapsAndReadsAsASentence`.
+    private func generatedCaseName(_ error: HyperCheckoutError) -> String {
+        switch error {
+        case .Validation: return "Validation"
+        case .Authentication: return "Authentication"
+        case .InvalidRequest: return "InvalidRequest"
+        case .NotFound: return "NotFound"
+        case .RateLimited: return "RateLimited"
+        case .Server: return "Server"
+        case .Timeout: return "Timeout"
+        case .Connection: return "Connection"
+        case .Certificate: return "Certificate"
+        case .UnexpectedResponse: return "UnexpectedResponse"
+        case .NotAuthentic: return "NotAuthentic"
+        case .Configuration: return "Configuration"
+        case .Internal: return "Internal"
+        }
+    }
+
     // MARK: cancellation
 
     /// A Task cancelled while its call waits on the emulator's `silent` fault (the request is

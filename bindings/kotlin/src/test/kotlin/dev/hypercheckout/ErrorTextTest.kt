@@ -2,6 +2,7 @@ package dev.hypercheckout
 
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -66,7 +67,7 @@ class ErrorTextTest {
         assertTrue(e is HyperCheckoutException.UnexpectedResponse, e::class.toString())
         e as HyperCheckoutException.UnexpectedResponse
         assertEquals(
-            "unexpected response (HTTP 502): ${e.reason}; body starts: \"<html>bad gateway</html>\"",
+            "unexpected response (HTTP 502): ${e.reason}; body starts: \"<html>bad gateway</html>\" [request id req-html]",
             e.toString(),
         )
         assertEquals(502, HyperCheckoutErrors.httpStatus(e))
@@ -103,6 +104,44 @@ class ErrorTextTest {
             assertEquals("connection failed: ${e.reason}", e.toString())
             assertEquals(e.reason, HyperCheckoutErrors.reason(e))
         }
+    }
+
+    /**
+     * The limitation the README's "Errors" section states, pinned: `getMessage()` is uniffi
+     * 0.32's field list (its Kotlin error template hard-codes it in final classes; no
+     * uniffi.toml option, mozilla/uniffi-rs#1077), so loggers that print `getMessage()`
+     * (logback, log4j2) need `e.description`. When uniffi starts to use `Display` there this
+     * test fails: then drop the README's warning and this test.
+     */
+    @Test
+    fun `getMessage is still uniffi's field list, and the sentence is one call away`() {
+        val errors = listOf(
+            HyperCheckoutException.Validation(listOf(Violation("amount", "bad_format", "must be a decimal"))),
+            HyperCheckoutException.Authentication(401u, "error", "E_CODE", "what Juspay said", null, "req-1", null, "{}"),
+            HyperCheckoutException.RateLimited(429u, "error", "E_CODE", "slow down", null, "req-2", null, "{}", 7uL),
+            HyperCheckoutException.Timeout("no answer in 30000 ms"),
+            HyperCheckoutException.Connection("refused"),
+            HyperCheckoutException.Certificate(CertificateCheck.UNKNOWN_ISSUER, "not trusted"),
+            HyperCheckoutException.UnexpectedResponse(502u, "not JSON", "<html>", "req-3"),
+            HyperCheckoutException.NotAuthentic("bad signature"),
+            HyperCheckoutException.Configuration("merchant_id is empty"),
+            HyperCheckoutException.Internal("bug"),
+        )
+        for (e in errors) {
+            val sentence = e.toString()
+            assertNotEquals(sentence, e.message, "uniffi now uses Display for getMessage(): update the README")
+            assertTrue(e.message!!.contains("="), e.message)
+            assertEquals(sentence, e.description)
+            assertEquals(sentence, HyperCheckoutErrors.description(e))
+            // Java's wrappers (CompletionException, ExecutionException) take the cause's
+            // toString() as their message, so HyperCheckoutClient's futures read right.
+            assertEquals(sentence, java.util.concurrent.CompletionException(e).message)
+        }
+        assertEquals("reason=no answer in 30000 ms", HyperCheckoutException.Timeout("no answer in 30000 ms").message)
+        assertEquals(
+            "authentication failed (HTTP 401): E_CODE: what Juspay said [request id req-1]",
+            errors[1].toString(),
+        )
     }
 
     @Test
