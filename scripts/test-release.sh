@@ -225,7 +225,8 @@ else
 fi
 if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
   [ -f /lib/ld-musl-x86_64.so.1 ] || die "musl loader missing (apt-get install musl)"
-  zig_cc -target x86_64-linux-musl -O2 -o "$work/probe-musl" scripts/release-probe.c
+  # -dynamic: zig links musl statically by default, and a static musl program cannot dlopen.
+  zig_cc -target x86_64-linux-musl -O2 -dynamic -o "$work/probe-musl" scripts/release-probe.c
   [[ "$(file -b "$work/probe-musl")" == *ld-musl-x86_64* ]] || die "probe-musl is not linked against musl's loader"
   "$work/probe-musl" "$work/wheel-musllinux_1_2_x86_64/hypercheckout/_native/libhypercheckout.so" "$version" \
     || die "the x86_64 musl library did not load and answer"
