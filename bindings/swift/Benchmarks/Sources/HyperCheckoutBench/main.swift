@@ -23,7 +23,12 @@ import Darwin
 /// This process's user + system CPU time, every thread, in seconds.
 func processCPUSeconds() -> Double {
     var usage = rusage()
+    #if canImport(Glibc)
+    // Glibc's `RUSAGE_SELF` imports as a `__rusage_who` case; getrusage takes its raw Int32.
+    _ = getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
     _ = getrusage(RUSAGE_SELF, &usage)
+    #endif
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
