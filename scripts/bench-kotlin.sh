@@ -38,7 +38,8 @@ k=bindings/kotlin/target
 echo "--- $(nproc) cores, $(java -version 2>&1 | head -n 1), emulator $url" >&2
 classpath="$k/test-classes:$k/classes:$(cat $k/bench-classpath.txt)"
 if [ "${1:-}" = soak ]; then
-  java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" soak "${2:-100000}"
+  # A small heap, so RSS growth is native memory (Bench.kt's soak says why).
+  java -Xmx64m -XX:+UseSerialGC -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" soak "${2:-100000}"
   exit $?
 fi
 java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" "${1:-5}" "${2:-3}" "${3:-8}" "${4:-50}"
