@@ -103,8 +103,8 @@ final class SwiftIdiomTests: EmulatorTestCase {
     /// Every generated case, built directly: `kind` gives its lowerCamelCase case with the same
     /// values, and every text Swift shows (`description`, `errorDescription`,
     /// `localizedDescription`, `NSError`) is the core's sentence. The `switch` in
-    /// `generatedCaseName` has no `default`, so a new error kind does not compile until it
-    /// is listed here.
+    /// `kind(_:)` (Support.swift) has no `default`, so a new error kind does not compile until
+    /// it is listed there, and the count below fails until it is built here.
     func testEveryKindMapsAndReadsAsASentence() {
         let violation = Violation(field: "amount", code: "bad_format", message: "must be a decimal")
         func api(_ kind: HyperCheckoutError.Kind, status: UInt16, retryAfter: UInt64? = nil) -> Bool {
@@ -157,30 +157,11 @@ final class SwiftIdiomTests: EmulatorTestCase {
              { $0 == .configuration(reason: "merchant_id is empty") }),
             (.Internal(reason: "bug"), "internal error: bug", { $0 == .internal(reason: "bug") }),
         ]
-        XCTAssertEqual(Set(cases.map { generatedCaseName($0.0) }).count, 13, "one case per error kind")
+        XCTAssertEqual(Set(cases.map { kind($0.0) }).count, 13, "one case per error kind")
         for (error, prefix, matches) in cases {
             assertSentence(error, startsWith: prefix)
-            XCTAssertTrue(matches(error.kind), "\(generatedCaseName(error)) gave \(error.kind)")
+            XCTAssertTrue(matches(error.kind), "\(kind(error)) gave \(error.kind)")
             XCTAssertTrue(error.description.contains("req-") == (error.requestId != nil), error.description)
-        }
-    }
-
-    /// Exhaustive on purpose (no `default`): see `testEveryKindMapsAndReadsAsASentence`.
-    private func generatedCaseName(_ error: HyperCheckoutError) -> String {
-        switch error {
-        case .Validation: return "Validation"
-        case .Authentication: return "Authentication"
-        case .InvalidRequest: return "InvalidRequest"
-        case .NotFound: return "NotFound"
-        case .RateLimited: return "RateLimited"
-        case .Server: return "Server"
-        case .Timeout: return "Timeout"
-        case .Connection: return "Connection"
-        case .Certificate: return "Certificate"
-        case .UnexpectedResponse: return "UnexpectedResponse"
-        case .NotAuthentic: return "NotAuthentic"
-        case .Configuration: return "Configuration"
-        case .Internal: return "Internal"
         }
     }
 
