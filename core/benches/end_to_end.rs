@@ -6,7 +6,10 @@
 //! reports its median), EMULATOR_URL=http://... to use a running emulator). SOAK=N instead
 //! runs the leak soak: N blocking calls then N/10 async ones at 32 in flight through one
 //! client, printing RSS, threads and file descriptors at the start, after 10k and at the end
-//! (issue 17, item 4; exit 1 on growth after the first 10k calls).
+//! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk or
+//! PROFILE=sequential-reqwest runs only that side of the sequential row and prints its CPU
+//! per call: one side per process, for perf/strace and for comparing without the other
+//! client's runtime in the process.
 //!
 //! CPU per call is this process's user + system time (every thread: the SDK's runtime
 //! included) divided by the calls, from `getrusage`. It is the headline figure (issue 17)
@@ -188,6 +191,11 @@ fn main() {
         runtime.block_on(raw_post(request()));
     }
 
+    let profile = match std::env::var("PROFILE").as_deref() {
+        Ok("sequential-sdk") => Some(true),
+        Ok("sequential-reqwest") => Some(false),
+        _ => None,
+    };
     let modes = [
         "sequential (blocking SDK vs block_on reqwest)",
         "async, concurrency 8",
@@ -198,6 +206,24 @@ fn main() {
     let mut samples: Vec<(Vec<Measured>, Vec<Measured>)> = vec![Default::default(); modes.len()];
     for round in 0..rounds {
         for (index, concurrency) in [1usize, 8, 32].into_iter().enumerate() {
+            // PROFILE=sequential-sdk / sequential-reqwest: only one side of the sequential
+            // row, for perf and strace (no table).
+            if let Some(sdk_side) = profile {
+                if index == 0 {
+                    let m = measure(sessions, || {
+                        for _ in 0..sessions {
+                            if sdk_side {
+                                client.create_session_blocking(request()).unwrap();
+                            } else {
+                                runtime.block_on(raw_post(request()));
+                            }
+                        }
+                    });
+                    let side = if sdk_side { "SDK" } else { "reqwest" };
+                    println!("{side}: {:.1} µs CPU/call, {:.0}/s", m.cpu_us, m.rate);
+                }
+                continue;
+            }
             let sdk = || {
                 if concurrency == 1 {
                     measure(sessions, || {
@@ -265,6 +291,9 @@ fn main() {
         }
     }
 
+    if profile.is_some() {
+        return;
+    }
     let where_server = match server {
         Server::InProcess(_) => "in this process: CPU includes the server's work",
         Server::Child(_) | Server::External => "in another process",
