@@ -56,21 +56,6 @@ final class ConcurrencyTests: XCTestCase {
 final class SecretsTests: XCTestCase {
     static let canary = "sk_canary_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
-    /// Every way Swift turns a value into text.
-    func texts(_ value: Any) -> [String] {
-        var dumped = ""
-        dump(value, to: &dumped)
-        var texts = ["\(value)", String(describing: value), String(reflecting: value), dumped]
-        if let error = value as? Error {
-            texts.append(error.localizedDescription)
-            texts.append((error as NSError).description)
-        }
-        if let error = value as? LocalizedError {
-            texts += [error.errorDescription, error.failureReason, error.recoverySuggestion].compactMap { $0 }
-        }
-        return texts
-    }
-
     func testCanaryKeyNeverLeaks() async throws {
         let canary = Self.canary
         // An emulator that knows the canary key, so faults happen on authenticated calls,
@@ -82,7 +67,7 @@ final class SecretsTests: XCTestCase {
 
         var texts: [String] = []
         let config = emulator.config(apiKey: canary, timeoutMs: 300, overallTimeoutMs: 2000)
-        texts += self.texts(config) + self.texts([config])
+        texts += everyText(config) + everyText([config])
         XCTAssertTrue("\(config)".contains("redacted"), "\(config)")
         var dumped = ""
         dump(config, to: &dumped)
@@ -90,10 +75,10 @@ final class SecretsTests: XCTestCase {
         XCTAssertTrue("\(config)".contains(emulatorMerchantId))
         XCTAssertEqual(config.apiKey, canary, "the key itself stays readable in code")
         let client = try Client(config: config)
-        texts += self.texts(client)
+        texts += everyText(client)
 
         let session = try await client.createSession(request: makeRequest())
-        texts += self.texts(session) + [session.sdkPayloadJson]
+        texts += everyText(session) + [session.sdkPayloadJson]
 
         var errors: [HyperCheckoutError] = []
         for fault in ["500", "503;retry-after=0", "429;retry-after=0", "hang", "reset", "malformed-json", "html", "oversized"] {
@@ -123,7 +108,7 @@ final class SecretsTests: XCTestCase {
         XCTAssertEqual(
             Set(errors.map(kind)),
             ["Server", "RateLimited", "Timeout", "Connection", "UnexpectedResponse", "Validation", "Authentication", "Configuration"])
-        for error in errors { texts += self.texts(error) }
+        for error in errors { texts += everyText(error) }
 
         XCTAssertGreaterThan(texts.count, 60)
         let leaks = texts.filter { $0.contains(canary) }

@@ -147,30 +147,16 @@ final class EncryptionTests: XCTestCase {
         }
     }
 
-    private func texts(_ value: Any) -> [String] {
-        var dumped = ""
-        dump(value, to: &dumped)
-        var texts = ["\(value)", String(describing: value), String(reflecting: value), dumped]
-        if let error = value as? Error {
-            texts.append(error.localizedDescription)
-            texts.append((error as NSError).description)
-        }
-        if let error = value as? LocalizedError {
-            texts += [error.errorDescription, error.failureReason, error.recoverySuggestion].compactMap { $0 }
-        }
-        return texts
-    }
-
     func testNoKeyMaterialInAnyOutput() async throws {
         let emu = try emulator()
         defer { emu.stop() }
         var texts: [String] = []
         let config = config(emu)
-        texts += self.texts(config) + self.texts(keys()) + self.texts([keys()])
+        texts += everyText(config) + everyText(keys()) + everyText([keys()])
         XCTAssertTrue("\(keys())".contains("[redacted]"), "\(keys())")
         let client = try Client(config: config)
-        texts += self.texts(client)
-        texts += self.texts(try await client.createSession(request: makeRequest(orderId: uniqueOrderId("scan"))))
+        texts += everyText(client)
+        texts += everyText(try await client.createSession(request: makeRequest(orderId: uniqueOrderId("scan"))))
         var errors: [HyperCheckoutError] = []
         for tamper in ["tag", "signature", "plain"] {
             let bad = try emulator(["--tamper", tamper])
@@ -188,7 +174,7 @@ final class EncryptionTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(errors.count, 3 + cases("config_errors").count)
-        for error in errors { texts += self.texts(error) }
+        for error in errors { texts += everyText(error) }
         let secrets = ["merchant_private_key_pem", "merchant_private_key_pkcs1_pem", "juspay_private_key_pem", "juspay_public_key_pem"]
             .flatMap { (k[$0] ?? "").split(separator: "\n").map(String.init) }
             .filter { !$0.hasPrefix("-----") && $0.count > 20 }

@@ -459,3 +459,18 @@ class EmulatorTestCase: XCTestCase {
         }
     }
 }
+
+/// Every way Swift turns a value into text (the secret canaries search all of them).
+func everyText(_ value: Any) -> [String] {
+    var dumped = ""
+    dump(value, to: &dumped)
+    var texts = ["\(value)", String(describing: value), String(reflecting: value), dumped]
+    if let error = value as? Error {
+        texts.append(error.localizedDescription)
+        texts.append((error as NSError).description)
+    }
+    if let error = value as? LocalizedError {
+        texts += [error.errorDescription, error.failureReason, error.recoverySuggestion].compactMap { $0 }
+    }
+    return texts
+}
