@@ -23,6 +23,8 @@ python=${PYTHON:-python3}
 
 say() { printf '\n--- %s\n' "$*"; }
 die() { printf '!!! test-python: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib/emulator.sh
+. "$repo/scripts/lib/emulator.sh"
 
 # Rust toolchain (maturin drives cargo).
 if [ -f scripts/ensure-rust.sh ]; then
@@ -118,25 +120,12 @@ say "examples: create_session.py, observability.py and full_flow.py against the 
 # full_flow.py serves the return_url on this port; the emulator sends the customer there
 # (--redirect-base is the emulator's testing aid for an https return_url).
 flow_port=$("$vpy" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-emu_out="$work/emulator.out"
-"$emulator" --port 0 --redirect-base "http://127.0.0.1:$flow_port" >"$emu_out" 2>"$work/emulator.err" &
-emu_pid=$!
-trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 300); do
-  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || die "the emulator did not print its URL"
+start_emulator "$work" "$emulator" --redirect-base "http://127.0.0.1:$flow_port"
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
 # Without credentials or a base URL the example starts its own emulator (never Juspay).
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY -u HYPERCHECKOUT_BASE_URL "$vpy" "$repo/examples/python/create_session.py")
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/observability.py")
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY "$vpy" "$repo/examples/python/full_flow.py" --base-url "$url" --port "$flow_port" --self-test --wait-seconds 30)
-kill "$emu_pid" 2>/dev/null || true
-wait "$emu_pid" 2>/dev/null || true
-trap - EXIT
+stop_emulator
 
 say "python binding: all checks passed"

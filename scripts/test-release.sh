@@ -34,6 +34,8 @@ export PATH="$venv/bin:$PATH"
 
 say() { printf '\n--- %s\n' "$*"; }
 die() { printf '!!! test-release: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib/emulator.sh
+. "$repo/scripts/lib/emulator.sh"
 ok() { printf 'ok: %s\n' "$*"; }
 missing() {  # name reason
   if [[ "$allow_missing" == *" $1 "* ]]; then
@@ -168,18 +170,7 @@ vpy="$work/venv/bin/python"
 (cd "$work" && "$vpy" -c 'import hypercheckout as hc, sys; print("imported", hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
 (cd bindings/python/tests && HYPERCHECKOUT_WHEEL="$whl" PYTHONDONTWRITEBYTECODE=1 \
   "$vpy" -m pytest -p no:cacheprovider -q test_conformance.py test_secrets.py)
-emu_out="$work/emulator.out"
-"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
-emu_pid=$!
-trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 300); do
-  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || die "the emulator did not print its URL"
+start_emulator "$work" "$emulator"
 (cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" "$vpy" "$repo/examples/python/create_session.py")
 ok "x86_64 manylinux wheel: conformance + secret-canary tests and a real session against the emulator"
 
@@ -344,7 +335,5 @@ PY
   done
 fi
 
-kill "$emu_pid" 2>/dev/null || true
-wait "$emu_pid" 2>/dev/null || true
-trap - EXIT
+stop_emulator
 say "test-release: all checks passed"

@@ -25,6 +25,8 @@ export CARGO_FLAGS="$cargo_flags"
 
 say() { printf '\n--- test-swift: %s\n' "$*"; }
 die() { printf '\n!!! test-swift: FAILED: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib/emulator.sh
+. "$repo/scripts/lib/emulator.sh"
 timed() {  # timed DIR LABEL CMD...: runs CMD in DIR, records its wall time
   local dir=$1 label=$2 start=$SECONDS rc=0
   shift 2
@@ -178,18 +180,7 @@ fi
 
 say "example: examples/swift/CreateSession against the emulator"
 timed "$example" "swift build (example)" bash "$repo/scripts/swift.sh" build
-emu_out="$work/emulator.out"
-"$emulator" --port 0 >"$emu_out" 2>"$work/emulator.err" &
-emu_pid=$!
-trap 'kill "$emu_pid" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 300); do
-  url=$(grep -o 'http://[^[:space:]]*' "$emu_out" 2>/dev/null | head -n1 || true)
-  [ -n "$url" ] && break
-  kill -0 "$emu_pid" 2>/dev/null || die "the emulator exited: $(cat "$work/emulator.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || die "the emulator did not print its URL"
+start_emulator "$work" "$emulator"
 example_out="$work/example.out"
 (cd "$example" && HYPERCHECKOUT_BASE_URL="$url" bash "$repo/scripts/swift.sh" run --skip-build CreateSession) \
   | tee "$example_out" || die "the example failed"
@@ -206,9 +197,7 @@ obs_out="$work/observability.out"
 (cd "$example" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY HYPERCHECKOUT_BASE_URL="$url" \
    bash "$repo/scripts/swift.sh" run --skip-build Observability) | tee "$obs_out" || die "the Observability example failed"
 grep -q '^attempts: 3' "$obs_out" || die "the Observability example did not count 3 attempts"
-kill "$emu_pid" 2>/dev/null || true
-wait "$emu_pid" 2>/dev/null || true
-trap - EXIT
+stop_emulator
 
 say "timings"
 printf '    %s\n' "${timings[@]}"
