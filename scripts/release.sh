@@ -133,6 +133,10 @@ stage_libs() {
       # Python's musl builds load shared objects: link musl dynamically (rustc's musl default
       # is a static CRT, which would put a second libc into the process). maturin does the same.
       *-musl) envs=("CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$t")_RUSTFLAGS=-C target-feature=-crt-static") ;;
+      # The Windows wheel was over the 4 MB budget (4268 KiB, stripped DLL 9.3 MB) at opt-level 3:
+      # optimise for size there only (Rust and, through cc's OPT_LEVEL, AWS-LC's and ring's C).
+      # The panic strategy stays unwind: uniffi catches panics at the FFI boundary.
+      *-windows-*) envs=(CARGO_PROFILE_RELEASE_OPT_LEVEL=s) ;;
     esac
     # iOS needs only the static library (an XCFramework slice); everything else the cdylib too.
     local cmd=(zigbuild --locked --release -p hypercheckout --lib --target "$t")
