@@ -82,9 +82,16 @@ header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFF
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
 grep -o 'uniffi_hypercheckout_fn_[a-z0-9_]*\|ffi_hypercheckout_[a-z0-9_]*' "$header" | sort -u >"$work/abi.txt"
 ok "the C header declares $(wc -l <"$work/abi.txt") uniffi functions"
-# Mach-O exports every declared function (macOS/iOS cannot run here: this is the check).
+# Mach-O and PE libraries export every declared function (macOS/iOS cannot run here: this is
+# the check; a Windows DLL linked by zig once exported none of them, rust-cross/cargo-zigbuild#251).
 check_exports() {  # file label
-  llvm-nm --extern-only --defined-only "$1" 2>/dev/null | awk '{print $NF}' | sed 's/^_//' | sort -u >"$work/exports.txt"
+  if [[ "$(file -b "$1")" == PE32* ]]; then
+    # A DLL's exports are its export table (llvm-objdump -p: "ordinal RVA name" rows).
+    llvm-objdump -p "$1" | awk '/^Export Table:/ {e = 1; next} e && /^ *[0-9]+ +0x[0-9a-f]+ +/ {print $3} e && /^$/ {e = 0}' \
+      | sort -u >"$work/exports.txt"
+  else
+    llvm-nm --extern-only --defined-only "$1" 2>/dev/null | awk '{print $NF}' | sed 's/^_//' | sort -u >"$work/exports.txt"
+  fi
   local absent
   absent=$(comm -23 "$work/abi.txt" "$work/exports.txt" | head -n 5)
   [ -z "$absent" ] || die "$2 lacks exported uniffi symbols: $absent"
@@ -143,7 +150,7 @@ PY
       [ "$said" = "${tag%%.*}" ] || die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-$tag.txt")"
       ok "$tag: auditwheel show says $said"
       ;;
-    macosx*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
+    macosx* | win*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
   esac
   ok "$(basename "$whl"): $((size / 1024)) KiB, $desc"
 done
@@ -343,7 +350,7 @@ for i in "${!prefixes[@]}"; do
   if [ ! -f "$f" ]; then missing "jar:${prefixes[$i]}" "the jar lacks ${prefixes[$i]}/${names[$i]}"; continue; fi
   desc=$(file -b "$f")
   [[ "$desc" =~ ${expect[$i]} ]] || die "jar ${prefixes[$i]}/${names[$i]} is '$desc'"
-  case "${names[$i]}" in *.dylib) check_exports "$f" "jar ${prefixes[$i]}" ;; esac
+  case "${names[$i]}" in *.dylib | *.dll) check_exports "$f" "jar ${prefixes[$i]}" ;; esac
   ok "jar ${prefixes[$i]}/${names[$i]} (JNA's prefix for that OS/arch): $desc"
 done
 for j in sources javadoc; do
