@@ -13,12 +13,17 @@
 #      secret-canary tests (pytest), and the example creating a real session against the emulator.
 #   4. aarch64 glibc library under qemu-aarch64 (Debian's arm64 cross glibc) and the x86_64
 #      musl library with Debian's musl loader: loaded and called (scripts/release-probe.c).
+#      x86_64 musl natively and Windows under wine (Debian 12's wine 8.0 plus the test-only
+#      bcryptprimitives.dll shim, scripts/release-wine-bcryptprimitives.c): the Rust example
+#      creates a real session against the emulator and the core's end-to-end tests pass; under
+#      wine the wheel's DLL is also loaded and called by the probe.
 #   5. the jar: JNA resource layout checked against JNA's own Platform.RESOURCE_PREFIX logic
 #      for each OS/arch, each library's format; the Java example runs from the jar (plain
 #      `java -cp`, the jar's linux-x86-64 library) against the emulator; the pom has Maven
 #      Central's required elements and resolves.
 #   6. Apple: each Mach-O (dylibs in wheels/jar, XCFramework slices) has the right
-#      architectures and exports every uniffi function the generated C header declares; the
+#      architectures and exports every uniffi function the generated C header declares (as the
+#      Windows DLLs' export tables must, step 2 and 5); the
 #      XCFramework's Info.plist parses and names existing slices.
 set -euo pipefail
 
