@@ -85,7 +85,9 @@ declare -A wheel_format=(
 )
 header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
-grep -o 'uniffi_hypercheckout_fn_[a-z0-9_]*\|ffi_hypercheckout_[a-z0-9_]*' "$header" | sort -u >"$work/abi.txt"
+# Whole names only: "ffi_hypercheckout_..." also matches inside "uniffi_hypercheckout_checksum_...",
+# which made up names no library exports (caught by the first DLL export check).
+grep -oE '\<(uniffi|ffi)_hypercheckout_[a-z0-9_]*' "$header" | sort -u >"$work/abi.txt"
 ok "the C header declares $(wc -l <"$work/abi.txt") uniffi functions"
 # Mach-O and PE libraries export every declared function (macOS/iOS cannot run here: this is
 # the check; a Windows DLL linked by zig once exported none of them, rust-cross/cargo-zigbuild#251).
@@ -149,11 +151,23 @@ PY
   esac
   case "$tag" in
     manylinux* | musllinux*)
-      auditwheel show "$whl" >"$work/auditwheel-$tag.txt" 2>&1 || die "auditwheel show failed: $(cat "$work/auditwheel-$tag.txt")"
+      # On this glibc host auditwheel's default search path finds glibc's libc.so (a linker
+      # script) for the musl library's NEEDED libc.so and crashes (ELFError): point it at
+      # Debian's musl for musllinux x86_64.
+      aw_paths=()
+      [ "$tag" = musllinux_1_2_x86_64 ] && aw_paths=(--ldpaths /usr/lib/x86_64-linux-musl)
+      auditwheel show "${aw_paths[@]}" "$whl" >"$work/auditwheel-$tag.txt" 2>&1 || die "auditwheel show failed: $(cat "$work/auditwheel-$tag.txt")"
       # auditwheel names the most compatible tag the wheel qualifies for: it must be ours.
       said=$(tr '\n' ' ' <"$work/auditwheel-$tag.txt" | grep -o 'is consistent with the following platform tag: *"[^"]*"' | grep -o '"[^"]*"' | tr -d '"')
-      [ "$said" = "${tag%%.*}" ] || die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-$tag.txt")"
-      ok "$tag: auditwheel show says $said"
+      if [ "$said" = "${tag%%.*}" ]; then
+        ok "$tag: auditwheel show says $said"
+      elif [[ "$tag" == musllinux* ]]; then
+        # Measured with auditwheel 6.8.2 on Debian 12: "can't determine musl libc version" and
+        # "linux_x86_64", libc.so listed as a dependency to eliminate. Open: named, not hidden.
+        missing "auditwheel:$tag" "auditwheel show says '$said' on this glibc host: $(grep -m1 -i 'warning' "$work/auditwheel-$tag.txt")"
+      else
+        die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-$tag.txt")"
+      fi
       ;;
     macosx* | win*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
   esac
