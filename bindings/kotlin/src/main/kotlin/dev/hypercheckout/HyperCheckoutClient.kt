@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture
  * Thread-safe and meant to be shared (one connection pool); close it when done. The blocking
  * calls must not run inside a coroutine or other async runtime thread (the core refuses with
  * a `Configuration` error rather than deadlock). Creating one registers the exit-safety
- * shutdown hook ([HyperCheckoutExit]).
+ * shutdown hook ([HyperCheckoutExit]) and keeps the Rust threads that complete the `*Async`
+ * calls attached to the JVM ([HyperCheckoutTuning.keepCallbackThreadsAttached]).
  *
  * @constructor Checks [config] and creates the client; throws
  * [HyperCheckoutException.Configuration] when the core refuses the configuration (empty
@@ -45,6 +46,11 @@ class HyperCheckoutClient @Throws(HyperCheckoutException::class) constructor(con
     init {
         HyperCheckoutExit.install()
         HyperCheckoutObservability.install()
+        // The `*Async` forms complete on Rust threads through JNA callbacks; by default JNA
+        // attaches and detaches such a thread per callback (a new java.lang.Thread each time:
+        // half the coroutine throughput in benchmarks/kotlin.md). Kept attached as daemon
+        // threads instead, which every exit scenario in ExitTest also runs with ("exit-tuned").
+        HyperCheckoutTuning.keepCallbackThreadsAttached()
         client = Client(config)
     }
 

@@ -19,6 +19,9 @@ object HyperCheckoutTuning {
      * callback and detaches it afterwards (a new `java.lang.Thread` every time); keeping them
      * attached (as daemon threads, detached when they exit) roughly doubled coroutine
      * throughput in `benchmarks/kotlin.md`. The blocking API does not need it.
+     * [HyperCheckoutClient] (the Java API) does this itself; Kotlin code that uses the
+     * generated [Client] calls it once at start-up (it also installs [HyperCheckoutExit] and
+     * [HyperCheckoutObservability]).
      *
      * Idempotent; call it once at start-up, before the first `createSession`.
      */
@@ -32,4 +35,9 @@ object HyperCheckoutTuning {
         )
         attached = true
     }
+
+    /** Whether [keepCallbackThreadsAttached] has run in this JVM. */
+    @JvmStatic
+    val callbackThreadsKeptAttached: Boolean
+        get() = attached
 }
