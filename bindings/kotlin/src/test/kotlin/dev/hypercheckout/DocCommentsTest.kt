@@ -7,10 +7,10 @@ import java.io.File
 /**
  * The core's doc comments are every language's reference (uniffi copies them into the
  * generated Kotlin, Swift and Python), so they must not speak Rust (issue 12, item 5): no
- * `Type::member` paths, no `None` and no member named by its snake_case spelling in the KDoc of
- * the generated API. Reads the generated
- * source Maven compiled (`hypercheckout.generatedSources`, set by the pom); the Swift and
- * Python text is the same doc text.
+ * `Type::member` paths, no `None` and no member named by its snake_case spelling in the KDoc
+ * of the generated API. Reads the generated source Maven compiled
+ * (`hypercheckout.generatedSources`, set by the pom); the Swift and Python text is the same
+ * doc text.
  */
 class DocCommentsTest {
     private val generated: File = File(
