@@ -177,8 +177,8 @@ impl Client {
         until_cancelled(&token, self.create_refund_with(request, options)).await
     }
 
-    /// The mandate status call, stopped as soon as `token` is cancelled (then a `Connection` error).
-    /// For bindings whose async calls do not forward cancellation (Swift).
+    /// The mandate status call, stopped as soon as `token` is cancelled (then a `Connection`
+    /// error). For bindings whose async calls do not forward cancellation (Swift).
     #[uniffi::method(default(options = None))]
     pub async fn get_mandate_cancellable(
         &self,

@@ -103,7 +103,8 @@ pub struct ClientConfig {
     pub trust_bundled_roots: bool,
     /// Encrypted mode (`docs/encryption.md`): with keys, the session, Order Status and refund
     /// calls go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without Basic auth, and
-    /// the API key may be empty (the calls without an encrypted endpoint still need it). The keys are checked when the `Client` is built; `Debug` never shows them.
+    /// the API key may be empty (the calls without an encrypted endpoint still need it). The
+    /// keys are checked when the `Client` is built; `Debug` never shows them.
     #[uniffi(default)]
     pub encryption: Option<EncryptionKeys>,
 }

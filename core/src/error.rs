@@ -515,8 +515,8 @@ impl<'a> HttpAnswer<'a> {
 /// Where Juspay puts a request id when the body has none, in order of preference.
 pub(crate) const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-response-id"];
 
-/// The JSON key `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`, "Error shapes";
-/// 21 of the corpus's error bodies carry it).
+/// The JSON key `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`,
+/// "Error shapes"; 21 of the corpus's error bodies carry it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct ErrorInfo {
     /// e.g. `INVALID_INPUT`, `RESOURCE_NOT_FOUND`, `UNAUTHORIZED`, `DUPLICATE_REQUEST`.

@@ -47,9 +47,10 @@ pub const EXECUTION_ORDER_ID_MAX: usize = 26;
 /// "DUPLICATE_ORDER_ID", ...}`).
 pub const EXECUTION_ERROR_DUPLICATE_ORDER_ID: &str = "DUPLICATE_ORDER_ID";
 
-/// A mandate's status (the JSON key `status`, or `mandate_status` in some answers). Names: the states of Juspay's
-/// mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
-/// `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
+/// A mandate's status (the JSON key `status`, or `mandate_status` in some answers). Names:
+/// the states of Juspay's mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED,
+/// FAILURE, EXPIRED; the `MANDATE_*` webhooks are named after them). Only `Active` can be
+/// debited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum MandateState {
@@ -312,9 +313,9 @@ pub struct MandateExecution {
     pub customer_id: String,
     /// The mandate to debit (the mandate id of `MandateDetails`).
     pub mandate_id: String,
-    /// The JSON key `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for mandates whose
-    /// pre-debit notification Juspay sends; absent lets Juspay pick (25 hours after the
-    /// notification).
+    /// The JSON key `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for
+    /// mandates whose pre-debit notification Juspay sends; absent lets Juspay pick (25 hours
+    /// after the notification).
     #[uniffi(default)]
     pub execution_date: Option<String>,
     /// `order.currency`, ISO 4217 (Juspay's default is INR).

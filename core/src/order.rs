@@ -24,8 +24,9 @@ use crate::lenient;
 /// answer's shape stable however Juspay evolves the API.
 pub const ORDER_STATUS_API_VERSION: &str = "2025-01-10";
 
-/// An order's state: the JSON key `status`, with its documented `status_id` number. Names and ids: Juspay's Order
-/// Status API and "Transaction Status" pages. Only `Charged` means the customer has paid.
+/// An order's state: the JSON key `status`, with its documented `status_id` number. Names
+/// and ids: Juspay's Order Status API and "Transaction Status" pages. Only `Charged` means the
+/// customer has paid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum OrderState {
@@ -163,7 +164,8 @@ impl std::fmt::Display for OrderState {
 /// The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
 /// on, typed; everything else in the raw JSON. Field names are Juspay's. Amounts are the exact
 /// text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-/// float; compare them as decimals with the SDK's amount comparison. Fields Juspay did not send are absent (or empty lists).
+/// float; compare them as decimals with the SDK's amount comparison. Fields Juspay did not
+/// send are absent (or empty lists).
 /// Sources: `testdata/juspay/order_status.json` (164 real answers) and
 /// `docs/juspay-evidence.md`, "Order Status fields".
 #[derive(Clone, PartialEq, uniffi::Record)]

@@ -55,8 +55,8 @@ pub struct SdkPayload {
     pub expiry: Option<String>,
 }
 
-/// The JSON key `sdk_payload.payload`: the fields the reference documents; all optional because Juspay
-/// echoes only what the request carried.
+/// The JSON key `sdk_payload.payload`: the fields the reference documents; all optional
+/// because Juspay echoes only what the request carried.
 #[derive(Clone, Default, PartialEq, Deserialize, uniffi::Record)]
 #[uniffi::export(Debug)]
 #[serde(rename_all = "camelCase")]

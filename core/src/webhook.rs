@@ -214,7 +214,8 @@ struct WireContent<'a> {
 }
 
 /// Reads a webhook body. Check the webhook's authorization first (the webhook auth check):
-/// an unauthenticated body is not Juspay's. Problems are reported as `Validation` with the JSON path as the field.
+/// an unauthenticated body is not Juspay's. Problems are reported as `Validation` with the
+/// JSON path as the field.
 #[uniffi::export]
 pub fn parse_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
     crate::runtime::catch_panic(|| read_webhook(body))
