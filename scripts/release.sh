@@ -72,12 +72,16 @@ stage_tools() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/release-requirements.txt
   fi
-  # file, llvm (llvm-lipo, llvm-objdump, llvm-strip), unzip, zip: Debian packages.
+  # file, llvm (llvm-lipo, llvm-objdump, llvm-strip), unzip, zip, and for Windows MinGW-w64's
+# gcc (the linker, see zb): Debian packages.
   local missing=()
   command -v file >/dev/null || missing+=(file)
   command -v llvm-objdump >/dev/null || missing+=(llvm)
   command -v unzip >/dev/null || missing+=(unzip)
   command -v zip >/dev/null || missing+=(zip)
+  if [[ " ${targets[*]} " == *-windows-gnu* ]]; then
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -98,9 +102,20 @@ zb() {
   local t=$1; shift
   local envs=()
   while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  local cargo=(cargo-zigbuild)
+  # Windows is linked by Debian's MinGW-w64 instead (plain cargo: x86_64-w64-mingw32-gcc is
+  # rustc's default linker for windows-gnu, and cc compiles AWS-LC's and ring's C with it):
+  # zig's linker drops the export list rustc passes for a Windows cdylib (a .def file;
+  # rust-cross/cargo-zigbuild#251). Measured here: the zig-linked DLL exported none of the
+  # uniffi functions, only AWS-LC's 9 dllexport-marked jitter-entropy symbols, so no binding
+  # could have called it.
+  if [[ "$t" == *-windows-gnu ]] && [ "$1" = zigbuild ]; then
+    shift
+    cargo=(cargo build)
+  fi
   env "${envs[@]}" CARGO_TARGET_DIR="$build_dir" CARGO_PROFILE_RELEASE_STRIP=false \
     MACOSX_DEPLOYMENT_TARGET=11.0 IPHONEOS_DEPLOYMENT_TARGET=13.0 \
-    "${nice_cmd[@]}" cargo-zigbuild "$@"
+    "${nice_cmd[@]}" "${cargo[@]}" "$@"
 }
 # A macOS dylib links Apple frameworks (Security, CoreFoundation, SystemConfiguration through
 # rustls-native-certs and reqwest's proxy lookup), which zig does not ship: without an Apple
@@ -133,6 +148,10 @@ stage_libs() {
       # Python's musl builds load shared objects: link musl dynamically (rustc's musl default
       # is a static CRT, which would put a second libc into the process). maturin does the same.
       *-musl) envs=("CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$t")_RUSTFLAGS=-C target-feature=-crt-static") ;;
+      # The Windows wheel was over the 4 MB budget (4268 KiB, stripped DLL 9.3 MB) at opt-level 3:
+      # optimise for size there only (Rust and, through cc's OPT_LEVEL, AWS-LC's and ring's C).
+      # The panic strategy stays unwind: uniffi catches panics at the FFI boundary.
+      *-windows-*) envs=(CARGO_PROFILE_RELEASE_OPT_LEVEL=s) ;;
     esac
     # iOS needs only the static library (an XCFramework slice); everything else the cdylib too.
     local cmd=(zigbuild --locked --release -p hypercheckout --lib --target "$t")

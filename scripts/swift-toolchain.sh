@@ -20,6 +20,8 @@
 #                   recipe, 1 otherwise (quiet, no provisioning)
 # See docs/swift-toolchain.md.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 die() { echo "swift-toolchain: ERROR: $*" >&2; exit 1; }
 log() { echo "swift-toolchain: $*" >&2; }
@@ -252,11 +254,11 @@ ensure_debootstrap() {
   local policy
   policy="$(apt-cache policy debootstrap 2>/dev/null)" || true
   case "$policy" in *"Candidate: "[0-9]*) ;; *)   # no package lists yet: update first
-    apt-get update -q >&2 || die "apt-get update failed" ;;
+    apt_get update -q || die "apt-get update failed" ;;
   esac
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2; then
-    apt-get update -q >&2 || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2 || die "could not install debootstrap"
+  if ! apt_get install -y -q debootstrap; then
+    apt_get update -q || die "apt-get update failed"
+    apt_get install -y -q debootstrap || die "could not install debootstrap"
   fi
   command -v debootstrap >/dev/null || die "debootstrap still not found after installing it"
 }

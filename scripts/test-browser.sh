@@ -12,6 +12,8 @@
 # the emulator's --redirect-base (a testing aid) sends the browser to the local handler.
 # Installs what it lacks (needs root for apt-get). Fails loudly, exits non-zero.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -44,8 +46,8 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$chromium" ]; then
   command -v apt-get >/dev/null 2>&1 || die "$chromium missing and no apt-get to install it"
   [ "$(id -u)" = 0 ] || die "$chromium missing; run as root (apt-get install chromium) or set CHROMIUM"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  apt_get update -qq
+  apt_get install -y -qq chromium >/dev/null
 fi
 [ -x "$chromium" ] || die "$chromium is not installed"
 "$chromium" --version || die "$chromium does not start"
@@ -53,7 +55,7 @@ fi
 say "Node.js and playwright-core"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
   [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || die "node/npm missing"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  apt_get update -qq && apt_get install -y -qq nodejs npm >/dev/null
 }
 node --version
 if ! node -e "process.exit(require(\"$work/node_modules/playwright-core/package.json\").version === \"${PLAYWRIGHT_CORE_VERSION:-1.65.1}\" ? 0 : 1)" 2>/dev/null; then

@@ -12,6 +12,8 @@
 # the pinned pyright wheel uses to run pyright from npm) and builds the API reference with
 # pdoc into target/python-test/docs.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -42,7 +44,7 @@ command -v "$python" >/dev/null 2>&1 || die "$python not found"
 if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     say "installing python3-venv"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+    apt_get update -qq && apt_get install -y -qq python3-venv
   fi
   "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || die "$python lacks venv/ensurepip (install python3-venv)"
 fi

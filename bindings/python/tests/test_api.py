@@ -152,6 +152,37 @@ def test_fast_ffi_helpers_active() -> None:
     """The faster RustBuffer helpers (hypercheckout/_fastffi.py) must be in use; if a uniffi
     upgrade changed the generated runtime's shape, update _fastffi.py."""
     assert getattr(hc, "_FAST_FFI") is True
+    from hypercheckout._native import hypercheckout as native
+
+    # The string converters and the async call are the replacements, not the generated ones.
+    assert native._UniffiFfiConverterString.read.__module__ == "hypercheckout._fastffi"
+    assert native._UniffiFfiConverterOptionalString.read.__module__ == "hypercheckout._fastffi"
+    assert native._uniffi_rust_call_async.__module__ == "hypercheckout._fastffi"
+
+
+def test_fast_string_converters_read_and_refuse_like_the_generated_ones() -> None:
+    """Text of every shape crosses both ways through the replacement converters, and a
+    truncated or malformed buffer raises InternalError as the generated reader does."""
+    from hypercheckout._native import hypercheckout as native
+
+    for text in ["", "a", "\u00e9\u4e2d\U0001f600", "x" * 70000]:
+        for optional in (False, True):
+            conv = native._UniffiFfiConverterOptionalString if optional else native._UniffiFfiConverterString
+            builder = native._UniffiRustBufferBuilder()
+            conv.write(text, builder)
+            data = bytes(builder._buf)
+            stream = native._UniffiRustBufferStream(data, len(data))
+            assert conv.read(stream) == text and stream.remaining() == 0
+    builder = native._UniffiRustBufferBuilder()
+    native._UniffiFfiConverterOptionalString.write(None, builder)
+    assert bytes(builder._buf) == b"\x00"
+    assert native._UniffiFfiConverterOptionalString.read(native._UniffiRustBufferStream(b"\x00", 1)) is None
+    for bad in [b"", b"\x00\x00\x00\x05abc", b"\xff\xff\xff\xff", b"\x00\x00"]:
+        with pytest.raises(native.InternalError):
+            native._UniffiFfiConverterString.read(native._UniffiRustBufferStream(bad, len(bad)))
+    for bad in [b"", b"\x02", b"\x01\x00\x00\x00\x09abc", b"\x01\x00"]:
+        with pytest.raises(native.InternalError):
+            native._UniffiFfiConverterOptionalString.read(native._UniffiRustBufferStream(bad, len(bad)))
 
 
 def test_error_text_is_the_cores_sentence() -> None:

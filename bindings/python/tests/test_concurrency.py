@@ -66,6 +66,41 @@ def test_asyncio_cancellation_leaves_client_usable(emulator: Emulator) -> None:
     asyncio.run(run())
 
 
+def test_asyncio_completion_resolves_in_place_on_the_loop_thread(
+    client: hc.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each async call gets two continuations from Rust: the wake-up from a Rust thread, then
+    READY delivered inside the second poll, on the loop's own thread. The second must be
+    resolved in place (hypercheckout/_fastffi.py), not through call_soon_threadsafe (a
+    self-pipe write and a loop iteration per call: uniffi's generated code did that 52 times
+    in 51 calls). Results, concurrency and cancellation stay as before."""
+    loop_thread: List[int] = []
+    from_loop_thread = [0]
+    from_rust_threads = [0]
+    original = asyncio.BaseEventLoop.call_soon_threadsafe
+
+    def counting(self: asyncio.BaseEventLoop, *args: object, **kwargs: object) -> object:
+        if threading.get_ident() in loop_thread:
+            from_loop_thread[0] += 1
+        else:
+            from_rust_threads[0] += 1
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "call_soon_threadsafe", counting)
+    requests = [make_request() for _ in range(40)]
+
+    async def run() -> List[hc.Session]:
+        loop_thread.append(threading.get_ident())
+        sequential = [await client.create_session_async(r) for r in requests[:20]]
+        together = await asyncio.gather(*(client.create_session_async(r) for r in requests[20:]))
+        return sequential + list(together)
+
+    sessions = asyncio.run(run())
+    assert [s.order_id for s in sessions] == [r.order_id for r in requests]
+    assert from_loop_thread[0] == 0, f"{from_loop_thread[0]} loop-thread wake-ups for 40 calls"
+    assert from_rust_threads[0] > 0  # the wake-ups themselves still come from Rust threads
+
+
 def test_eight_threads_share_one_client(client: hc.Client) -> None:
     per_thread = 25
     results: List[List[str]] = [[] for _ in range(8)]

@@ -1,4 +1,4 @@
-"""Faster drop-in replacements for two helpers of uniffi's generated Python runtime.
+"""Faster drop-in replacements for helpers of uniffi's generated Python runtime.
 
 uniffi 0.32's generated `_UniffiRustBufferBuilder` writes every field through a
 `contextlib` context manager, a `ctypes.memmove` and, whenever the 16-byte initial buffer
@@ -8,16 +8,34 @@ bytes in a `bytearray` and hands them to Rust with one allocation at the end.
 `_UniffiRustBufferStream` reads by slicing a ctypes pointer per field; the replacement copies
 the buffer once and unpacks from `bytes`.
 
+Two more per-call costs go the same way (issue 17):
+
+* **strings**: a `str` or `Optional[str]` field was read through four or five Python calls
+  (`read_u8`, `read_i32`, `read`, `decode`); a `Session` has 28 of them. The replacements
+  read each one in a single function over the stream's bytes, and write each one with one
+  `bytearray` extension per part.
+* **asyncio completions**: uniffi's `_uniffi_rust_call_async` resumes the coroutine through
+  `loop.call_soon_threadsafe` on every continuation, including the last one, which Rust
+  delivers synchronously inside the `poll` call on the loop's own thread: a self-pipe write, a
+  loop iteration and two locked handle-map operations for nothing. The replacement resolves a
+  continuation that arrives on the polling thread in place (the `await` then does not yield)
+  and keeps `call_soon_threadsafe` for the one that comes from a Rust thread. Same protocol
+  (poll until READY, then complete, always free), same cancellation.
+
 Same byte format, same errors: this is FFI plumbing only (no request/response logic), and
-every test in bindings/python/tests runs through it. `install()` returns False and changes
-nothing if the generated module does not have the shape this was written for (e.g. after a
-uniffi upgrade); `tests/test_api.py` fails loudly in that case.
+every test in bindings/python/tests runs through it. `install()` returns False if the
+generated module does not have the shape this was written for (e.g. after a uniffi upgrade;
+each helper it does not recognise is left as generated); `tests/test_api.py` fails loudly
+in that case.
 """
 
 from __future__ import annotations
 
 import ctypes
+import inspect
+import itertools
 import struct
+import threading
 from types import ModuleType
 from typing import Any
 
@@ -181,4 +199,147 @@ def install(native: ModuleType) -> bool:
     RustBufferStream.__name__ = RustBufferStream.__qualname__ = "_UniffiRustBufferStream"
     native._UniffiRustBufferBuilder = RustBufferBuilder  # type: ignore[attr-defined]
     native._UniffiRustBufferStream = RustBufferStream  # type: ignore[attr-defined]
+    strings = _install_string_converters(native, internal_error)
+    completions = _install_async_call(native)
+    return strings and completions
+
+
+_EXPECTED_CONVERTER = {"check_lower", "read", "write", "lift", "lower"}
+
+
+def _install_string_converters(native: ModuleType, internal_error: Any) -> bool:
+    """`str` and `Optional[str]` read and written in one function each. They only ever see
+    the buffer classes above (the generated code looks both up by name at call time), whose
+    `data`/`offset`/`len` and `_buf` they use directly."""
+    string = getattr(native, "_UniffiFfiConverterString", None)
+    optional = getattr(native, "_UniffiFfiConverterOptionalString", None)
+    if string is None or optional is None:
+        return False
+    if not _EXPECTED_CONVERTER <= set(dir(string)) or not {"check_lower", "read", "write"} <= set(dir(optional)):
+        return False
+    unpack_i32 = _I32.unpack_from
+    pack_i32 = _I32.pack
+
+    def read_string(buf: Any) -> str:
+        offset = buf.offset
+        start = offset + 4
+        if start > buf.len:
+            raise internal_error("read past end of rust buffer")
+        size = unpack_i32(buf.data, offset)[0]
+        if size < 0:
+            raise internal_error("Unexpected negative string length")
+        end = start + size
+        if end > buf.len:
+            raise internal_error("read past end of rust buffer")
+        buf.offset = end
+        return buf.data[start:end].decode("utf-8")  # type: ignore[no-any-return]
+
+    def read_optional_string(buf: Any) -> Any:
+        # read_string inlined: a Session has 18 of these.
+        offset = buf.offset
+        length = buf.len
+        if offset >= length:
+            raise internal_error("read past end of rust buffer")
+        data = buf.data
+        flag = data[offset]
+        if flag == 0:
+            buf.offset = offset + 1
+            return None
+        if flag != 1:
+            raise internal_error("Unexpected flag byte for optional type")
+        start = offset + 5
+        if start > length:
+            raise internal_error("read past end of rust buffer")
+        size = unpack_i32(data, offset + 1)[0]
+        if size < 0:
+            raise internal_error("Unexpected negative string length")
+        end = start + size
+        if end > length:
+            raise internal_error("read past end of rust buffer")
+        buf.offset = end
+        return data[start:end].decode("utf-8")
+
+    def write_string(value: str, buf: Any) -> None:
+        data = value.encode("utf-8")  # check_lower has run: `value` is a str
+        out = buf._buf
+        out += pack_i32(len(data))
+        out += data
+
+    def write_optional_string(value: Any, buf: Any) -> None:
+        out = buf._buf
+        if value is None:
+            out.append(0)
+            return
+        data = value.encode("utf-8")
+        out.append(1)
+        out += pack_i32(len(data))
+        out += data
+
+    string.read = staticmethod(read_string)
+    string.write = staticmethod(write_string)
+    optional.read = staticmethod(read_optional_string)
+    optional.write = staticmethod(write_optional_string)
+    return True
+
+
+def _install_async_call(native: ModuleType) -> bool:
+    """The coroutine every generated `async def` awaits (`_uniffi_rust_call_async`, looked up
+    by name at call time), with in-place resolution of a continuation that arrives on the
+    polling thread (see the module docstring)."""
+    callback_type = getattr(native, "_UNIFFI_RUST_FUTURE_CONTINUATION_CALLBACK", None)
+    ready = getattr(native, "_UNIFFI_RUST_FUTURE_POLL_READY", None)
+    get_loop = getattr(native, "_uniffi_get_event_loop", None)
+    call_with_error = getattr(native, "_uniffi_rust_call_with_error", None)
+    generated = getattr(native, "_uniffi_rust_call_async", None)
+    if None in (callback_type, ready, get_loop, call_with_error, generated):
+        return False
+    if list(inspect.signature(generated).parameters) != [  # type: ignore[arg-type]
+        "rust_future", "ffi_poll", "ffi_complete", "ffi_free", "lift_func", "error_ffi_converter"
+    ]:
+        return False
+
+    # handle -> (future, loop, polling thread); handles are never reused, so a continuation
+    # for a call that was cancelled and cleaned up finds nothing and is ignored.
+    waiting: dict = {}
+    next_handle = itertools.count(1).__next__
+    current_thread = threading.get_ident
+
+    def resolve(future: Any, poll_code: int) -> None:
+        if not future.cancelled():
+            future.set_result(poll_code)
+
+    @callback_type  # type: ignore[misc]
+    def continuation(handle: int, poll_code: int) -> None:
+        entry = waiting.pop(handle, None)
+        if entry is None:
+            return
+        future, loop, thread = entry
+        if current_thread() == thread:
+            resolve(future, poll_code)  # inside `ffi_poll`, on the loop's thread
+        else:
+            loop.call_soon_threadsafe(resolve, future, poll_code)
+
+    async def rust_call_async(rust_future: Any, ffi_poll: Any, ffi_complete: Any, ffi_free: Any,
+                              lift_func: Any, error_ffi_converter: Any) -> Any:
+        handle = 0
+        try:
+            loop = get_loop()
+            thread = current_thread()
+            while True:
+                future = loop.create_future()
+                handle = next_handle()
+                waiting[handle] = (future, loop, thread)
+                ffi_poll(rust_future, continuation, handle)
+                poll_code = await future
+                if poll_code == ready:
+                    break
+            return lift_func(call_with_error(error_ffi_converter, ffi_complete, rust_future))
+        finally:
+            waiting.pop(handle, None)
+            ffi_free(rust_future)
+
+    rust_call_async.__qualname__ = rust_call_async.__name__ = "_uniffi_rust_call_async"
+    native._uniffi_rust_call_async = rust_call_async  # type: ignore[attr-defined]
+    # ctypes frees a callback's trampoline with its Python object: keep it alive.
+    native._uniffi_fast_continuation = continuation  # type: ignore[attr-defined]
     return True

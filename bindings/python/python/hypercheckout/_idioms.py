@@ -260,10 +260,23 @@ def _checked_init(cls: type, params: List[inspect.Parameter], hints: Dict[str, A
             value = {} if typing.get_origin(hint) in (dict, Dict) else []
         shown.append(p.replace(default=value, annotation=annotation))
     owner = cls.__name__
+    every_field = len(params)
+    empty: frozenset = frozenset()
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if args:
             raise TypeError(f"{owner}() takes keyword arguments only (got {len(args)} positional)")
+        if len(kwargs) == every_field:
+            # Every field given with exactly its declared type: what the generated code does
+            # when it lifts a record from Rust (a Session is three records), and what the
+            # generated __init__ would do then (assign each field; its defaults apply only to
+            # missing arguments). Issue 17: half the cost of constructing the record.
+            for name, value in kwargs.items():
+                if type(value) not in exact.get(name, empty):
+                    break
+            else:
+                self.__dict__.update(kwargs)
+                return
         wrong = []
         for name, value in kwargs.items():
             if type(value) in exact.get(name, ()):
