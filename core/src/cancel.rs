@@ -133,7 +133,7 @@ async fn until_cancelled<T>(
 
 #[uniffi::export]
 impl Client {
-    /// `create_session`, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// The session call, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the session may have been created). For bindings whose async calls do not forward
     /// cancellation (Swift); the Swift `createSession` uses it.
     #[uniffi::method(default(options = None))]
@@ -146,7 +146,7 @@ impl Client {
         until_cancelled(&token, self.create_session_with(request, options)).await
     }
 
-    /// `get_order_status`, stopped as soon as `token` is cancelled (then a `Connection`
+    /// The Order Status call, stopped as soon as `token` is cancelled (then a `Connection`
     /// error). For bindings whose async calls do not forward cancellation (Swift); the Swift
     /// `getOrderStatus` uses it.
     #[uniffi::method(default(options = None))]
@@ -164,8 +164,8 @@ impl Client {
         .await
     }
 
-    /// `create_refund`, stopped as soon as `token` is cancelled (then a `Connection` error;
-    /// the refund may exist: repeat with the same `unique_request_id` to find out). For
+    /// The refund call, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// the refund may exist: repeat with the same unique request id to find out). For
     /// bindings whose async calls do not forward cancellation (Swift).
     #[uniffi::method(default(options = None))]
     pub async fn create_refund_cancellable(
@@ -177,8 +177,8 @@ impl Client {
         until_cancelled(&token, self.create_refund_with(request, options)).await
     }
 
-    /// `get_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error).
-    /// For bindings whose async calls do not forward cancellation (Swift).
+    /// The mandate status call, stopped as soon as `token` is cancelled (then a `Connection`
+    /// error). For bindings whose async calls do not forward cancellation (Swift).
     #[uniffi::method(default(options = None))]
     pub async fn get_mandate_cancellable(
         &self,
@@ -194,7 +194,7 @@ impl Client {
         .await
     }
 
-    /// `revoke_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
+    /// The revoke call, stopped as soon as `token` is cancelled (then a `Connection` error;
     /// the revoke may have happened: repeating it is safe). For bindings whose async calls do
     /// not forward cancellation (Swift).
     #[uniffi::method(default(options = None))]
@@ -212,8 +212,8 @@ impl Client {
         .await
     }
 
-    /// `execute_mandate`, stopped as soon as `token` is cancelled (then a `Connection` error;
-    /// the debit may exist: repeating with the same `order_id` is safe). For bindings whose
+    /// The mandate execution call, stopped as soon as `token` is cancelled (then a `Connection`
+    /// error; the debit may exist: repeating with the same order id is safe). For bindings whose
     /// async calls do not forward cancellation (Swift).
     #[uniffi::method(default(options = None))]
     pub async fn execute_mandate_cancellable(

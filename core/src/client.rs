@@ -83,7 +83,7 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `create_session`, for threads that are not async. Must not be
+    /// The blocking form of the session call, for threads that are not async. Must not be
     /// called from inside an async runtime (it returns a `Configuration` error there rather
     /// than deadlock).
     ///
@@ -101,8 +101,8 @@ impl Client {
     }
 
     /// The Order Status API: `GET /orders/{order_id}`, the authoritative word on whether an
-    /// order is paid (the redirect and webhooks only tell you to ask). `routing_id` is the
-    /// `x-routing-id` the session was created with: `session.routing_id` (the customer id,
+    /// order is paid (the redirect and webhooks only tell you to ask). The routing id is the
+    /// `x-routing-id` the session was created with: the session's routing id (the customer id,
     /// or the order id for a guest checkout, unless you chose one). It is required: Juspay
     /// asks for the same value on every call of a customer's session, and no default could
     /// know it. Sends the `version` header `ORDER_STATUS_API_VERSION`. A read, so a 500 is
@@ -125,8 +125,8 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `get_order_status`; like `create_session_blocking`, not for use
-    /// inside an async runtime.
+    /// The blocking form of the Order Status call; like the blocking session call, not for
+    /// use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -147,15 +147,16 @@ impl Client {
     /// The Refund Order API: `POST /orders/{order_id}/refunds` (form-encoded, `version`
     /// header `REFUND_API_VERSION`). Validates first (nothing is sent if a rule is broken)
     /// and returns the order with its `refunds`; a new refund is usually `PENDING`, and
-    /// settles later (`ORDER_REFUNDED` webhook, or `get_order_status`).
+    /// settles later (`ORDER_REFUNDED` webhook, or the Order Status call).
     ///
-    /// `unique_request_id` makes the call safe to repeat: it is retried on 5xx, timeouts and
+    /// The request's unique request id (Juspay's `unique_request_id`) makes the call safe to
+    /// repeat: it is retried on 5xx, timeouts and
     /// lost connections, and when Juspay answers `duplicate.call` because the refund already
     /// exists (an earlier attempt whose answer was lost), the order is read and returned as
-    /// success, provided it shows a refund with this `unique_request_id` (and amount, when
+    /// success, provided it shows a refund with this unique request id (and amount, when
     /// given). Any other `duplicate.call` (e.g. the same amount under a new id within 5
     /// seconds), `invalid.amount.exceeded` and the other documented refusals come back as
-    /// `InvalidRequest` with Juspay's `error_code`; an unknown order as `NotFound`.
+    /// `InvalidRequest` with Juspay's error code; an unknown order as `NotFound`.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -171,7 +172,7 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `create_refund`; not for use inside an async runtime.
+    /// The blocking form of the refund call; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -187,8 +188,8 @@ impl Client {
     }
 
     /// The Mandate Status Check API: `POST /mandates/{mandate_id}` with
-    /// `command=check_status`. `routing_id` is the `x-routing-id` (Juspay recommends the
-    /// customer id), required as for `get_order_status`. A read: retried on 500 too.
+    /// `command=check_status`. The routing id is the `x-routing-id` (Juspay recommends the
+    /// customer id), required as for the Order Status call. A read: retried on 500 too.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -205,7 +206,7 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `get_mandate`; not for use inside an async runtime.
+    /// The blocking form of the mandate status call; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -222,7 +223,8 @@ impl Client {
     }
 
     /// The Revoke Mandate API: `POST /mandates/{mandate_id}` with `command=revoke`. Returns
-    /// the mandate; Juspay's answer carries only `mandate_id` and status `REVOKED`. Safe to
+    /// the mandate; Juspay's answer carries only the JSON keys `mandate_id` and `status`
+    /// (`REVOKED`). Safe to
     /// repeat: when Juspay refuses the revoke (HTTP 4xx) and the mandate turns out to be
     /// revoked already (an earlier attempt, or the customer), the revoked mandate is returned.
     ///
@@ -243,7 +245,7 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `revoke_mandate`; not for use inside an async runtime.
+    /// The blocking form of the revoke call; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.
@@ -262,7 +264,7 @@ impl Client {
     }
 
     /// The Mandate Execution API: `POST /txns`, a debit on an active mandate under a new
-    /// order id. Validates first. Safe to repeat with the same `order_id`: Juspay refuses a
+    /// order id. Validates first. Safe to repeat with the same order id: Juspay refuses a
     /// second order with that id (`DUPLICATE_ORDER_ID`), and when the existing order is this
     /// debit (same mandate and amount) its result is returned instead of the refusal.
     ///
@@ -280,7 +282,7 @@ impl Client {
         .await
     }
 
-    /// The blocking form of `execute_mandate`; not for use inside an async runtime.
+    /// The blocking form of the mandate execution call; not for use inside an async runtime.
     ///
     /// `options` (optional) changes this call's timeouts, retries or `x-routing-id`
     /// (`RequestOptions`); without them the client's settings apply.

@@ -68,11 +68,11 @@ pub struct ClientConfig {
     /// Retries after the first attempt, for failures where a retry is safe; 0 disables.
     #[uniffi(default = 2)]
     pub max_retries: u32,
-    /// Appended to the `User-Agent` as `app_name/app_version`.
+    /// The app's name, appended to the `User-Agent` as `name/version`.
     #[uniffi(default)]
     pub app_name: Option<String>,
     #[uniffi(default)]
-    /// Appended to the `User-Agent` after `app_name`.
+    /// The app's version, appended to the `User-Agent` after the app name.
     pub app_version: Option<String>,
     /// An explicit proxy for every call: `http://`, `https://`, `socks5://` or `socks5h://`
     /// (names resolved at the proxy), with credentials as `user:password@` (percent-encoded)
@@ -80,13 +80,13 @@ pub struct ClientConfig {
     /// Wins over the environment's proxies. See `docs/network.md`.
     #[uniffi(default)]
     pub proxy_url: Option<String>,
-    /// Hosts that bypass `proxy_url`: host names (`api.internal`), domains
+    /// Hosts that bypass the proxy URL: host names (`api.internal`), domains
     /// (`.example.com` and its subdomains), IP addresses or CIDR ranges (`10.0.0.0/8`), `*` for
-    /// all. Needs `proxy_url`; with proxies from the environment, `NO_PROXY` applies.
+    /// all. Needs the proxy URL; with proxies from the environment, `NO_PROXY` applies.
     #[uniffi(default)]
     pub no_proxy: Vec<String>,
     /// Honour `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their lowercase
-    /// forms) when `proxy_url` is not set, as curl and most HTTP clients do (default true;
+    /// forms) when the proxy URL is not set, as curl and most HTTP clients do (default true;
     /// `docs/network.md` says why).
     #[uniffi(default = true)]
     pub proxy_from_env: bool,
@@ -97,14 +97,14 @@ pub struct ClientConfig {
     /// Also trust the operating system's certificate store (read at client creation).
     #[uniffi(default = false)]
     pub trust_os_store: bool,
-    /// Trust the Mozilla roots bundled with this SDK (default true). Off, with
-    /// `ca_bundle_pem`, the client trusts that bundle only.
+    /// Trust the Mozilla roots bundled with this SDK (default true). Off, with a CA bundle,
+    /// the client trusts that bundle only.
     #[uniffi(default = true)]
     pub trust_bundled_roots: bool,
-    /// Encrypted mode (`docs/encryption.md`): with keys, `create_session`, `get_order_status`
-    /// and `create_refund` go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without
-    /// Basic auth, and `api_key` may be empty (the calls without an encrypted endpoint still
-    /// need it). The keys are checked when the `Client` is built; `Debug` never shows them.
+    /// Encrypted mode (`docs/encryption.md`): with keys, the session, Order Status and refund
+    /// calls go to Juspay's JWS-signed, JWE-encrypted `/v4` endpoints without Basic auth, and
+    /// the API key may be empty (the calls without an encrypted endpoint still need it). The
+    /// keys are checked when the `Client` is built; `Debug` never shows them.
     #[uniffi(default)]
     pub encryption: Option<EncryptionKeys>,
 }

@@ -65,8 +65,8 @@ const PEM_MAX: usize = 64 * 1024;
 /// The private key is a secret like the API key: `Debug` never shows either PEM.
 ///
 /// Juspay's dashboard shows one key id for a key set, and its SDKs put that one id in both
-/// headers: give the same value to `merchant_key_id` and `juspay_key_id` unless Juspay gave
-/// you two.
+/// headers: give the same value as the merchant key id and the Juspay key id unless Juspay
+/// gave you two.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct EncryptionKeys {
@@ -646,7 +646,7 @@ pub fn encrypt_request_body(
 
 /// Decrypts and verifies an encrypted webhook body, `{"JWT": "<compact JWE>"}` (Juspay's
 /// JWT webhooks, docs.juspay.io/api-reference/docs/express-checkout/jwt-webhook), and reads
-/// the event inside as `parse_webhook` does. A body that fails decryption or verification
+/// the event inside as the plain webhook parser does. A body that fails decryption or verification
 /// is `NotAuthentic`; a plain (unencrypted) webhook is refused the same way, so a forged
 /// plain body cannot pass for an encrypted one. The signature is the webhook's
 /// authentication: no Authorization check is needed on top.

@@ -37,15 +37,16 @@ pub enum HyperCheckoutError {
         http_status: u16,
         /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
-        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
+        /// The JSON key `error_code` of Juspay's answer (codes such as `invalid_request_error`,
+        /// `not_found`), as sent.
         error_code: Option<String>,
-        /// Juspay's `error_message`, for the developer.
+        /// The JSON key `error_message` of Juspay's answer, for the developer.
         error_message: Option<String>,
         /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
-        /// Juspay's `error_info`, when the body has one.
+        /// The JSON key `error_info` of Juspay's answer, when the body has one.
         error_info: Option<ErrorInfo>,
         /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
@@ -61,15 +62,16 @@ pub enum HyperCheckoutError {
         http_status: u16,
         /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
-        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
+        /// The JSON key `error_code` of Juspay's answer (codes such as `invalid_request_error`,
+        /// `not_found`), as sent.
         error_code: Option<String>,
-        /// Juspay's `error_message`, for the developer.
+        /// The JSON key `error_message` of Juspay's answer, for the developer.
         error_message: Option<String>,
         /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
-        /// Juspay's `error_info`, when the body has one.
+        /// The JSON key `error_info` of Juspay's answer, when the body has one.
         error_info: Option<ErrorInfo>,
         /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
@@ -85,15 +87,16 @@ pub enum HyperCheckoutError {
         http_status: u16,
         /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
-        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
+        /// The JSON key `error_code` of Juspay's answer (codes such as `invalid_request_error`,
+        /// `not_found`), as sent.
         error_code: Option<String>,
-        /// Juspay's `error_message`, for the developer.
+        /// The JSON key `error_message` of Juspay's answer, for the developer.
         error_message: Option<String>,
         /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
-        /// Juspay's `error_info`, when the body has one.
+        /// The JSON key `error_info` of Juspay's answer, when the body has one.
         error_info: Option<ErrorInfo>,
         /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
@@ -109,15 +112,16 @@ pub enum HyperCheckoutError {
         http_status: u16,
         /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
-        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
+        /// The JSON key `error_code` of Juspay's answer (codes such as `invalid_request_error`,
+        /// `not_found`), as sent.
         error_code: Option<String>,
-        /// Juspay's `error_message`, for the developer.
+        /// The JSON key `error_message` of Juspay's answer, for the developer.
         error_message: Option<String>,
         /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
-        /// Juspay's `error_info`, when the body has one.
+        /// The JSON key `error_info` of Juspay's answer, when the body has one.
         error_info: Option<ErrorInfo>,
         /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
@@ -135,15 +139,16 @@ pub enum HyperCheckoutError {
         http_status: u16,
         /// Juspay's `status` field (e.g. `error`), as sent.
         status: Option<String>,
-        /// Juspay's `error_code` (e.g. `invalid_request_error`, `not_found`), as sent.
+        /// The JSON key `error_code` of Juspay's answer (codes such as `invalid_request_error`,
+        /// `not_found`), as sent.
         error_code: Option<String>,
-        /// Juspay's `error_message`, for the developer.
+        /// The JSON key `error_message` of Juspay's answer, for the developer.
         error_message: Option<String>,
         /// Juspay's message meant for the customer, when it sent one.
         user_message: Option<String>,
         /// The request id (`x-request-id` header or the body's), to quote to Juspay support.
         request_id: Option<String>,
-        /// Juspay's `error_info`, when the body has one.
+        /// The JSON key `error_info` of Juspay's answer, when the body has one.
         error_info: Option<ErrorInfo>,
         /// The start of the body as received (at most `BODY_EXCERPT_CHARS`), whatever its shape.
         body_excerpt: String,
@@ -510,8 +515,8 @@ impl<'a> HttpAnswer<'a> {
 /// Where Juspay puts a request id when the body has none, in order of preference.
 pub(crate) const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-response-id"];
 
-/// `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`, "Error shapes";
-/// 21 of the corpus's error bodies carry it).
+/// The JSON key `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`,
+/// "Error shapes"; 21 of the corpus's error bodies carry it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct ErrorInfo {
     /// e.g. `INVALID_INPUT`, `RESOURCE_NOT_FOUND`, `UNAUTHORIZED`, `DUPLICATE_REQUEST`.
@@ -534,7 +539,7 @@ pub struct ErrorInfo {
     pub fields: Vec<ErrorField>,
 }
 
-/// One entry of `error_info.fields`.
+/// One entry of the JSON key `error_info.fields` of Juspay's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, uniffi::Record)]
 pub struct ErrorField {
     /// The refused field, as Juspay names it.

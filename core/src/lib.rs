@@ -136,20 +136,20 @@ pub fn parse_session_request(json: String) -> Result<SessionRequest, HyperChecko
     runtime::catch_panic(|| wire::from_wire_json(&json))
 }
 
-/// Every problem with a Juspay-format JSON body at once: what `parse_session_request` refuses
-/// and every `validate` rule on the rest. Empty means valid. (`hypercheckout validate`.)
+/// Every problem with a Juspay-format JSON body at once: what the session request parser
+/// refuses and every `validate` rule on the rest. Empty means valid. (`hypercheckout validate`.)
 #[uniffi::export]
 pub fn validate_session_json(json: String) -> Vec<Violation> {
     wire::validate_wire_json(&json)
 }
 
-/// The exact JSON body `create_session` would send for `request`.
+/// The exact JSON body the session call would send for `request`.
 #[uniffi::export]
 pub fn session_request_to_json(request: SessionRequest) -> String {
     wire::to_wire_json(&request)
 }
 
-/// The `x-routing-id` `create_session` would send for `request`.
+/// The `x-routing-id` the session call would send for `request`.
 #[uniffi::export]
 pub fn routing_id(request: SessionRequest) -> String {
     request.effective_routing_id().to_owned()
@@ -167,7 +167,7 @@ pub fn parse_session_answer(
     runtime::catch_panic(|| response::parse_session_response(http_status, &headers, &body))
 }
 
-/// Interprets a `GET /orders/{order_id}` answer exactly as `get_order_status` does: an
+/// Interprets a `GET /orders/{order_id}` answer exactly as the Order Status call does: an
 /// `OrderStatus` for 2xx, otherwise the matching error (Juspay's 400 "NOT_FOUND" included).
 /// For callers who make the HTTP call themselves, and for `testdata/order_status.json`.
 #[uniffi::export(name = "parse_order_status_response")]
@@ -179,7 +179,7 @@ pub fn parse_order_status_answer(
     runtime::catch_panic(|| order::parse_order_status_response(http_status, &headers, &body))
 }
 
-/// The `version` header `get_order_status` sends.
+/// The `version` header the Order Status call sends.
 #[uniffi::export]
 pub fn order_status_api_version() -> String {
     ORDER_STATUS_API_VERSION.to_owned()
@@ -197,16 +197,16 @@ pub fn validate_refund_request(request: RefundRequest) -> Vec<Violation> {
     refund::validate_refund(&request)
 }
 
-/// The exact call `create_refund` sends for `request` (path, form body, `content-type`,
+/// The exact request the refund call sends for `request` (path, form body, `content-type`,
 /// `version`, `x-routing-id`; never the credentials).
 #[uniffi::export(name = "refund_call")]
 pub fn refund_wire_call(request: RefundRequest) -> WireCall {
     refund::refund_call(&request)
 }
 
-/// Interprets a `POST /orders/{order_id}/refunds` answer exactly as `create_refund` does
+/// Interprets a `POST /orders/{order_id}/refunds` answer exactly as the refund call does
 /// (before it resolves a `duplicate.call`): the order with its refunds for 2xx, otherwise the
-/// matching error (`InvalidRequest` with Juspay's `error_code`, `NotFound`, ...).
+/// matching error (`InvalidRequest` with Juspay's error code, `NotFound`, ...).
 #[uniffi::export(name = "parse_refund_response")]
 pub fn parse_refund_answer(
     http_status: u16,
@@ -216,14 +216,14 @@ pub fn parse_refund_answer(
     runtime::catch_panic(|| order::parse_order_status_response(http_status, &headers, &body))
 }
 
-/// The refund of `order` that `request` asked for (same `unique_request_id`, and amount
+/// The refund of `order` that `request` asked for (same unique request id, and amount
 /// when given), if the order shows it.
 #[uniffi::export(name = "find_refund")]
 pub fn find_refund_in_order(order: OrderStatus, request: RefundRequest) -> Option<Refund> {
     refund::find_refund(&order, &request).cloned()
 }
 
-/// The rules `get_mandate` and `revoke_mandate` apply to their arguments; empty means valid.
+/// The rules the mandate status and revoke calls apply to their arguments; empty means valid.
 #[uniffi::export(name = "validate_mandate_lookup")]
 pub fn validate_mandate_lookup_args(mandate_id: String, routing_id: String) -> Vec<Violation> {
     mandate::validate_mandate_lookup(&mandate_id, &routing_id)
@@ -235,26 +235,27 @@ pub fn validate_mandate_execution_request(execution: MandateExecution) -> Vec<Vi
     mandate::validate_mandate_execution(&execution)
 }
 
-/// The exact call `get_mandate` sends (no credentials).
+/// The exact request the mandate status call sends (no credentials).
 #[uniffi::export(name = "mandate_status_call")]
 pub fn mandate_status_wire_call(mandate_id: String, routing_id: String) -> WireCall {
     mandate::mandate_status_call(&mandate_id, &routing_id)
 }
 
-/// The exact call `revoke_mandate` sends (no credentials).
+/// The exact request the revoke call sends (no credentials).
 #[uniffi::export(name = "revoke_mandate_call")]
 pub fn revoke_mandate_wire_call(mandate_id: String, routing_id: String) -> WireCall {
     mandate::revoke_mandate_call(&mandate_id, &routing_id)
 }
 
-/// The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
-/// credentials).
+/// The exact request the mandate execution call sends for the merchant id given (a body
+/// field of this API; no credentials).
 #[uniffi::export(name = "execute_mandate_call")]
 pub fn execute_mandate_wire_call(execution: MandateExecution, merchant_id: String) -> WireCall {
     mandate::execute_mandate_call(&execution, &merchant_id)
 }
 
-/// Interprets a mandate status or revoke answer exactly as `get_mandate`/`revoke_mandate` do.
+/// Interprets a mandate status or revoke answer exactly as the mandate status and revoke
+/// calls do.
 #[uniffi::export(name = "parse_mandate_response")]
 pub fn parse_mandate_answer(
     http_status: u16,
@@ -264,7 +265,7 @@ pub fn parse_mandate_answer(
     runtime::catch_panic(|| mandate::parse_mandate_response(http_status, &headers, &body))
 }
 
-/// Interprets a mandate execution (`POST /txns`) answer exactly as `execute_mandate` does
+/// Interprets a mandate execution (`POST /txns`) answer exactly as the mandate execution call does
 /// (before it resolves a `DUPLICATE_ORDER_ID`).
 #[uniffi::export(name = "parse_mandate_execution_response")]
 pub fn parse_mandate_execution_answer(
@@ -275,7 +276,7 @@ pub fn parse_mandate_execution_answer(
     runtime::catch_panic(|| mandate::parse_mandate_execution_response(http_status, &headers, &body))
 }
 
-/// The `version` header `create_refund` sends.
+/// The `version` header the refund call sends.
 #[uniffi::export]
 pub fn refund_api_version() -> String {
     REFUND_API_VERSION.to_owned()

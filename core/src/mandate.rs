@@ -47,23 +47,24 @@ pub const EXECUTION_ORDER_ID_MAX: usize = 26;
 /// "DUPLICATE_ORDER_ID", ...}`).
 pub const EXECUTION_ERROR_DUPLICATE_ORDER_ID: &str = "DUPLICATE_ORDER_ID";
 
-/// A mandate's `status` (`mandate_status` in some answers). Names: the states of Juspay's
-/// mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
-/// `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
+/// A mandate's status (the JSON key `status`, or `mandate_status` in some answers). Names:
+/// the states of Juspay's mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED,
+/// FAILURE, EXPIRED; the `MANDATE_*` webhooks are named after them). Only `Active` can be
+/// debited.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum MandateState {
     /// Registered, not yet approved by the customer.
     Created,
-    /// Approved: can be debited with `execute_mandate`.
+    /// Approved: can be debited with the mandate execution call.
     Active,
     /// Paused by the merchant or customer until a date.
     Paused,
-    /// Cancelled for good (`revoke_mandate`, or by the customer).
+    /// Cancelled for good (by the revoke call, or by the customer).
     Revoked,
     /// Registration failed.
     Failure,
-    /// Past its `end_date`.
+    /// Past its end date.
     Expired,
     /// A state this SDK does not know yet, exactly as Juspay sent it.
     Other {
@@ -113,7 +114,7 @@ impl MandateState {
 #[uniffi::export]
 impl MandateState {
     /// The status text on the wire (`ACTIVE`, or an unknown name as received). (Not `name`:
-    /// see `wire_name` on `OrderState`.)
+    /// see the wire name of `OrderState`.)
     pub fn wire_name(&self) -> String {
         self.as_wire_str().to_owned()
     }
@@ -127,15 +128,15 @@ impl std::fmt::Display for MandateState {
 
 /// A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
 /// `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
-/// text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-/// the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
-/// `mandate_id` and `status`.
+/// text sent; dates as sent (the start and end dates are epoch seconds, the activation times
+/// ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only the
+/// mandate id and status.
 #[derive(Clone, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct MandateDetails {
     /// Juspay's mandate id.
     pub mandate_id: String,
-    /// `status`, or `mandate_status` in the revoke and pause answers.
+    /// The JSON key `status`, or `mandate_status` in the revoke and pause answers.
     pub status: MandateState,
     /// The order that registered the mandate.
     pub order_id: Option<String>,
@@ -163,15 +164,15 @@ pub struct MandateDetails {
     pub last_updated: Option<String>,
     /// Whether the customer may revoke it.
     pub revokable_by_customer: Option<bool>,
-    /// Whether funds are blocked (`block_fund`).
+    /// Whether funds are blocked (the JSON key `block_fund`).
     pub block_fund: Option<bool>,
-    /// `payment_info.payment_method`, e.g. `COLLECT`.
+    /// The JSON key `payment_info.payment_method`, e.g. `COLLECT`.
     pub payment_method: Option<String>,
-    /// `payment_info.payment_method_type`, e.g. `UPI`.
+    /// The JSON key `payment_info.payment_method_type`, e.g. `UPI`.
     pub payment_method_type: Option<String>,
-    /// `payment_info.upi.payer_vpa`: customer data, never logged.
+    /// The JSON key `payment_info.upi.payer_vpa`: customer data, never logged.
     pub payer_vpa: Option<String>,
-    /// `mandate_token`: lets a debit run without the customer; never logged.
+    /// The JSON key `mandate_token`: lets a debit run without the customer; never logged.
     pub mandate_token: Option<String>,
     /// The whole mandate object exactly as received (holds the tokens: never log it).
     pub raw_json: String,
@@ -297,29 +298,30 @@ pub(crate) fn parse_mandate_answer(
 }
 
 /// A debit on an active mandate: `POST /txns` (the Mandate Execution API). It creates a new
-/// order, so `order_id` must be new; it is also the idempotency key: Juspay refuses a second
-/// order with the same id, and `execute_mandate` recognises its own earlier attempt.
+/// order, so its order id must be new; it is also the idempotency key: Juspay refuses a
+/// second order with the same id, and the mandate execution call recognises its own earlier
+/// attempt.
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct MandateExecution {
     /// A new order id for this debit: 1 to 26 letters, digits, `-` or `_`.
     pub order_id: String,
     /// The amount to debit, a decimal string with at most two decimals; at most the
-    /// mandate's `max_amount` (exactly it for a `FIXED` mandate), which Juspay checks.
+    /// mandate's maximum amount (exactly it for a `FIXED` mandate), which Juspay checks.
     pub amount: String,
     /// The customer the mandate was created for.
     pub customer_id: String,
-    /// The mandate to debit (the `mandate_id` of `MandateDetails`).
+    /// The mandate to debit (the mandate id of `MandateDetails`).
     pub mandate_id: String,
-    /// `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for mandates whose
-    /// pre-debit notification Juspay sends; absent lets Juspay pick (25 hours after the
-    /// notification).
+    /// The JSON key `mandate.execution_date`: when to debit, UNIX epoch seconds. Only for
+    /// mandates whose pre-debit notification Juspay sends; absent lets Juspay pick (25 hours
+    /// after the notification).
     #[uniffi(default)]
     pub execution_date: Option<String>,
     /// `order.currency`, ISO 4217 (Juspay's default is INR).
     #[uniffi(default)]
     pub currency: Option<String>,
-    /// The `x-routing-id`; absent sends `customer_id`, as Juspay recommends.
+    /// The `x-routing-id`; absent sends the customer id, as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
 }
@@ -332,12 +334,12 @@ impl MandateExecution {
 }
 
 /// What Juspay answers a mandate execution: the new order's first transaction. The debit
-/// itself usually completes later: confirm with `get_order_status(order_id, ...)` or the
+/// itself usually completes later: confirm with the Order Status call for this order id or the
 /// `ORDER_SUCCEEDED`/`ORDER_FAILED` webhook.
 #[derive(Clone, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct MandateExecutionResult {
-    /// The new order's id (the `order_id` sent).
+    /// The new order's id (the order id sent).
     pub order_id: String,
     /// The transaction's status, e.g. `PendingVbv` or `Charged` (Juspay's transaction states
     /// share the order states' names).

@@ -30,9 +30,9 @@ use crate::error::HyperCheckoutError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum CertificateCheck {
     /// Not signed by a certificate authority this client trusts. Behind a TLS-inspecting
-    /// proxy, give its CA as `ca_bundle_pem`, or set `trust_os_store`.
+    /// proxy, give its CA as the configuration's CA bundle, or trust the OS store.
     UnknownIssuer,
-    /// Valid, but not for the host the client connected to (`base_url`'s host).
+    /// Valid, but not for the host the client connected to (the base URL's host).
     NameMismatch,
     /// Expired (or this machine's clock is wrong).
     Expired,

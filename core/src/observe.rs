@@ -99,14 +99,14 @@ pub struct LogRecord {
     /// The Rust module that wrote it, e.g. `hypercheckout::client`.
     pub target: String,
     /// One line: the event, then its fields as `name=value`, e.g.
-    /// `retrying attempt=1 reason=rate_limited http_status=429 wait_ms=1000`.
+    /// `"retrying attempt=1 reason=rate_limited http_status=429 wait_ms=1000"`.
     pub message: String,
     /// The same fields, for structured logging (`extra`, MDC, metadata).
     pub fields: HashMap<String, String>,
 }
 
 /// Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
-/// Implemented by each binding over the host's logger; see `set_log_sink`.
+/// Implemented by each binding over the host's logger, which installs it as the log sink.
 #[uniffi::export(foreign)]
 pub trait LogSink: Send + Sync {
     /// Called once per record, in order. Should not block for long: records queue up behind
@@ -117,8 +117,9 @@ pub trait LogSink: Send + Sync {
 /// One attempt of an API call, for metrics: what was called, how it ended, what follows.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RequestEvent {
-    /// The client method: `create_session`, `get_order_status`, `create_refund`,
-    /// `get_mandate`, `revoke_mandate`, `execute_mandate`.
+    /// Which call, as the same text in every language: `"create_session"`,
+    /// `"get_order_status"`, `"create_refund"`, `"get_mandate"`, `"revoke_mandate"` or
+    /// `"execute_mandate"`.
     pub operation: String,
     /// `GET` or `POST`.
     pub method: String,
@@ -141,8 +142,8 @@ pub struct RequestEvent {
     pub retry_wait_ms: Option<u64>,
 }
 
-/// Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
-/// `set_request_listener`.
+/// Receives one `RequestEvent` per attempt, on the SDK's delivery thread, once installed as
+/// the request listener.
 #[uniffi::export(foreign)]
 pub trait RequestListener: Send + Sync {
     /// Called once per attempt, in order. A slow listener delays only later events (dropped
@@ -221,7 +222,8 @@ pub fn clear_request_listener() {
 }
 
 /// Waits until every record and event queued before this call (and the records their
-/// delivery made) has been handed to the sink and listener, at most `timeout_ms`; true if
+/// delivery made) has been handed to the sink and listener, waiting at most the timeout
+/// given (milliseconds); true if
 /// they all were. Tests use it, and a host may
 /// before it exits.
 #[uniffi::export]

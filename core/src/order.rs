@@ -24,8 +24,9 @@ use crate::lenient;
 /// answer's shape stable however Juspay evolves the API.
 pub const ORDER_STATUS_API_VERSION: &str = "2025-01-10";
 
-/// An order's `status`, with its documented `status_id`. Names and ids: Juspay's Order
-/// Status API and "Transaction Status" pages. Only `Charged` means the customer has paid.
+/// An order's state: the JSON key `status`, with its documented `status_id` number. Names
+/// and ids: Juspay's Order Status API and "Transaction Status" pages. Only `Charged` means the
+/// customer has paid.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum OrderState {
@@ -64,7 +65,7 @@ pub enum OrderState {
     /// 36: paid, then refunded automatically (e.g. a late success on a failed order).
     AutoRefunded,
     /// 37: only part of the amount was charged (split payments, BNPL); see
-    /// the `PartiallyCharged` verdict of `check_payment`. Source: DEMO `simpl/api/order-status-partial-charged.json`.
+    /// the `PartiallyCharged` verdict of the payment check. Source: DEMO `simpl/api/order-status-partial-charged.json`.
     PartialCharged,
     /// 40: no such order.
     NotFound,
@@ -104,7 +105,7 @@ const STATES: [(OrderState, &str, i64); 19] = [
 ];
 
 impl OrderState {
-    /// Every documented state, in `status_id` order.
+    /// Every documented state, in order of the documented status id.
     pub fn documented() -> impl Iterator<Item = OrderState> {
         STATES.iter().map(|(state, _, _)| state.clone())
     }
@@ -140,7 +141,7 @@ impl OrderState {
         self.as_wire_str().to_owned()
     }
 
-    /// The documented `status_id`; absent for `Unknown`.
+    /// The documented status id (the JSON key `status_id`); absent for `Unknown`.
     pub fn documented_id(&self) -> Option<i64> {
         STATES
             .iter()
@@ -161,9 +162,10 @@ impl std::fmt::Display for OrderState {
 }
 
 /// The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
-/// on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
+/// on, typed; everything else in the raw JSON. Field names are Juspay's. Amounts are the exact
 /// text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-/// float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
+/// float; compare them as decimals with the SDK's amount comparison. Fields Juspay did not
+/// send are absent (or empty lists).
 /// Sources: `testdata/juspay/order_status.json` (164 real answers) and
 /// `docs/juspay-evidence.md`, "Order Status fields".
 #[derive(Clone, PartialEq, uniffi::Record)]
@@ -175,7 +177,7 @@ pub struct OrderStatus {
     pub id: Option<String>,
     /// The order's state (`status`); only `Charged` means paid.
     pub status: OrderState,
-    /// `status_id` as sent (the state's `documented_id` is the documented value).
+    /// The JSON key `status_id` as sent (the state's documented id is the documented value).
     pub status_id: Option<i64>,
     /// The order amount, exactly as written (`"386"`, `"100.15"`, `"1.0"`).
     pub amount: Option<String>,
@@ -187,17 +189,17 @@ pub struct OrderStatus {
     pub refunded: Option<bool>,
     /// How much was refunded so far (exact text).
     pub amount_refunded: Option<String>,
-    /// Juspay's `effective_amount`: the amount after offers and discounts (exact text).
+    /// The JSON key `effective_amount`: the amount after offers and discounts (exact text).
     /// Refunds do not lower it (DEMO `tata-neu/refund-response.json`: 2001 after refunding
-    /// 1000.56); what is left after refunds is this less `amount_refunded`.
+    /// 1000.56); what is left after refunds is this less the amount refunded.
     pub effective_amount: Option<String>,
     /// Every refund of the order, oldest first as Juspay lists them.
     pub refunds: Vec<Refund>,
-    /// The latest transaction's id (`txn_id`) and UUID.
+    /// The latest transaction's id (the JSON key `txn_id`).
     pub txn_id: Option<String>,
     /// The latest transaction's UUID.
     pub txn_uuid: Option<String>,
-    /// The latest transaction, when Juspay sent `txn_detail`.
+    /// The latest transaction, when Juspay sent the JSON key `txn_detail`.
     pub txn_detail: Option<TxnDetail>,
     /// e.g. `VISA`, `UPI`, `NB_HDFC`.
     pub payment_method: Option<String>,
@@ -211,7 +213,8 @@ pub struct OrderStatus {
     pub gateway_reference_id: Option<String>,
     /// The card used, for card payments.
     pub card: Option<CardSummary>,
-    /// The payer's UPI id (`payer_vpa`, or `upi.payer_vpa`): customer data, never logged.
+    /// The payer's UPI id (the JSON key `payer_vpa`, or `upi.payer_vpa`): customer data, never
+    /// logged.
     pub payer_vpa: Option<String>,
     /// The mandate set up or used by this order.
     pub mandate: Option<OrderMandate>,
@@ -281,11 +284,11 @@ pub struct Refund {
     pub error_message: Option<String>,
 }
 
-/// `txn_detail`: the order's latest transaction.
+/// The JSON key `txn_detail`: the order's latest transaction.
 #[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct TxnDetail {
-    /// The transaction id (`txn_id`).
+    /// The transaction id (the JSON key `txn_id`).
     #[serde(default, deserialize_with = "lenient::text")]
     pub txn_id: Option<String>,
     /// The latest transaction's UUID.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::order::{OrderState, OrderStatus};
 use crate::signature::{verify_return_url_signature, SignatureVerdict};
 
-/// The outcome of `check_payment`. Only `Paid` means "fulfil the order".
+/// The outcome of the payment check. Only `Paid` means "fulfil the order".
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum PaymentVerdict {
@@ -50,14 +50,15 @@ pub enum PaymentVerdict {
         /// How much was refunded (exact text).
         amount_refunded: Option<String>,
     },
-    /// CHARGED, then refunded in part (or a refund is in progress): `amount_refunded` went
-    /// back; `effective_amount` is Juspay's amount after offers, which refunds do not lower,
-    /// so the merchant keeps `effective_amount` less `amount_refunded`. Fulfil only what that
-    /// covers, per your own rules.
+    /// CHARGED, then refunded in part (or a refund is in progress): the amount refunded went
+    /// back; the effective amount is Juspay's amount after offers, which refunds do not
+    /// lower, so the merchant keeps the effective amount less the amount refunded. Fulfil
+    /// only what that covers, per your own rules.
     PartiallyRefunded {
         /// How much was refunded (exact text).
         amount_refunded: Option<String>,
-        /// Juspay's `effective_amount`: the amount after offers (exact text), not lowered by refunds.
+        /// The JSON key `effective_amount`: the amount after offers (exact text), not lowered by
+        /// refunds.
         effective_amount: Option<String>,
     },
     /// CHARGED, but for another amount than the merchant's order.
@@ -133,16 +134,16 @@ impl std::fmt::Display for PaymentVerdict {
 /// Decides whether the order the customer just returned from is paid, for the amount the
 /// merchant's own records say:
 ///
-/// 1. the redirect's signature is `Valid` (`redirect_params`, as in
-///    `verify_return_url_signature`);
-/// 2. `expected_order_id` (the merchant's order), the redirect's `order_id` and the order
-///    status's `order_id` are the same;
-/// 3. the order status (from `get_order_status`, fetched after the redirect) is CHARGED
+/// 1. the redirect's signature is `Valid` (the redirect's query parameters, checked as the
+///    redirect signature check does);
+/// 2. the expected order id (the merchant's order), the redirect's `order_id` parameter and
+///    the order status's order id are the same;
+/// 3. the order status (from the Order Status call, made after the redirect) is CHARGED
 ///    (`PARTIAL_CHARGED` is `PartiallyCharged`) and nothing was refunded (else `Refunded` or
-///    `PartiallyRefunded`, see `refund_verdict`);
-/// 4. its amount equals `expected_amount` as a decimal (`"100"`, `"100.0"` and `100.00`
-///    are equal; see `amounts_equal`);
-/// 5. when `expected_currency` is given, the currency matches (case-insensitively).
+///    `PartiallyRefunded`);
+/// 4. its amount equals the expected amount as a decimal (`"100"`, `"100.0"` and `100.00`
+///    are equal, as the amount comparison has it);
+/// 5. when an expected currency is given, the currency matches (case-insensitively).
 ///
 /// Checks run in this order and the first failure is returned.
 #[uniffi::export(default(expected_currency = None))]
@@ -174,9 +175,9 @@ pub fn check_payment(
     )
 }
 
-/// Steps 2-5 of `check_payment` without a redirect: for a webhook or a status poll, where
-/// the order status (fetched with `get_order_status`) is all there is. Same verdicts;
-/// `OrderIdMismatch` has no `redirect_order_id`.
+/// Steps 2-5 of the payment check without a redirect: for a webhook or a status poll, where
+/// the order status (from the Order Status call) is all there is. Same verdicts;
+/// `OrderIdMismatch` has no redirect order id.
 #[uniffi::export(default(expected_currency = None))]
 pub fn check_order_payment(
     order_status: &OrderStatus,

@@ -46,9 +46,10 @@ pub const REFUND_ERROR_ORDER_NOT_SUCCESSFUL: &str = "invalid.order.not_successfu
 
 /// A refund of (part of) a charged order: `POST /orders/{order_id}/refunds`.
 ///
-/// `unique_request_id` is the idempotency key: keep it, and send the same value again if a
-/// call ends without an answer (timeout, lost connection). Juspay never refunds twice for one
-/// key, and `create_refund` returns the order when the refund already exists.
+/// The unique request id (Juspay's `unique_request_id`) is the idempotency key: keep it, and
+/// send the same value again if a call ends without an answer (timeout, lost connection).
+/// Juspay never refunds twice for one key, and the refund call returns the order when the
+/// refund already exists.
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct RefundRequest {
@@ -61,8 +62,8 @@ pub struct RefundRequest {
     /// `"50.25"`). Absent, it refunds whatever is left of the order.
     #[uniffi(default)]
     pub amount: Option<String>,
-    /// The `x-routing-id` the order's session used (`session.routing_id`): required, as for
-    /// `get_order_status`.
+    /// The `x-routing-id` the order's session used (the session's routing id): required, as
+    /// for the Order Status call.
     pub routing_id: String,
 }
 

@@ -7,10 +7,10 @@
 
 use std::collections::HashMap;
 
-/// Everything `POST /session` accepts. `order_id`, `amount`, `customer_id` and
-/// `payment_page_client_id` are what every session needs; every other field is optional and
-/// sent only when set. `validate` lists every broken rule, and `create_session` refuses an
-/// invalid request before sending anything.
+/// Everything `POST /session` accepts. The order id, amount, customer id and payment page
+/// client id are what every session needs; every other field is optional and sent only when
+/// set. `validate` lists every broken rule, and the session call refuses an invalid request
+/// before sending anything.
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct SessionRequest {
@@ -23,7 +23,7 @@ pub struct SessionRequest {
     /// The merchant's customer id; the empty string means guest checkout.
     #[uniffi(default)]
     pub customer_id: String,
-    /// The `payment_page_client_id` from Juspay's welcome e-mail.
+    /// The payment page client id from Juspay's welcome e-mail.
     #[uniffi(default)]
     pub payment_page_client_id: String,
     /// `paymentPage` (the default when absent), `paymentManagement`, `quickPay`, `enach`, or
@@ -58,11 +58,13 @@ pub struct SessionRequest {
     /// e.g. `JUSPAY:gateway_reference_id`.
     #[uniffi(default)]
     pub metadata: HashMap<String, String>,
-    /// `options.create_mandate`: required on the wire whenever any `mandate` field is set.
+    /// The JSON key `options.create_mandate`: required on the wire whenever any `mandate` field
+    /// is set.
     #[uniffi(default)]
     pub create_mandate: Option<CreateMandate>,
     #[uniffi(default)]
-    /// `mandate.*`: the mandate to set up with this payment; needs `create_mandate`.
+    /// The JSON keys `mandate.*`: the mandate to set up with this payment; needs the create
+    /// mandate field.
     pub mandate: Option<Mandate>,
     #[uniffi(default)]
     /// User-defined field 1: merchant data Juspay stores with the order and returns in order status.
@@ -94,17 +96,17 @@ pub struct SessionRequest {
     #[uniffi(default)]
     /// User-defined field 10: merchant data Juspay stores with the order and returns in order status.
     pub udf10: Option<String>,
-    /// Sent as the `x-routing-id` header. Absent, it uses `customer_id`, or `order_id` for a
-    /// guest checkout (empty `customer_id`), as Juspay recommends.
+    /// Sent as the `x-routing-id` header. Absent, it uses the customer id, or the order id for
+    /// a guest checkout (empty customer id), as Juspay recommends.
     #[uniffi(default)]
     pub routing_id: Option<String>,
-    /// `payment_filter`: which payment methods the page offers (payment locking), as the JSON
-    /// object Juspay documents, e.g.
+    /// The JSON key `payment_filter`: which payment methods the page offers (payment
+    /// locking), as the JSON object Juspay documents, e.g.
     /// `{"allowDefaultOptions":false,"options":[{"paymentMethodType":"UPI","enable":true}]}`;
     /// sent as that object. Source: DEMO the 20 samples under `payment-page-payment-locking/`.
     #[uniffi(default)]
     pub payment_filter: Option<String>,
-    /// `options.get_client_auth_token`: ask for a client auth token in the answer.
+    /// The JSON key `options.get_client_auth_token`: ask for a client auth token in the answer.
     #[uniffi(default)]
     pub get_client_auth_token: Option<bool>,
     /// Parameters documented elsewhere (`offer_code`, `theme`, ...), sent untouched as
@@ -113,7 +115,7 @@ pub struct SessionRequest {
     pub extra_fields: HashMap<String, String>,
     /// Parameters whose value is not a string (`send_mail: true`, `insured_member_details:
     /// [...]`, `simpl_additional_info: {...}`), each given as JSON text and sent as that
-    /// JSON, exactly. Keys may not shadow a typed field or an `extra_fields` key.
+    /// JSON, exactly. Keys may not shadow a typed field or a key of the extra fields.
     #[uniffi(default)]
     pub extra_json: HashMap<String, String>,
 }
@@ -206,7 +208,7 @@ impl SessionRequest {
 pub enum Action {
     /// Start the payment page.
     PaymentPage,
-    /// Manage saved cards and linked wallets; opens no order (`order_id`/`amount` optional).
+    /// Manage saved cards and linked wallets; opens no order (order id and amount optional).
     PaymentManagement,
     /// One-tap payment with the customer's last used instrument.
     QuickPay,
@@ -219,7 +221,7 @@ pub enum Action {
     },
 }
 
-/// `options.create_mandate`.
+/// The JSON key `options.create_mandate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum CreateMandate {
@@ -255,13 +257,13 @@ pub enum MandateFrequency {
     AsPresented,
 }
 
-/// `mandate.amount_rule`; Juspay's default is `Variable`.
+/// The JSON key `mandate.amount_rule`; Juspay's default is `Variable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 #[uniffi::export(Display)]
 pub enum AmountRule {
-    /// `FIXED`: every debit is exactly `max_amount`.
+    /// `FIXED`: every debit is exactly the maximum amount.
     Fixed,
-    /// `VARIABLE`: any amount up to `max_amount` (Juspay's default).
+    /// `VARIABLE`: any amount up to the maximum amount (Juspay's default).
     Variable,
 }
 
@@ -270,13 +272,13 @@ pub enum AmountRule {
 #[derive(Clone, Default, PartialEq, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct Mandate {
-    /// Decimal string, at most 8 characters; required unless `amount_rule` is `Fixed`.
+    /// Decimal string, at most 8 characters; required unless the amount rule is `Fixed`.
     #[uniffi(default)]
     pub max_amount: Option<String>,
     /// UNIX epoch seconds (UTC), as a string of digits.
     #[uniffi(default)]
     pub start_date: Option<String>,
-    /// UNIX epoch seconds (UTC), after `start_date`.
+    /// UNIX epoch seconds (UTC), after the start date.
     #[uniffi(default)]
     pub end_date: Option<String>,
     #[uniffi(default)]
@@ -286,7 +288,7 @@ pub struct Mandate {
     #[uniffi(default)]
     pub rule_value: Option<String>,
     #[uniffi(default)]
-    /// Whether debits are fixed or up to `max_amount`; Juspay's default is `Variable`.
+    /// Whether debits are fixed or up to the maximum amount; Juspay's default is `Variable`.
     pub amount_rule: Option<AmountRule>,
     #[uniffi(default)]
     /// Whether the customer may revoke the mandate (UPI `Onetime` mandates only).

@@ -24,22 +24,22 @@ pub struct Session {
     pub order_id: String,
     /// `payment_links.web`: the hosted payment page ("" when Juspay sent none).
     pub payment_link: String,
-    /// The typed view of `sdk_payload`.
+    /// The typed view of the JSON key `sdk_payload`.
     pub sdk_payload: SdkPayload,
-    /// `sdk_payload` exactly as received: hand this to the frontend SDK.
+    /// The JSON key `sdk_payload` exactly as received: hand this to the frontend SDK.
     pub sdk_payload_json: String,
     /// `payment_links.expiry`: when the payment link stops working (ISO-8601), if Juspay
     /// said (DEMO `TPV/TPVResp.json`: `2024-12-18T05:20:34Z`).
     pub payment_link_expiry: Option<String>,
-    /// `order_expiry`: when the order itself expires, if Juspay said.
+    /// The JSON key `order_expiry`: when the order itself expires, if Juspay said.
     pub order_expiry: Option<String>,
-    /// The `x-routing-id` the session was created with: pass it to `get_order_status` for
+    /// The `x-routing-id` the session was created with: pass it to the Order Status call for
     /// this order, so every call of the customer's session reaches the same place. Empty
-    /// when the answer was parsed outside a client (`parse_session_response`).
+    /// when the answer was parsed outside a client (by the session answer parser).
     pub routing_id: String,
 }
 
-/// `sdk_payload`: the process call for the HyperCheckout SDK.
+/// The JSON key `sdk_payload`: the process call for the HyperCheckout SDK.
 #[derive(Clone, PartialEq, Deserialize, uniffi::Record)]
 #[uniffi::export(Debug)]
 pub struct SdkPayload {
@@ -50,13 +50,13 @@ pub struct SdkPayload {
     pub service: String,
     /// The process payload for the frontend SDK.
     pub payload: SdkPayloadDetails,
-    /// `sdk_payload.expiry`, when Juspay sends one (ISO-8601).
+    /// The JSON key `sdk_payload.expiry`, when Juspay sends one (ISO-8601).
     #[serde(default, deserialize_with = "crate::lenient::text")]
     pub expiry: Option<String>,
 }
 
-/// `sdk_payload.payload`: the fields the reference documents; all optional because Juspay
-/// echoes only what the request carried.
+/// The JSON key `sdk_payload.payload`: the fields the reference documents; all optional
+/// because Juspay echoes only what the request carried.
 #[derive(Clone, Default, PartialEq, Deserialize, uniffi::Record)]
 #[uniffi::export(Debug)]
 #[serde(rename_all = "camelCase")]
@@ -69,7 +69,7 @@ pub struct SdkPayloadDetails {
     pub merchant_id: Option<String>,
     /// Authenticates the frontend SDK for this order; short-lived.
     pub client_auth_token: Option<String>,
-    /// ISO-8601 UTC expiry of `client_auth_token`, e.g. `2022-03-12T20:29:23Z`.
+    /// ISO-8601 UTC expiry of the client auth token, e.g. `2022-03-12T20:29:23Z`.
     pub client_auth_token_expiry: Option<String>,
     /// `sandbox` or `production`, as echoed.
     pub environment: Option<String>,

@@ -39,13 +39,13 @@ pub const SIGNATURE_ALGORITHM: &str = "HMAC-SHA256";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum SignatureVerdict {
     /// Signed with the response key: the parameters are Juspay's. (The order may still be
-    /// unpaid: confirm with the Order Status API, or use `check_payment`.)
+    /// unpaid: confirm with the Order Status API, or use the payment check.)
     Valid,
     /// The signature does not match: the parameters were altered, or signed with another key.
     Invalid,
     /// No `signature` parameter (or an empty one).
     MissingSignature,
-    /// `signature_algorithm` is missing or is not `HMAC-SHA256`.
+    /// The `signature_algorithm` parameter is missing or is not `HMAC-SHA256`.
     UnsupportedAlgorithm,
 }
 
@@ -70,7 +70,7 @@ pub fn verify_return_url_signature(
     )
 }
 
-/// Like `verify_return_url_signature`, from the full redirect URL
+/// Like the redirect signature check over parameters, from the full redirect URL
 /// (`https://shop.example.com/return?order_id=...`), its query string with or without the
 /// leading `?`, or a path with a query (`/return?...`). A fragment is ignored.
 #[uniffi::export]

@@ -19,9 +19,9 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 #[uniffi::export(Display)]
 pub struct Violation {
-    /// The field's name on the wire, e.g. `order_id` or `mandate.max_amount`.
+    /// The field's name on the wire, e.g. `"order_id"` or `"mandate.max_amount"`.
     pub field: String,
-    /// Stable machine-readable code, e.g. `too_long`; see `docs/validation.md`.
+    /// Stable machine-readable code, e.g. `"too_long"`; see `docs/validation.md`.
     pub code: String,
     /// A human-readable explanation.
     pub message: String,

@@ -17,8 +17,9 @@ use crate::mandate::{parse_mandate_object, MandateDetails};
 use crate::order::{parse_order_object, OrderStatus};
 use crate::validate::Violation;
 
-/// Whether `authorization_header` (the request's `Authorization` value; pass `""` when the
-/// request had none) carries exactly `username` and `password` as HTTP Basic credentials.
+/// Whether the authorization header given (the request's `Authorization` value; pass `""`
+/// when the request had none) carries exactly `username` and `password` as HTTP Basic
+/// credentials.
 /// The comparison takes the same time wherever the first difference is. Empty configured
 /// credentials never match: they would accept anyone.
 #[uniffi::export]
@@ -55,7 +56,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     digest(b).verify_slice(&a_digest).is_ok()
 }
 
-/// `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
+/// The JSON key `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
 /// Names: Juspay's webhook pages ("Outgoing Webhook/Callback",
 /// <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (the DEMO
 /// repository's `webhooks/` and `mandates/webhook/` folders; `docs/juspay-evidence.md`,
@@ -104,7 +105,7 @@ pub enum WebhookEventName {
     MandateRevoked,
     /// Any other name, exactly as sent.
     Unknown {
-        /// The `event_name` as received.
+        /// The JSON key `event_name` as received.
         name: String,
     },
 }
@@ -144,7 +145,7 @@ const EVENT_NAMES: [(WebhookEventName, &str); 19] = [
 ];
 
 impl WebhookEventName {
-    /// The event for an `event_name`; unknown names are kept in `Unknown`.
+    /// The event for the JSON key `event_name`'s text; unknown names are kept in `Unknown`.
     pub fn from_name(name: &str) -> WebhookEventName {
         EVENT_NAMES
             .iter()
@@ -158,7 +159,8 @@ impl WebhookEventName {
 
 #[uniffi::export]
 impl WebhookEventName {
-    /// The `event_name` text on the wire (not `name`: see `wire_name` on `OrderState`).
+    /// The JSON key `event_name`'s text on the wire (not `name`: see the wire name of
+    /// `OrderState`).
     pub fn wire_name(&self) -> String {
         match self {
             WebhookEventName::Unknown { name } => name.clone(),
@@ -179,16 +181,16 @@ pub struct WebhookEvent {
     /// some of Juspay's own samples (DEMO `orderFailedSplit`): then de-duplicate by the
     /// order's id and state.
     pub id: Option<String>,
-    /// What happened (`event_name`).
+    /// What happened (the JSON key `event_name`).
     pub event_name: WebhookEventName,
     /// As sent, e.g. `2024-09-30T11:00:28Z`.
     pub date_created: Option<String>,
     /// `content.order`, when the event carries one (order events do). Its status is what
-    /// Juspay saw when it sent the event; confirm with `get_order_status` before fulfilling.
+    /// Juspay saw when it sent the event; confirm with the Order Status call before fulfilling.
     pub order: Option<OrderStatus>,
     /// `content.mandate`, when the event carries one (`MANDATE_*` events) and it reads as a
-    /// mandate (a `mandate_id` and a status); otherwise absent, the body being in `raw_json`.
-    /// Confirm with `get_mandate` before acting on it.
+    /// mandate (a `mandate_id` key and a status); otherwise absent, the body being in the raw
+    /// JSON. Confirm with the mandate status call before acting on it.
     pub mandate: Option<MandateDetails>,
     /// The whole body exactly as received.
     pub raw_json: String,
@@ -211,8 +213,9 @@ struct WireContent<'a> {
     mandate: Option<&'a RawValue>,
 }
 
-/// Reads a webhook body. Call `verify_webhook_auth` first: an unauthenticated body is not
-/// Juspay's. Problems are reported as `Validation` with the JSON path as the field.
+/// Reads a webhook body. Check the webhook's authorization first (the webhook auth check):
+/// an unauthenticated body is not Juspay's. Problems are reported as `Validation` with the
+/// JSON path as the field.
 #[uniffi::export]
 pub fn parse_webhook(body: &str) -> Result<WebhookEvent, HyperCheckoutError> {
     crate::runtime::catch_panic(|| read_webhook(body))

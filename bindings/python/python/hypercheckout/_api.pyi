@@ -42,14 +42,15 @@ class MandateFrequency(enum.Enum):
     AS_PRESENTED = 9
 
 class AmountRule(enum.Enum):
-    """`mandate.amount_rule`; Juspay's default is `Variable`."""
+    """The JSON key `mandate.amount_rule`; Juspay's default is `Variable`."""
     FIXED = 0
     VARIABLE = 1
 
 class MandateState:
-    """A mandate's `status` (`mandate_status` in some answers). Names: the states of Juspay's
-    mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED, FAILURE, EXPIRED; the
-    `MANDATE_*` webhooks are named after them). Only `Active` can be debited.
+    """A mandate's status (the JSON key `status`, or `mandate_status` in some answers). Names:
+    the states of Juspay's mandate pages and samples (CREATED, ACTIVE, PAUSED, REVOKED,
+    FAILURE, EXPIRED; the `MANDATE_*` webhooks are named after them). Only `Active` can be
+    debited.
     """
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
@@ -57,19 +58,19 @@ class MandateState:
         """Registered, not yet approved by the customer."""
         def __init__(self) -> None: ...
     class ACTIVE(MandateState):
-        """Approved: can be debited with `execute_mandate`."""
+        """Approved: can be debited with the mandate execution call."""
         def __init__(self) -> None: ...
     class PAUSED(MandateState):
         """Paused by the merchant or customer until a date."""
         def __init__(self) -> None: ...
     class REVOKED(MandateState):
-        """Cancelled for good (`revoke_mandate`, or by the customer)."""
+        """Cancelled for good (by the revoke call, or by the customer)."""
         def __init__(self) -> None: ...
     class FAILURE(MandateState):
         """Registration failed."""
         def __init__(self) -> None: ...
     class EXPIRED(MandateState):
-        """Past its `end_date`."""
+        """Past its end date."""
         def __init__(self) -> None: ...
     @dataclasses.dataclass(init=False, eq=False)
     class OTHER(MandateState):
@@ -124,8 +125,9 @@ class MandateState:
         ...
 
 class OrderState:
-    """An order's `status`, with its documented `status_id`. Names and ids: Juspay's Order
-    Status API and "Transaction Status" pages. Only `Charged` means the customer has paid.
+    """An order's state: the JSON key `status`, with its documented `status_id` number. Names
+    and ids: Juspay's Order Status API and "Transaction Status" pages. Only `Charged` means the
+    customer has paid.
     """
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
@@ -313,7 +315,7 @@ class OrderState:
         """Whether this value is ``OrderState.UNKNOWN``."""
         ...
     def documented_id(self) -> typing.Optional[int]:
-        """The documented `status_id`; absent for `Unknown`."""
+        """The documented status id (the JSON key `status_id`); absent for `Unknown`."""
         ...
     def is_paid(self) -> bool:
         """Whether this state means paid: only `Charged`."""
@@ -333,7 +335,7 @@ class Action:
         """Start the payment page."""
         def __init__(self) -> None: ...
     class PAYMENT_MANAGEMENT(Action):
-        """Manage saved cards and linked wallets; opens no order (`order_id`/`amount` optional)."""
+        """Manage saved cards and linked wallets; opens no order (order id and amount optional)."""
         def __init__(self) -> None: ...
     class QUICK_PAY(Action):
         """One-tap payment with the customer's last used instrument."""
@@ -379,12 +381,12 @@ class Action:
         ...
 
 class CreateMandate(enum.Enum):
-    """`options.create_mandate`."""
+    """The JSON key `options.create_mandate`."""
     REQUIRED = 0
     OPTIONAL = 1
 
 class WebhookEventName:
-    """`event_name`. Unknown names are kept, not refused: Juspay adds events over time.
+    """The JSON key `event_name`. Unknown names are kept, not refused: Juspay adds events over time.
     Names: Juspay's webhook pages ("Outgoing Webhook/Callback",
     <https://developer.juspay.in/v3.2/docs/outgoing-webhookcallback-3>) and its samples (the DEMO
     repository's `webhooks/` and `mandates/webhook/` folders; `docs/juspay-evidence.md`,
@@ -600,7 +602,7 @@ class SignatureVerdict(enum.Enum):
         ...
 
 class PaymentVerdict:
-    """The outcome of `check_payment`. Only `Paid` means "fulfil the order"."""
+    """The outcome of the payment check. Only `Paid` means "fulfil the order"."""
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
     class PAID(PaymentVerdict):
@@ -769,7 +771,7 @@ class ClientConfig:
 
 @dataclasses.dataclass(init=False, eq=False)
 class ErrorField:
-    """One entry of `error_info.fields`."""
+    """One entry of the JSON key `error_info.fields` of Juspay's answer."""
     field_name: typing.Optional[str]
     reason: typing.Optional[str]
     def __init__(self, *, field_name: typing.Optional[str], reason: typing.Optional[str]) -> None:
@@ -779,8 +781,8 @@ class ErrorField:
 
 @dataclasses.dataclass(init=False, eq=False)
 class ErrorInfo:
-    """`error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`, "Error shapes";
-    21 of the corpus's error bodies carry it).
+    """The JSON key `error_info`: Juspay's structured error detail (`docs/juspay-evidence.md`,
+    "Error shapes"; 21 of the corpus's error bodies carry it).
     """
     code: typing.Optional[str]
     category: typing.Optional[str]
@@ -827,9 +829,9 @@ class Mandate:
 class MandateDetails:
     """A mandate as Juspay describes it (Mandate Status Check answer, revoke answer, a
     `MANDATE_*` webhook's `content.mandate`). Field names are Juspay's; amounts are the exact
-    text sent; dates as sent (`start_date`/`end_date` are epoch seconds, `activated_at` and
-    the like ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only
-    `mandate_id` and `status`.
+    text sent; dates as sent (the start and end dates are epoch seconds, the activation times
+    ISO 8601). Fields Juspay did not send are absent: the revoke answer carries only the
+    mandate id and status.
     """
     mandate_id: str
     status: MandateState
@@ -860,8 +862,9 @@ class MandateDetails:
 @dataclasses.dataclass(init=False, eq=False)
 class MandateExecution:
     """A debit on an active mandate: `POST /txns` (the Mandate Execution API). It creates a new
-    order, so `order_id` must be new; it is also the idempotency key: Juspay refuses a second
-    order with the same id, and `execute_mandate` recognises its own earlier attempt.
+    order, so its order id must be new; it is also the idempotency key: Juspay refuses a
+    second order with the same id, and the mandate execution call recognises its own earlier
+    attempt.
     """
     order_id: str
     amount: str
@@ -878,7 +881,7 @@ class MandateExecution:
 @dataclasses.dataclass(init=False, eq=False)
 class MandateExecutionResult:
     """What Juspay answers a mandate execution: the new order's first transaction. The debit
-    itself usually completes later: confirm with `get_order_status(order_id, ...)` or the
+    itself usually completes later: confirm with the Order Status call for this order id or the
     `ORDER_SUCCEEDED`/`ORDER_FAILED` webhook.
     """
     order_id: str
@@ -945,7 +948,7 @@ class Refund:
 
 @dataclasses.dataclass(init=False, eq=False)
 class TxnDetail:
-    """`txn_detail`: the order's latest transaction."""
+    """The JSON key `txn_detail`: the order's latest transaction."""
     txn_id: typing.Optional[str]
     txn_uuid: typing.Optional[str]
     gateway: typing.Optional[str]
@@ -963,9 +966,10 @@ class TxnDetail:
 @dataclasses.dataclass(init=False, eq=False)
 class OrderStatus:
     """The answer of the Order Status API (and the `order` of a webhook): what a merchant acts
-    on, typed; everything else in `raw_json`. Field names are Juspay's. Amounts are the exact
+    on, typed; everything else in the raw JSON. Field names are Juspay's. Amounts are the exact
     text Juspay sent (`"386"`, `"100.15"`), whether it sent a JSON number or a string: never a
-    float; compare them with `amounts_equal`. Fields Juspay did not send are absent (or empty lists).
+    float; compare them as decimals with the SDK's amount comparison. Fields Juspay did not
+    send are absent (or empty lists).
     Sources: `testdata/juspay/order_status.json` (164 real answers) and
     `docs/juspay-evidence.md`, "Order Status fields".
     """
@@ -1011,9 +1015,10 @@ class OrderStatus:
 class RefundRequest:
     """A refund of (part of) a charged order: `POST /orders/{order_id}/refunds`.
 
-    `unique_request_id` is the idempotency key: keep it, and send the same value again if a
-    call ends without an answer (timeout, lost connection). Juspay never refunds twice for one
-    key, and `create_refund` returns the order when the refund already exists.
+    The unique request id (Juspay's `unique_request_id`) is the idempotency key: keep it, and
+    send the same value again if a call ends without an answer (timeout, lost connection).
+    Juspay never refunds twice for one key, and the refund call returns the order when the
+    refund already exists.
     """
     order_id: str
     unique_request_id: str
@@ -1059,8 +1064,8 @@ class RequestOptions:
 
 @dataclasses.dataclass(init=False, eq=False)
 class SdkPayloadDetails:
-    """`sdk_payload.payload`: the fields the reference documents; all optional because Juspay
-    echoes only what the request carried.
+    """The JSON key `sdk_payload.payload`: the fields the reference documents; all optional
+    because Juspay echoes only what the request carried.
     """
     client_id: typing.Optional[str]
     amount: typing.Optional[str]
@@ -1085,7 +1090,7 @@ class SdkPayloadDetails:
 
 @dataclasses.dataclass(init=False, eq=False)
 class SdkPayload:
-    """`sdk_payload`: the process call for the HyperCheckout SDK."""
+    """The JSON key `sdk_payload`: the process call for the HyperCheckout SDK."""
     request_id: str
     service: str
     payload: SdkPayloadDetails
@@ -1222,9 +1227,9 @@ def cancellable_calls_in_flight() -> int:
     ...
 
 def check_order_payment(order_status: OrderStatus, expected_order_id: str, expected_amount: str, expected_currency: typing.Optional[str] = ...) -> PaymentVerdict:
-    """Steps 2-5 of `check_payment` without a redirect: for a webhook or a status poll, where
-    the order status (fetched with `get_order_status`) is all there is. Same verdicts;
-    `OrderIdMismatch` has no `redirect_order_id`.
+    """Steps 2-5 of the payment check without a redirect: for a webhook or a status poll, where
+    the order status (from the Order Status call) is all there is. Same verdicts;
+    `OrderIdMismatch` has no redirect order id.
     """
     ...
 
@@ -1232,16 +1237,16 @@ def check_payment(redirect_params: dict[str, str], response_key: str, order_stat
     """Decides whether the order the customer just returned from is paid, for the amount the
     merchant's own records say:
 
-    1. the redirect's signature is `Valid` (`redirect_params`, as in
-    `verify_return_url_signature`);
-    2. `expected_order_id` (the merchant's order), the redirect's `order_id` and the order
-    status's `order_id` are the same;
-    3. the order status (from `get_order_status`, fetched after the redirect) is CHARGED
+    1. the redirect's signature is `Valid` (the redirect's query parameters, checked as the
+    redirect signature check does);
+    2. the expected order id (the merchant's order), the redirect's `order_id` parameter and
+    the order status's order id are the same;
+    3. the order status (from the Order Status call, made after the redirect) is CHARGED
     (`PARTIAL_CHARGED` is `PartiallyCharged`) and nothing was refunded (else `Refunded` or
-    `PartiallyRefunded`, see `refund_verdict`);
-    4. its amount equals `expected_amount` as a decimal (`"100"`, `"100.0"` and `100.00`
-    are equal; see `amounts_equal`);
-    5. when `expected_currency` is given, the currency matches (case-insensitively).
+    `PartiallyRefunded`);
+    4. its amount equals the expected amount as a decimal (`"100"`, `"100.0"` and `100.00`
+    are equal, as the amount comparison has it);
+    5. when an expected currency is given, the currency matches (case-insensitively).
 
     Checks run in this order and the first failure is returned.
     """
@@ -1270,27 +1275,28 @@ def encrypt_request_body(keys: EncryptionKeys, json: str) -> str:
     ...
 
 def execute_mandate_call(execution: MandateExecution, merchant_id: str) -> WireCall:
-    """The exact call `execute_mandate` sends for `merchant_id` (a body field of this API; no
-    credentials).
+    """The exact request the mandate execution call sends for the merchant id given (a body
+    field of this API; no credentials).
     """
     ...
 
 def find_refund(order: OrderStatus, request: RefundRequest) -> typing.Optional[Refund]:
-    """The refund of `order` that `request` asked for (same `unique_request_id`, and amount
+    """The refund of `order` that `request` asked for (same unique request id, and amount
     when given), if the order shows it.
     """
     ...
 
 def flush_observers(timeout_ms: int) -> bool:
     """Waits until every record and event queued before this call (and the records their
-    delivery made) has been handed to the sink and listener, at most `timeout_ms`; true if
+    delivery made) has been handed to the sink and listener, waiting at most the timeout
+    given (milliseconds); true if
     they all were. Tests use it, and a host may
     before it exits.
     """
     ...
 
 def mandate_status_call(mandate_id: str, routing_id: str) -> WireCall:
-    """The exact call `get_mandate` sends (no credentials)."""
+    """The exact request the mandate status call sends (no credentials)."""
     ...
 
 def observer_stats() -> ObserverStats:
@@ -1298,13 +1304,13 @@ def observer_stats() -> ObserverStats:
     ...
 
 def order_status_api_version() -> str:
-    """The `version` header `get_order_status` sends."""
+    """The `version` header the Order Status call sends."""
     ...
 
 def parse_encrypted_webhook(keys: EncryptionKeys, body: str) -> WebhookEvent:
     """Decrypts and verifies an encrypted webhook body, `{"JWT": "<compact JWE>"}` (Juspay's
     JWT webhooks, docs.juspay.io/api-reference/docs/express-checkout/jwt-webhook), and reads
-    the event inside as `parse_webhook` does. A body that fails decryption or verification
+    the event inside as the plain webhook parser does. A body that fails decryption or verification
     is `NotAuthentic`; a plain (unencrypted) webhook is refused the same way, so a forged
     plain body cannot pass for an encrypted one. The signature is the webhook's
     authentication: no Authorization check is needed on top.
@@ -1312,26 +1318,28 @@ def parse_encrypted_webhook(keys: EncryptionKeys, body: str) -> WebhookEvent:
     ...
 
 def parse_mandate_execution_response(http_status: int, headers: dict[str, str], body: str) -> MandateExecutionResult:
-    """Interprets a mandate execution (`POST /txns`) answer exactly as `execute_mandate` does
+    """Interprets a mandate execution (`POST /txns`) answer exactly as the mandate execution call does
     (before it resolves a `DUPLICATE_ORDER_ID`).
     """
     ...
 
 def parse_mandate_response(http_status: int, headers: dict[str, str], body: str) -> MandateDetails:
-    """Interprets a mandate status or revoke answer exactly as `get_mandate`/`revoke_mandate` do."""
+    """Interprets a mandate status or revoke answer exactly as the mandate status and revoke
+    calls do.
+    """
     ...
 
 def parse_order_status_response(http_status: int, headers: dict[str, str], body: str) -> OrderStatus:
-    """Interprets a `GET /orders/{order_id}` answer exactly as `get_order_status` does: an
+    """Interprets a `GET /orders/{order_id}` answer exactly as the Order Status call does: an
     `OrderStatus` for 2xx, otherwise the matching error (Juspay's 400 "NOT_FOUND" included).
     For callers who make the HTTP call themselves, and for `testdata/order_status.json`.
     """
     ...
 
 def parse_refund_response(http_status: int, headers: dict[str, str], body: str) -> OrderStatus:
-    """Interprets a `POST /orders/{order_id}/refunds` answer exactly as `create_refund` does
+    """Interprets a `POST /orders/{order_id}/refunds` answer exactly as the refund call does
     (before it resolves a `duplicate.call`): the order with its refunds for 2xx, otherwise the
-    matching error (`InvalidRequest` with Juspay's `error_code`, `NotFound`, ...).
+    matching error (`InvalidRequest` with Juspay's error code, `NotFound`, ...).
     """
     ...
 
@@ -1349,8 +1357,9 @@ def parse_session_response(http_status: int, headers: dict[str, str], body: str)
     ...
 
 def parse_webhook(body: str) -> WebhookEvent:
-    """Reads a webhook body. Call `verify_webhook_auth` first: an unauthenticated body is not
-    Juspay's. Problems are reported as `Validation` with the JSON path as the field.
+    """Reads a webhook body. Check the webhook's authorization first (the webhook auth check):
+    an unauthenticated body is not Juspay's. Problems are reported as `Validation` with the
+    JSON path as the field.
     """
     ...
 
@@ -1362,21 +1371,21 @@ def prepare_for_exit() -> None:
     ...
 
 def refund_api_version() -> str:
-    """The `version` header `create_refund` sends."""
+    """The `version` header the refund call sends."""
     ...
 
 def refund_call(request: RefundRequest) -> WireCall:
-    """The exact call `create_refund` sends for `request` (path, form body, `content-type`,
+    """The exact request the refund call sends for `request` (path, form body, `content-type`,
     `version`, `x-routing-id`; never the credentials).
     """
     ...
 
 def revoke_mandate_call(mandate_id: str, routing_id: str) -> WireCall:
-    """The exact call `revoke_mandate` sends (no credentials)."""
+    """The exact request the revoke call sends (no credentials)."""
     ...
 
 def routing_id(request: SessionRequest) -> str:
-    """The `x-routing-id` `create_session` would send for `request`."""
+    """The `x-routing-id` the session call would send for `request`."""
     ...
 
 def sdk_version() -> str:
@@ -1384,7 +1393,7 @@ def sdk_version() -> str:
     ...
 
 def session_request_to_json(request: SessionRequest) -> str:
-    """The exact JSON body `create_session` would send for `request`."""
+    """The exact JSON body the session call would send for `request`."""
     ...
 
 def set_log_level(max_level: typing.Optional[LogLevel]) -> None:
@@ -1419,7 +1428,7 @@ def validate_mandate_execution(execution: MandateExecution) -> typing.List[Viola
     ...
 
 def validate_mandate_lookup(mandate_id: str, routing_id: str) -> typing.List[Violation]:
-    """The rules `get_mandate` and `revoke_mandate` apply to their arguments; empty means valid."""
+    """The rules the mandate status and revoke calls apply to their arguments; empty means valid."""
     ...
 
 def validate_refund(request: RefundRequest) -> typing.List[Violation]:
@@ -1427,8 +1436,8 @@ def validate_refund(request: RefundRequest) -> typing.List[Violation]:
     ...
 
 def validate_session_json(json: str) -> typing.List[Violation]:
-    """Every problem with a Juspay-format JSON body at once: what `parse_session_request` refuses
-    and every `validate` rule on the rest. Empty means valid. (`hypercheckout validate`.)
+    """Every problem with a Juspay-format JSON body at once: what the session request parser
+    refuses and every `validate` rule on the rest. Empty means valid. (`hypercheckout validate`.)
     """
     ...
 
@@ -1439,15 +1448,16 @@ def verify_return_url_signature(params: dict[str, str], response_key: str) -> Si
     ...
 
 def verify_return_url_signature_from_query(url_or_query: str, response_key: str) -> SignatureVerdict:
-    """Like `verify_return_url_signature`, from the full redirect URL
+    """Like the redirect signature check over parameters, from the full redirect URL
     (`https://shop.example.com/return?order_id=...`), its query string with or without the
     leading `?`, or a path with a query (`/return?...`). A fragment is ignored.
     """
     ...
 
 def verify_webhook_auth(authorization_header: str, username: str, password: str) -> bool:
-    """Whether `authorization_header` (the request's `Authorization` value; pass `""` when the
-    request had none) carries exactly `username` and `password` as HTTP Basic credentials.
+    """Whether the authorization header given (the request's `Authorization` value; pass `""`
+    when the request had none) carries exactly `username` and `password` as HTTP Basic
+    credentials.
     The comparison takes the same time wherever the first difference is. Empty configured
     credentials never match: they would accept anyone.
     """
@@ -1539,7 +1549,7 @@ class ClientProtocol(typing.Protocol):
 
 class LogSinkImpl:
     """Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
-    Implemented by each binding over the host's logger; see `set_log_sink`.
+    Implemented by each binding over the host's logger, which installs it as the log sink.
     """
     def __init__(self, args: typing.Any, kwargs: typing.Any) -> None: ...
     def log(self, record: LogRecord) -> None:
@@ -1550,7 +1560,7 @@ class LogSinkImpl:
 
 class LogSink:
     """Receives the SDK's log records, on the SDK's delivery thread (never on the request's).
-    Implemented by each binding over the host's logger; see `set_log_sink`.
+    Implemented by each binding over the host's logger, which installs it as the log sink.
     """
     def __init__(self, args: typing.Any, kwargs: typing.Any) -> None:
         """Initialize self.  See help(type(self)) for accurate signature."""
@@ -1562,8 +1572,8 @@ class LogSink:
         ...
 
 class RequestListenerImpl:
-    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
-    `set_request_listener`.
+    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread, once installed as
+    the request listener.
     """
     def __init__(self, args: typing.Any, kwargs: typing.Any) -> None: ...
     def on_request(self, event: RequestEvent) -> None:
@@ -1573,8 +1583,8 @@ class RequestListenerImpl:
         ...
 
 class RequestListener:
-    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread. See
-    `set_request_listener`.
+    """Receives one `RequestEvent` per attempt, on the SDK's delivery thread, once installed as
+    the request listener.
     """
     def __init__(self, args: typing.Any, kwargs: typing.Any) -> None:
         """Initialize self.  See help(type(self)) for accurate signature."""
