@@ -18,6 +18,8 @@
 # Not called by scripts/test.sh (the full matrix takes ~40 minutes on 2 cores);
 # scripts/test-release.sh verifies what it produced.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -84,7 +86,7 @@ stage_tools() {
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+      apt_get update -qq && apt_get install -y -qq "${missing[@]}"
     else
       die "missing ${missing[*]} (apt-get install ${missing[*]})"
     fi

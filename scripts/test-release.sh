@@ -26,6 +26,8 @@
 #      Windows DLLs' export tables must, step 2 and 5); the
 #      XCFramework's Info.plist parses and names existing slices.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -208,7 +210,7 @@ command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static missing (a
 # qemu-aarch64 -L runs it without a chroot or binfmt_misc (which this machine lacks).
 arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
 if [ ! -x "$arm64_root/usr/bin/python3.11" ] || [ ! -x "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" ]; then
-  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
+  command -v debootstrap >/dev/null || apt_get install -y -qq debootstrap
   rm -rf "$arm64_root"
   mkdir -p "$arm64_root"
   debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless \
@@ -306,7 +308,7 @@ if [ -f "$wdir/hypercheckout.dll" ]; then
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
       die "wine64 or mingw-w64 missing (apt-get install --no-install-recommends wine64 gcc-mingw-w64-x86-64)"
     fi
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine64 gcc-mingw-w64-x86-64 >/dev/null
+    apt_get update -qq && apt_get install -y -qq --no-install-recommends wine64 gcc-mingw-w64-x86-64 >/dev/null
     wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64)
   fi
   # Debian 12's wine 8.0 has no bcryptprimitives.dll, whose ProcessPrng Rust's std (1.78+)
