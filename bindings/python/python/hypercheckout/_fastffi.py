@@ -11,7 +11,7 @@ the buffer once and unpacks from `bytes`.
 Two more per-call costs go the same way (issue 17):
 
 * **strings**: a `str` or `Optional[str]` field was read through four or five Python calls
-  (`read_u8`, `read_i32`, `read`, `decode`); a `Session` has 28 of them. The replacements
+  (`read_u8`, `read_i32`, `read`, `decode`); a `Session` has 27 (19 optional). The replacements
   read each one in a single function over the stream's bytes, and write each one with one
   `bytearray` extension per part.
 * **asyncio completions**: uniffi's `_uniffi_rust_call_async` resumes the coroutine through
@@ -235,7 +235,7 @@ def _install_string_converters(native: ModuleType, internal_error: Any) -> bool:
         return buf.data[start:end].decode("utf-8")  # type: ignore[no-any-return]
 
     def read_optional_string(buf: Any) -> Any:
-        # read_string inlined: a Session has 18 of these.
+        # read_string inlined: a Session has 19 of these.
         offset = buf.offset
         length = buf.len
         if offset >= length:
