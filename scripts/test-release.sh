@@ -43,6 +43,8 @@ say() { printf '\n--- %s\n' "$*"; }
 die() { printf '!!! test-release: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=lib/emulator.sh
 . "$repo/scripts/lib/emulator.sh"
+# shellcheck source=lib/cross.sh
+. "$repo/scripts/lib/cross.sh"
 ok() { printf 'ok: %s\n' "$*"; }
 missing() {  # name reason
   if [[ "$allow_missing" == *" $1 "* ]]; then
@@ -87,25 +89,9 @@ declare -A wheel_format=(
 )
 header=$(find "$repo/target/release-build/stage/gen-swift" -name HyperCheckoutFFI.h 2>/dev/null | head -n1)
 [ -n "$header" ] || die "the generated C header (target/release-build/stage/gen-swift) is missing: run scripts/release.sh swift"
-# Whole names only: "ffi_hypercheckout_..." also matches inside "uniffi_hypercheckout_checksum_...",
-# which made up names no library exports (caught by the first DLL export check).
-grep -oE '\<(uniffi|ffi)_hypercheckout_[a-z0-9_]*' "$header" | sort -u >"$work/abi.txt"
+abi_list "$header"
 ok "the C header declares $(wc -l <"$work/abi.txt") uniffi functions"
-# Mach-O and PE libraries export every declared function (macOS/iOS cannot run here: this is
-# the check; a Windows DLL linked by zig once exported none of them, rust-cross/cargo-zigbuild#251).
-check_exports() {  # file label
-  if [[ "$(file -b "$1")" == PE32* ]]; then
-    # A DLL's exports are its export table (llvm-objdump -p: "ordinal RVA name" rows).
-    llvm-objdump -p "$1" | awk '/^Export Table:/ {e = 1; next} e && /^ *[0-9]+ +0x[0-9a-f]+ +/ {print $3} e && /^$/ {e = 0}' \
-      | sort -u >"$work/exports.txt"
-  else
-    llvm-nm --extern-only --defined-only "$1" 2>/dev/null | awk '{print $NF}' | sed 's/^_//' | sort -u >"$work/exports.txt"
-  fi
-  local absent
-  absent=$(comm -23 "$work/abi.txt" "$work/exports.txt" | head -n 5)
-  [ -z "$absent" ] || die "$2 lacks exported uniffi symbols: $absent"
-  ok "$2 exports all $(wc -l <"$work/abi.txt") uniffi functions"
-}
+# Mach-O and PE libraries must export every declared function: check_exports (lib/cross.sh).
 for tag in "${!wheel_format[@]}"; do
   whl="$dist/hypercheckout-$version-py3-none-$tag.whl"
   if [ ! -f "$whl" ]; then missing "$tag" "no wheel $(basename "$whl")"; continue; fi
@@ -146,9 +132,7 @@ PY
   done
   case "$tag" in
     manylinux*)
-      glibc=$(llvm-objdump -T "$d/hypercheckout/_native/$lib" | grep -o 'GLIBC_[0-9.]*' | sort -t. -k1,1 -k2,2n -u | tail -n1)
-      [ "$(printf '%s\nGLIBC_2.17\n' "$glibc" | sort -V | tail -n1)" = GLIBC_2.17 ] || die "$tag needs $glibc (> GLIBC_2.17)"
-      ok "$tag: highest glibc symbol version $glibc"
+      ok "$tag: highest glibc symbol version $(glibc_floor "$d/hypercheckout/_native/$lib")"
       ;;
   esac
   case "$tag" in
@@ -158,17 +142,16 @@ PY
       # Debian's musl for musllinux x86_64.
       aw_paths=()
       [ "$tag" = musllinux_1_2_x86_64 ] && aw_paths=(--ldpaths /usr/lib/x86_64-linux-musl)
-      auditwheel show "${aw_paths[@]}" "$whl" >"$work/auditwheel-$tag.txt" 2>&1 || die "auditwheel show failed: $(cat "$work/auditwheel-$tag.txt")"
       # auditwheel names the most compatible tag the wheel qualifies for: it must be ours.
-      said=$(tr '\n' ' ' <"$work/auditwheel-$tag.txt" | grep -o 'is consistent with the following platform tag: *"[^"]*"' | grep -o '"[^"]*"' | tr -d '"')
+      said=$(auditwheel_tag "$whl" "${aw_paths[@]}")
       if [ "$said" = "${tag%%.*}" ]; then
         ok "$tag: auditwheel show says $said"
       elif [[ "$tag" == musllinux* ]]; then
         # Measured with auditwheel 6.8.2 on Debian 12: "can't determine musl libc version" and
         # "linux_x86_64", libc.so listed as a dependency to eliminate. Open: named, not hidden.
-        missing "auditwheel:$tag" "auditwheel show says '$said' on this glibc host: $(grep -m1 -i 'warning' "$work/auditwheel-$tag.txt")"
+        missing "auditwheel:$tag" "auditwheel show says '$said' on this glibc host: $(grep -m1 -i 'warning' "$work/auditwheel-show.txt")"
       else
-        die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-$tag.txt")"
+        die "auditwheel says '$said' for $tag: $(cat "$work/auditwheel-show.txt")"
       fi
       ;;
     macosx* | win*) check_exports "$d/hypercheckout/_native/$lib" "$tag wheel's $lib" ;;
@@ -204,40 +187,12 @@ ok "x86_64 manylinux wheel: conformance + secret-canary tests and a real session
 
 say "4. aarch64: the manylinux wheel in an arm64 CPython under qemu-user; the musl libraries"
 zig_cc() { python3 -m ziglang cc "$@"; }
-command -v qemu-aarch64-static >/dev/null || die "qemu-aarch64-static missing (apt-get install qemu-user-static)"
-# An arm64 Debian CPython and JDK 17, cached outside the repo: debootstrap's first stage downloads and
-# unpacks the base system (nothing runs), the python3 packages are unpacked with dpkg-deb, and
-# qemu-aarch64 -L runs it without a chroot or binfmt_misc (which this machine lacks).
-arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
-if [ ! -x "$arm64_root/usr/bin/python3.11" ] || [ ! -x "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" ]; then
-  command -v debootstrap >/dev/null || apt_get install -y -qq debootstrap
-  rm -rf "$arm64_root"
-  mkdir -p "$arm64_root"
-  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless \
-    bookworm "$arm64_root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
-    || die "debootstrap (arm64, first stage) failed: $work/debootstrap.log"
-  for deb in "$arm64_root"/var/cache/apt/archives/*.deb; do dpkg-deb -x "$deb" "$arm64_root"; done
-fi
-qpy() { qemu-aarch64-static -L "$arm64_root" "$@"; }
-qpy "$arm64_root/usr/bin/python3.11" -c 'import platform; assert platform.machine() == "aarch64"' \
-  || die "the arm64 CPython does not run under qemu-aarch64"
+# An arm64 Debian CPython 3.11 and JDK 17 run under qemu-user (arm64_root_ensure, lib/cross.sh).
+arm64_root_ensure
 awhl="$dist/hypercheckout-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
 if [ -f "$awhl" ]; then
-  # pip (the x86_64 venv's copy: pure Python) runs ON the arm64 interpreter, so it checks the
-  # wheel's tag against arm64's: manylinux_2_17_aarch64 must be accepted there. --target: a
-  # plain directory on PYTHONPATH (the interpreter runs through qemu, not from a venv).
-  site=$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')
-  asite="$work/arm64-site"
-  apy="$arm64_root/usr/bin/python3.11"
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" "$awhl" \
-    || die "pip on arm64 CPython refused $(basename "$awhl")"
-  PYTHONPATH="$site" qpy "$apy" -m pip install -q --disable-pip-version-check --no-deps --target "$asite" \
-    -c bindings/python/requirements-ci.txt pytest iniconfig pluggy packaging
-  export PYTHONPATH="$asite"
-  (cd "$work" && qpy "$apy" -c 'import hypercheckout as hc, platform, sys; print("arm64:", platform.machine(), hc.__file__, hc.sdk_version()); assert hc.sdk_version() == sys.argv[1]' "$version")
-  (cd bindings/python/tests && PYTHONDONTWRITEBYTECODE=1 qpy "$apy" -m pytest -p no:cacheprovider -q test_conformance.py)
-  (cd "$work" && unset JUSPAY_MERCHANT_ID JUSPAY_API_KEY && HYPERCHECKOUT_BASE_URL="$url" qpy "$apy" "$repo/examples/python/create_session.py")
-  unset PYTHONPATH
+  # pip checks the wheel's tag against arm64's: manylinux_2_17_aarch64 must be accepted there.
+  arm64_wheel_run "$awhl" "$("$vpy" -c 'import pip, os; print(os.path.dirname(os.path.dirname(pip.__file__)))')" "$version"
   ok "aarch64 manylinux wheel: installed into arm64 CPython 3.11 (qemu-user), conformance vectors and a real session against the emulator"
 else
   missing manylinux_2_17_aarch64.manylinux2014_aarch64 "no aarch64 wheel"
@@ -256,16 +211,9 @@ lean() {  # cargo-zigbuild SUBCOMMAND ARGS...: prints how long the build took
   echo "build: cargo-zigbuild $* ($(grep -o 'Finished .*' "$work/lean-build.log" | tail -n1)): $(($(date +%s) - start)) s"
   [ "$rc" = 0 ] || die "cargo-zigbuild $* failed: $(grep -m1 -E '^error' "$work/lean-build.log") ($work/lean-build.log)"
 }
-need_target() { rustup target list --installed | grep -qx "$1" || rustup target add "$1" >/dev/null; }
-# The credentials the emulator accepts by default (hypercheckout_emulator::DEFAULT_MERCHANT_ID
-# and DEFAULT_API_KEY): with them set, the Rust example talks to JUSPAY_BASE_URL instead of
-# starting an emulator of its own, i.e. to the native emulator started in step 3.
-emu_env=(JUSPAY_MERCHANT_ID=emulator_merchant JUSPAY_API_KEY=emulator_api_key JUSPAY_BASE_URL="$url")
-session_ok() {  # label log: the example printed a session from the native emulator (its URL)
-  if ! grep -q "^payment link: $url/" "$2" || ! grep -q '^order ex-[0-9]* is NEW$' "$2"; then
-    die "$1: no session from $url in its output: $(tail -n 3 "$2")"
-  fi
-}
+need_target() { cross_rust_target "$1" || die "rustup target add $1 failed"; }
+# The Rust example talks to the native emulator started in step 3 (with_emu_env, session_ok
+# and wine_session: lib/cross.sh).
 
 # The core's end-to-end tests run for musl and under wine: every one against in-process
 # emulators on loopback (sessions, orders, refunds, mandates, encryption, hostile servers, the
@@ -289,7 +237,7 @@ need_target "$musl_t"
 lean zigbuild --locked --release -p hypercheckout --example create_session --target "$musl_t"
 musl_exe="$exe_dir/$musl_t/release/examples/create_session"
 [[ "$(file -b "$musl_exe")" == *"statically linked"* ]] || die "the musl example is not a static musl executable: $(file -b "$musl_exe")"
-(cd "$work" && env "${emu_env[@]}" "$musl_exe") >"$work/musl-session.txt" 2>&1 || die "the musl example failed: $(tail -n 3 "$work/musl-session.txt")"
+(cd "$work" && with_emu_env "$musl_exe") >"$work/musl-session.txt" 2>&1 || die "the musl example failed: $(tail -n 3 "$work/musl-session.txt")"
 session_ok "musl example" "$work/musl-session.txt"
 grep -v '^sdk_payload' "$work/musl-session.txt"
 ok "x86_64 musl: the Rust example created a real session against the emulator (static musl executable)"
@@ -303,34 +251,15 @@ ok "x86_64 musl: the core's end-to-end tests passed natively ($((${#musl_tests[@
 
 wdir="$work/wheel-win_amd64/hypercheckout/_native"
 if [ -f "$wdir/hypercheckout.dll" ]; then
-  wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64 2>/dev/null || true)
-  if [ -z "$wine" ] || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-      die "wine64 or mingw-w64 missing (apt-get install --no-install-recommends wine64 gcc-mingw-w64-x86-64)"
-    fi
-    apt_get update -qq && apt_get install -y -qq --no-install-recommends wine64 gcc-mingw-w64-x86-64 >/dev/null
-    wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64)
-  fi
-  # Debian 12's wine 8.0 has no bcryptprimitives.dll, whose ProcessPrng Rust's std (1.78+)
-  # imports: a test-only shim (scripts/release-wine-bcryptprimitives.c, never shipped) found
-  # through WINEPATH, which wine adds to the DLL search path. Nothing under test is modified.
-  shim="$work/wine-shim"
-  mkdir -p "$shim"
-  x86_64-w64-mingw32-gcc -O2 -shared -s -o "$shim/bcryptprimitives.dll" scripts/release-wine-bcryptprimitives.c -ladvapi32
-  # A private prefix beside the tools (the first start creates it: about a minute).
-  export WINEPREFIX="$tools/wineprefix" WINEPATH="Z:${shim//\//\\}"
-  zig_cc -target x86_64-windows-gnu -O2 -o "$work/probe.exe" scripts/release-probe.c
-  (cd "$wdir" && WINEDEBUG=err+module "$wine" "$work/probe.exe" hypercheckout.dll "$version") >"$work/wine.log" 2>&1 \
-    || die "the Windows DLL did not load and answer under wine: $(grep -v fixme "$work/wine.log" | tail -n 3)"
-  grep '^probe:' "$work/wine.log"
+  # wine 8.0 with the test-only bcryptprimitives.dll shim and a private prefix beside the tools
+  # (the first start creates it); the probe is built by MinGW-w64 (lib/cross.sh).
+  wine_setup "$tools/wineprefix"
+  wine_probe "$wdir/hypercheckout.dll" "$version"
   ok "win_amd64 DLL (the wheel's): loaded and called under wine ($("$wine" --version 2>/dev/null))"
   need_target x86_64-pc-windows-gnu
   lean zigbuild --locked --release -p hypercheckout --example create_session --target x86_64-pc-windows-gnu
   win_exe="$exe_dir/x86_64-pc-windows-gnu/release/examples/create_session.exe"
-  (cd "$work" && env "${emu_env[@]}" WINEDEBUG=-all "$wine" "$win_exe") >"$work/wine-session.txt" 2>&1 \
-    || die "the Windows example failed under wine: $(tail -n 3 "$work/wine-session.txt")"
-  session_ok "Windows example under wine" "$work/wine-session.txt"
-  grep -v '^sdk_payload' "$work/wine-session.txt"
+  wine_session "$win_exe"
   ok "x86_64 Windows: the Rust example (create_session.exe) created a real session under wine against the native emulator on loopback"
   win_tests=("${core_tests[@]}")
   lean test --no-run --locked --release -p hypercheckout --target x86_64-pc-windows-gnu "${win_tests[@]}"
@@ -397,12 +326,7 @@ javac -cp "$jar:$(cat "$work/cp.txt")" -d "$work/java" examples/kotlin/src/main/
   dev.hypercheckout.example.JavaMain "$url")
 ok "the all-platform jar runs the Java example against the emulator (linux-x86-64 from the jar)"
 # The same jar on an arm64 JDK under qemu-user: JNA must pick linux-aarch64 by itself.
-arm64_props=$(qemu-aarch64-static -L "$arm64_root" "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" \
-  -XshowSettings:properties -version 2>&1 || true)
-[[ "$arm64_props" == *"os.arch = aarch64"* ]] || die "the arm64 JDK does not run under qemu"
-(cd "$work" && env -u JUSPAY_MERCHANT_ID -u JUSPAY_API_KEY qemu-aarch64-static -L "$arm64_root" \
-  "$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java" -cp "$jar:$(cat "$work/cp.txt"):$work/java" \
-  dev.hypercheckout.example.JavaMain "$url")
+arm64_java_run "$jar:$(cat "$work/cp.txt"):$work/java"
 ok "the all-platform jar runs the Java example on an arm64 JDK 17 (qemu-user, linux-aarch64 from the jar)"
 
 say "6. Apple: XCFramework"
