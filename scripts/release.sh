@@ -23,6 +23,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+# shellcheck source=lib/cross.sh
+. "$repo/scripts/lib/cross.sh"
 dist="$repo/dist"
 tools=${RELEASE_TOOLS:-$repo/target/release-tools}
 venv="$tools/venv"
@@ -65,32 +67,15 @@ stage_tools() {
   command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust (rustup)"
   local t
   for t in "${targets[@]}"; do
-    t=${t%.2.17}
-    rustup target list --installed | grep -qx "$t" && continue
     # A target rustup cannot download (its dist server lacks it) is reported, not fatal.
-    rustup target add "$t" >/dev/null 2>&1 || note "NOT BUILT $t: \`rustup target add $t\` failed (rust-std not downloadable here)"
+    cross_rust_target "$t" || note "NOT BUILT ${t%.2.17}: \`rustup target add ${t%.2.17}\` failed (rust-std not downloadable here)"
   done
-  if [ ! -x "$venv/bin/cargo-zigbuild" ] || [ ! -x "$venv/bin/auditwheel" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/release-requirements.txt
-  fi
+  cross_tools_venv "$venv"
   # file, llvm (llvm-lipo, llvm-objdump, llvm-strip), unzip, zip, and for Windows MinGW-w64's
-# gcc (the linker, see zb): Debian packages.
-  local missing=()
-  command -v file >/dev/null || missing+=(file)
-  command -v llvm-objdump >/dev/null || missing+=(llvm)
-  command -v unzip >/dev/null || missing+=(unzip)
-  command -v zip >/dev/null || missing+=(zip)
-  if [[ " ${targets[*]} " == *-windows-gnu* ]]; then
-    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
-  fi
-  if [ "${#missing[@]}" -gt 0 ]; then
-    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-      apt_get update -qq && apt_get install -y -qq "${missing[@]}"
-    else
-      die "missing ${missing[*]} (apt-get install ${missing[*]})"
-    fi
-  fi
+  # gcc (the linker, see zb): Debian packages.
+  local debs=(file=file llvm-objdump=llvm unzip=unzip zip=zip)
+  [[ " ${targets[*]} " == *-windows-gnu* ]] && debs+=(x86_64-w64-mingw32-gcc=gcc-mingw-w64-x86-64)
+  cross_debs "${debs[@]}"
 }
 
 tool_path() { export PATH="$venv/bin:$tools/bin:$PATH"; }
@@ -202,19 +187,14 @@ lib_name() {
     *) echo libhypercheckout.so ;;
   esac
 }
-# The shipped copy: stripped of debug info and local symbols (the exported uniffi functions
-# stay: they are dynamic symbols on ELF, exports on PE and Mach-O).
+# The shipped copy (strip_lib: without debug info and local symbols, the exports stay).
 stripped_lib() {
   local t=$1 src out
   src="$(lib_dir "$t")/$(lib_name "$t")"
   [ -f "$src" ] || return 1
   out="$stage_dir/lib/${t%.2.17}/$(lib_name "$t")"
-  mkdir -p "$(dirname "$out")"
   if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
-    case "$t" in
-      *-apple-*) llvm-strip -x "$src" -o "$out" ;;
-      *) llvm-strip --strip-all "$src" -o "$out" ;;
-    esac
+    strip_lib "$src" "$out"
   fi
   echo "$out"
 }
@@ -224,9 +204,7 @@ generate() {
   local lang=$1 out="$stage_dir/gen-$1" lib
   lib="$(lib_dir x86_64-unknown-linux-gnu)/libhypercheckout.so"
   [ -f "$lib" ] || die "the x86_64 Linux library is needed to generate the bindings: build it first"
-  rm -rf "$out"
-  cargo run --locked --quiet -p uniffi-bindgen -- generate --library "$lib" --language "$lang" \
-    --config uniffi.toml --no-format --out-dir "$out" >&2
+  uniffi_generate "$lib" "$lang" "$out"
   echo "$out"
 }
 
@@ -240,7 +218,7 @@ stage_wheels() {
   local sdist="$dist/hypercheckout-$version.tar.gz"
   [ -f "$sdist" ] || die "no $sdist"
   mkdir -p "$stage_dir"
-  tar xzf "$sdist" -O "hypercheckout-$version/PKG-INFO" >"$stage_dir/PKG-INFO"
+  pkg_info "$sdist" "$stage_dir/PKG-INFO"
   local gen t tag lib sbom=()
   gen=$(generate python)
   [ -f "$dist/hypercheckout.cdx.json" ] && sbom=(--sbom "$dist/hypercheckout.cdx.json")

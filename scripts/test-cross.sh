@@ -170,7 +170,9 @@ cp "$kjar" "$jar"
 mkdir -p "$work/jarlibs/linux-aarch64"
 cp "$work/lib/$arm/libhypercheckout.so" "$work/jarlibs/linux-aarch64/"
 (cd "$work/jarlibs" && zip -q -X -r "$jar" .)
-unzip -l "$jar" | grep -q ' linux-aarch64/libhypercheckout.so$' || die "$jar lacks linux-aarch64/libhypercheckout.so"
+# (The listing first: with pipefail, grep -q closing the pipe early failed unzip with SIGPIPE.)
+listing=$(unzip -l "$jar")
+grep -q ' linux-aarch64/libhypercheckout.so$' <<<"$listing" || die "$jar lacks linux-aarch64/libhypercheckout.so"
 # The example's dependencies (JNA, Kotlin, coroutines) without the binding jar it was built
 # against: this jar replaces it.
 deps=$(tr ':' '\n' <examples/kotlin/target/classpath.txt | grep -v '/hypercheckout-[^/]*\.jar$' | paste -sd:)
