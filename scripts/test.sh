@@ -108,6 +108,14 @@ else
 fi
 binding_step Python scripts/test-python.sh 3
 binding_step Kotlin scripts/test-kotlin.sh 4
+# The core cross-built for aarch64 Linux and Windows, run under qemu-user and wine (issue 16
+# item 6; the full release matrix is scripts/release.sh). After the Kotlin step: it adds
+# linux-aarch64 to the jar that step built and runs the Java example it compiled.
+if $rust_only; then
+  not_run_step "Cross: aarch64 wheel and jar (qemu), Windows DLL (wine)" "--rust-only was given"
+else
+  step "Cross: aarch64 wheel and jar (qemu), Windows DLL (wine) (bash scripts/test-cross.sh)" bash scripts/test-cross.sh
+fi
 binding_step Swift scripts/test-swift.sh 5
 
 echo
