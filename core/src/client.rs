@@ -447,8 +447,14 @@ impl Client {
     where
         F: Future<Output = Result<T, HyperCheckoutError>> + 'a,
     {
-        let result = match CallLimits::resolve(&self.inner.settings, options.as_ref()) {
-            Ok(limits) => runtime::block_on(method, work(&self.inner, limits)),
+        let inner = &self.inner;
+        let result = match CallLimits::resolve(&inner.settings, options.as_ref()) {
+            Ok(limits) => runtime::block_on(
+                method,
+                inner,
+                || build_http(&inner.settings),
+                || work(inner, limits),
+            ),
             Err(error) => Err(error),
         };
         self.inner.scrubbed(result)
@@ -786,7 +792,11 @@ impl Inner {
             }
         })?;
         let settings = &self.settings;
-        let http = self.http.get_or_try_init(|| build_http(settings))?;
+        // A blocking call on its thread's own runtime uses that thread's pool (`runtime.rs`).
+        let http = match runtime::blocking_pool() {
+            Some(http) => http,
+            None => self.http.get_or_try_init(|| build_http(settings))?,
+        };
         let url = settings.endpoint(&call.path);
         let deadline = started + limits.overall_timeout;
         let mut retry = 0;
