@@ -253,7 +253,11 @@ fn a_dropped_clients_connection_closes_at_the_threads_next_call() {
                     first.open()
                 );
                 std::thread::sleep(Duration::from_millis(300));
-                assert_eq!(first.open(), 1, "the thread's pool is only pruned at its next call");
+                assert_eq!(
+                    first.open(),
+                    1,
+                    "the thread's pool is only pruned at its next call"
+                );
                 let other = second.client();
                 other.create_session_blocking(request(3)).unwrap();
                 assert!(
