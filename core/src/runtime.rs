@@ -1,4 +1,5 @@
-//! The tokio runtime every client runs its I/O on, rebuilt after `fork()`.
+//! The tokio runtimes the clients run their I/O on, rebuilt after `fork()`: a shared one for
+//! async calls, and one per calling thread for blocking calls.
 //!
 //! Merchant backends pre-fork (gunicorn, uwsgi, Passenger): a client built in the parent is
 //! used in the children. A forked child has none of the parent's threads, so the parent's
@@ -6,6 +7,37 @@
 //! the parent. We therefore tag the runtime (and each client's pool, see `client.rs`) with
 //! the process id and build fresh ones when it changes. The stale ones are leaked on
 //! purpose: dropping a runtime joins worker threads that do not exist in the child.
+//!
+//! Async calls run on that shared multi-threaded runtime (`run`). Blocking calls, which
+//! Python's sync calls, Kotlin/Java's blocking calls and Swift's blocking calls all use, run on
+//! the calling thread's own current-thread runtime with the calling thread's own connection
+//! pool (`block_on`), one pool per client and thread. Why: on the shared runtime the request
+//! future ran on the caller's thread but hyper's connection task on a runtime worker, so every
+//! call bounced caller, worker, caller (6 voluntary context switches per call; 38% of the
+//! calling thread's time in kernel switches, from perf). With everything on the calling
+//! thread a blocking call cost 0.6x the CPU of the shared-runtime call in the same minutes
+//! (BENCHMARKS.md has the figures). A pool's connections belong to the runtime that opened
+//! them, hence a pool per thread.
+//!
+//! The details, each with a test in `tests/blocking.rs` or the Python suite:
+//! - A thread's first blocking call still goes through the shared runtime and pool: a thread
+//!   made for one request (a thread-per-request server) would otherwise open, and throw
+//!   away, a connection per request. From its second call on, a thread has its own.
+//! - Fork: the thread that forks keeps its thread-locals in the child. They are tagged with
+//!   the process id like the shared runtime; a child leaks what it inherited (never dropped,
+//!   never used: the sockets are the parent's and the blocking-pool threads do not exist)
+//!   and builds its own.
+//! - A pool holds its client weakly. A dropped client's pool on a thread is discarded at that
+//!   thread's next blocking call (any client's), whose first step closes the connections:
+//!   nobody runs an idle thread's runtime, so not earlier. Everything a thread holds goes
+//!   when the thread exits: the runtime is shut down in the background (never waiting for a
+//!   getaddrinfo still running on its blocking pool, which finishes on its own), which drops
+//!   its tasks and closes their sockets.
+//! - Between calls nobody polls a thread's runtime, so a keep-alive connection the server
+//!   closed meanwhile still looks open; each call first lets the runtime take in pending I/O
+//!   readiness (`settle`), so such a connection leaves the pool before a request could be
+//!   sent on it. An idle thread's closed connections keep their descriptor until its next
+//!   blocking call or its exit.
 
 use std::any::Any;
 use std::cell::RefCell;
