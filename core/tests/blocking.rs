@@ -1,8 +1,8 @@
 //! Blocking calls on the calling thread's own runtime and pool (core/src/runtime.rs): stale
 //! keep-alive connections, dropped clients, and threads that end. Real loopback servers.
 //!
-//! HYPERCHECKOUT_STALE_RUNS=N repeats the stale-connection scenario N times (default 3; the
-//! figures in docs/network.md come from 50 runs with the CPU kept busy).
+//! HYPERCHECKOUT_STALE_RUNS=N makes the stale-connection scenario N calls long (default 3;
+//! docs/network.md reports 50, run 10 times with both cores kept busy).
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
