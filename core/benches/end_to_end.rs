@@ -6,10 +6,16 @@
 //! reports its median), EMULATOR_URL=http://... to use a running emulator). SOAK=N instead
 //! runs the leak soak: N blocking calls then N/10 async ones at 32 in flight through one
 //! client, printing RSS, threads and file descriptors at the start, after 10k and at the end
-//! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk or
-//! PROFILE=sequential-reqwest runs only that side of the sequential row and prints its CPU
-//! per call: one side per process, for perf/strace and for comparing without the other
-//! client's runtime in the process.
+//! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk,
+//! PROFILE=sequential-reqwest (multi-thread runtime) or PROFILE=sequential-reqwest-current-thread
+//! runs only that side of a sequential row and prints its CPU per call: one side per process,
+//! for perf/strace and for comparing without the other client's runtime in the process.
+//!
+//! Two sequential rows: the blocking SDK beside reqwest driven by `block_on` on a multi-thread
+//! runtime (the connection's I/O on a runtime thread), and beside reqwest on a current-thread
+//! runtime on the calling thread (everything on one thread, as the SDK's blocking calls do
+//! from a thread's second call on): the fair peer, and the target (issue 17: at most 1.1x its
+//! CPU per call).
 //!
 //! CPU per call is this process's user + system time (every thread: the SDK's runtime
 //! included) divided by the calls, from `getrusage`. It is the headline figure (issue 17)
