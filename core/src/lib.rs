@@ -52,6 +52,7 @@ use std::collections::HashMap;
 
 mod cancel;
 mod client;
+mod completion_queue;
 mod config;
 mod encryption;
 mod error;

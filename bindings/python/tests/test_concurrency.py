@@ -66,14 +66,8 @@ def test_asyncio_cancellation_leaves_client_usable(emulator: Emulator) -> None:
     asyncio.run(run())
 
 
-def test_asyncio_completion_resolves_in_place_on_the_loop_thread(
-    client: hc.Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each async call gets two continuations from Rust: the wake-up from a Rust thread, then
-    READY delivered inside the second poll, on the loop's own thread. The second must be
-    resolved in place (hypercheckout/_fastffi.py), not through call_soon_threadsafe (a
-    self-pipe write and a loop iteration per call: uniffi's generated code did that 52 times
-    in 51 calls). Results, concurrency and cancellation stay as before."""
+def _count_call_soon_threadsafe(monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """(loop thread ids to fill in, calls from the loop thread, calls from other threads)."""
     loop_thread: List[int] = []
     from_loop_thread = [0]
     from_rust_threads = [0]
@@ -87,6 +81,10 @@ def test_asyncio_completion_resolves_in_place_on_the_loop_thread(
         return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(asyncio.BaseEventLoop, "call_soon_threadsafe", counting)
+    return loop_thread, from_loop_thread, from_rust_threads
+
+
+def _forty_calls(client: hc.Client, loop_thread: List[int]) -> None:
     requests = [make_request() for _ in range(40)]
 
     async def run() -> List[hc.Session]:
@@ -97,8 +95,55 @@ def test_asyncio_completion_resolves_in_place_on_the_loop_thread(
 
     sessions = asyncio.run(run())
     assert [s.order_id for s in sessions] == [r.order_id for r in requests]
+
+
+def test_asyncio_completions_run_no_python_on_rust_threads(
+    client: hc.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rust records each completion in the loop's queue and writes a wake-up byte to a socket
+    the loop watches (core/src/completion_queue.rs, hypercheckout/_fastffi.py); no Rust thread
+    takes the GIL to run call_soon_threadsafe (uniffi's generated code did, 1 to 2 times per
+    call: 52 in 51 calls), and the READY delivered inside the poll is drained in place."""
+    loop_thread, from_loop_thread, from_rust_threads = _count_call_soon_threadsafe(monkeypatch)
+    _forty_calls(client, loop_thread)
+    assert (from_loop_thread[0], from_rust_threads[0]) == (0, 0), (
+        f"call_soon_threadsafe for 40 calls: {from_loop_thread[0]} from the loop thread, "
+        f"{from_rust_threads[0]} from Rust threads"
+    )
+
+
+def test_asyncio_loop_that_cannot_watch_a_socket_keeps_the_callback(
+    client: hc.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop without add_reader (asyncio's Proactor loop on Windows) takes uniffi's callback:
+    the wake-ups come through call_soon_threadsafe from Rust threads, and the READY delivered
+    inside the poll on the loop's thread is resolved in place (not one call_soon_threadsafe)."""
+    def no_reader(self: object, *args: object) -> None:
+        raise NotImplementedError
+
+    monkeypatch.setattr(asyncio.selector_events.BaseSelectorEventLoop, "add_reader", no_reader)
+    loop_thread, from_loop_thread, from_rust_threads = _count_call_soon_threadsafe(monkeypatch)
+    _forty_calls(client, loop_thread)
     assert from_loop_thread[0] == 0, f"{from_loop_thread[0]} loop-thread wake-ups for 40 calls"
-    assert from_rust_threads[0] > 0  # the wake-ups themselves still come from Rust threads
+    assert from_rust_threads[0] > 0  # the wake-ups themselves come from Rust threads here
+
+
+def test_each_event_loop_closes_its_completion_queue(client: hc.Client) -> None:
+    """One queue (a socket) per event loop, closed when the loop is gone: 30 asyncio.run()s
+    leave no descriptor behind."""
+    import gc
+
+    def run_once() -> None:
+        asyncio.run(client.create_session_async(make_request()))
+
+    run_once()  # the client's connection and the runtime's descriptors exist from here on
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(30):
+        run_once()
+    gc.collect()
+    after = len(os.listdir("/proc/self/fd"))
+    assert after <= before + 2, f"descriptors: {before} before 30 event loops, {after} after"
 
 
 def test_eight_threads_share_one_client(client: hc.Client) -> None:

@@ -14,13 +14,20 @@ Two more per-call costs go the same way (issue 17):
   (`read_u8`, `read_i32`, `read`, `decode`); a `Session` has 27 (19 optional). The replacements
   read each one in a single function over the stream's bytes, and write each one with one
   `bytearray` extension per part.
-* **asyncio completions**: uniffi's `_uniffi_rust_call_async` resumes the coroutine through
-  `loop.call_soon_threadsafe` on every continuation, including the last one, which Rust
-  delivers synchronously inside the `poll` call on the loop's own thread: a self-pipe write, a
-  loop iteration and two locked handle-map operations for nothing. The replacement resolves a
-  continuation that arrives on the polling thread in place (the `await` then does not yield)
-  and keeps `call_soon_threadsafe` for the one that comes from a Rust thread. Same protocol
-  (poll until READY, then complete, always free), same cancellation.
+* **asyncio completions**: uniffi's `_uniffi_rust_call_async` hands Rust a ctypes callback,
+  so every completion makes a Rust runtime thread take the GIL and run
+  `loop.call_soon_threadsafe` (a self-pipe write) — while the loop holds the GIL, that Rust
+  thread waits, and runs no other I/O meanwhile — and the final READY, which Rust delivers
+  synchronously inside the `poll` call on the loop's own thread, takes the same detour. The
+  replacement passes the core's completion queue instead (`core/src/completion_queue.rs`):
+  Rust records the completion and, when its queue was empty, writes one byte to a socket the
+  loop watches (`add_reader`); the loop drains every completion in one call per wake-up, and
+  right after each poll for the READY delivered inside it. No Python runs on a Rust thread.
+  Where the library has no queue (Windows) or the loop cannot watch a socket (asyncio's
+  Proactor loop), or a call is polled from a thread not running its loop
+  (`uniffi_set_event_loop`), it keeps a ctypes callback, resolving in place a continuation
+  that arrives on the polling thread. Same protocol (poll until READY, then complete, always
+  free), same cancellation.
 
 Same byte format, same errors: this is FFI plumbing only (no request/response logic), and
 every test in bindings/python/tests runs through it. `install()` returns False if the
@@ -31,11 +38,14 @@ in that case.
 
 from __future__ import annotations
 
+import asyncio.events as asyncio_events
 import ctypes
 import inspect
 import itertools
+import socket
 import struct
 import threading
+import weakref
 from types import ModuleType
 from typing import Any
 
@@ -282,10 +292,38 @@ def _install_string_converters(native: ModuleType, internal_error: Any) -> bool:
     return True
 
 
+def _completion_queue_functions(native: ModuleType) -> Any:
+    """The core's completion-queue functions (core/src/completion_queue.rs), or None where the
+    library has none (Windows). Called through ``PyDLL``: they are short and never block, so
+    the GIL is kept rather than released and retaken around each call."""
+    lib = getattr(native, "_UniffiLib", None)
+    handle = getattr(lib, "_handle", None)
+    if handle is None:
+        return None
+    direct = ctypes.PyDLL(getattr(lib, "_name", None), handle=handle)
+    try:
+        new = direct.hypercheckout_completion_queue_new
+        drain = direct.hypercheckout_completion_queue_drain
+        free = direct.hypercheckout_completion_queue_free
+        continuation = ctypes.cast(
+            lib.hypercheckout_completion_queue_continuation, ctypes.c_void_p
+        ).value
+    except AttributeError:
+        return None
+    new.argtypes = [ctypes.POINTER(ctypes.c_int)]
+    new.restype = ctypes.c_uint32
+    drain.argtypes = [ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint64),
+                      ctypes.POINTER(ctypes.c_int8), ctypes.c_uint32]
+    drain.restype = ctypes.c_uint32
+    free.argtypes = [ctypes.c_uint32]
+    free.restype = None
+    return new, drain, free, continuation
+
+
 def _install_async_call(native: ModuleType) -> bool:
     """The coroutine every generated `async def` awaits (`_uniffi_rust_call_async`, looked up
-    by name at call time), with in-place resolution of a continuation that arrives on the
-    polling thread (see the module docstring)."""
+    by name at call time), with the completions collected from a socket the event loop
+    watches (see the module docstring)."""
     callback_type = getattr(native, "_UNIFFI_RUST_FUTURE_CONTINUATION_CALLBACK", None)
     ready = getattr(native, "_UNIFFI_RUST_FUTURE_POLL_READY", None)
     get_loop = getattr(native, "_uniffi_get_event_loop", None)
@@ -298,8 +336,9 @@ def _install_async_call(native: ModuleType) -> bool:
     ]:
         return False
 
-    # handle -> (future, loop, polling thread); handles are never reused, so a continuation
-    # for a call that was cancelled and cleaned up finds nothing and is ignored.
+    # callback data -> (future, loop, polling thread) for uniffi's callback, or -> future for
+    # the queue; handles are never reused, so a continuation for a call that was cancelled
+    # and cleaned up finds nothing and is ignored.
     waiting: dict = {}
     next_handle = itertools.count(1).__next__
     current_thread = threading.get_ident
@@ -319,17 +358,26 @@ def _install_async_call(native: ModuleType) -> bool:
         else:
             loop.call_soon_threadsafe(resolve, future, poll_code)
 
+    queue_for = _queue_per_loop(native, callback_type, waiting, resolve)
+
     async def rust_call_async(rust_future: Any, ffi_poll: Any, ffi_complete: Any, ffi_free: Any,
                               lift_func: Any, error_ffi_converter: Any) -> Any:
         handle = 0
         try:
             loop = get_loop()
+            queue = queue_for(loop)
             thread = current_thread()
             while True:
                 future = loop.create_future()
-                handle = next_handle()
-                waiting[handle] = (future, loop, thread)
-                ffi_poll(rust_future, continuation, handle)
+                if queue is not None:
+                    handle = queue.base | next_handle()
+                    waiting[handle] = future
+                    ffi_poll(rust_future, queue.continuation, handle)
+                    queue.drain()  # READY delivered inside the poll, if it was
+                else:
+                    handle = next_handle()
+                    waiting[handle] = (future, loop, thread)
+                    ffi_poll(rust_future, continuation, handle)
                 poll_code = await future
                 if poll_code == ready:
                     break
@@ -343,3 +391,80 @@ def _install_async_call(native: ModuleType) -> bool:
     # ctypes frees a callback's trampoline with its Python object: keep it alive.
     native._uniffi_fast_continuation = continuation  # type: ignore[attr-defined]
     return True
+
+
+def _queue_per_loop(native: ModuleType, callback_type: Any, waiting: dict, resolve: Any) -> Any:
+    """``queue_for(loop)``: the running loop's completion queue (made on first use), or None
+    when completions must take uniffi's callback: no queue functions in the library (Windows),
+    a loop that cannot watch a socket (asyncio's Proactor loop), or a call polled from a
+    thread that is not running ``loop`` (uniffi's ``uniffi_set_event_loop``)."""
+    functions = _completion_queue_functions(native)
+    if functions is None:
+        return lambda loop: None
+    new, drain_into, free, continuation_address = functions
+    queue_continuation = callback_type(continuation_address)
+    running_loop = asyncio_events._get_running_loop
+    capacity = 64
+    handle_bits = 40  # HANDLE_BITS in completion_queue.rs
+
+    class LoopQueue:
+        """One event loop's queue: Rust records completions and writes a byte to ``sock``
+        when the queue was empty; the loop drains them all on that wake-up."""
+
+        __slots__ = ("base", "continuation", "sock", "_id", "_data", "_codes")
+
+        def __init__(self, loop: Any) -> None:
+            fd = ctypes.c_int(-1)
+            self._id = new(ctypes.byref(fd))
+            if not self._id:
+                raise OSError("the core could not make a completion queue")
+            self.sock = socket.socket(fileno=fd.value)
+            self.base = self._id << handle_bits
+            self.continuation = queue_continuation
+            self._data = (ctypes.c_uint64 * capacity)()
+            self._codes = (ctypes.c_int8 * capacity)()
+            try:
+                loop.add_reader(self.sock.fileno(), self.on_readable)
+            except BaseException:
+                self.close()
+                raise
+
+        def on_readable(self) -> None:
+            try:
+                self.sock.recv(4096)  # the wake-up bytes first, then what they announce
+            except (BlockingIOError, InterruptedError):
+                pass
+            self.drain()
+
+        def drain(self) -> None:
+            data, codes = self._data, self._codes
+            while True:
+                n = drain_into(self._id, data, codes, capacity)
+                for i in range(n):
+                    future = waiting.pop(data[i], None)
+                    if future is not None:
+                        resolve(future, codes[i])
+                if n < capacity:
+                    return
+
+        def close(self) -> None:
+            free(self._id)
+            self.sock.close()
+
+    queues: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+    def queue_for(loop: Any) -> Any:
+        if running_loop() is not loop:
+            return None
+        queue = queues.get(loop)
+        if queue is None:
+            try:
+                queue = LoopQueue(loop)
+                # Closed with the loop: the loop's selector holds `on_readable` until then.
+                weakref.finalize(loop, LoopQueue.close, queue)
+            except (NotImplementedError, TypeError, OSError, RuntimeError):
+                queue = False  # this loop keeps uniffi's callback
+            queues[loop] = queue
+        return queue or None
+
+    return queue_for
