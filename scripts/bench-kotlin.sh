@@ -6,6 +6,7 @@
 #
 # Usage: scripts/bench-kotlin.sh [seconds-per-run=5] [rounds=3] [threads=8] [coroutines=50]
 #        scripts/bench-kotlin.sh soak [calls=100000]     (leak soak: RSS, threads, fds)
+#        scripts/bench-kotlin.sh first-call [jvms=7]     (fresh JVMs: class load -> first session)
 # Env:   MAVEN_ARGS_EXTRA  extra mvn arguments (e.g. -Dhypercheckout.skipCargo=true)
 set -euo pipefail
 
@@ -41,5 +42,22 @@ if [ "${1:-}" = soak ]; then
   # A small heap, so RSS growth is native memory (Bench.kt's soak says why).
   java -Xmx64m -XX:+UseSerialGC -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" soak "${2:-100000}"
   exit $?
+fi
+if [ "${1:-}" = first-call ]; then
+  # Fresh JVMs, SDK and OkHttp alternating; the medians of "ready", "first" and "total".
+  for _ in $(seq 1 "${2:-7}"); do
+    for which in sdk okhttp; do
+      java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" first-call "$which"
+    done
+  done | tee /dev/stderr | awk '
+    { which = $2; sub(":", "", which); n[which]++
+      r[which, n[which]] = $4; f[which, n[which]] = $7; t[which, n[which]] = $10 }
+    function median(a, w, k,   v, i, j, x, m) {
+      m = n[w]; for (i = 1; i <= m; i++) v[i] = a[w, i]
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
+      return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+    }
+    END { for (w in n) printf "| %s | %.1f ms | %.1f ms | %.1f ms | %d JVMs |\n", w, median(r, w), median(f, w), median(t, w), n[w] }'
+  exit 0
 fi
 java -cp "$classpath" dev.hypercheckout.bench.BenchKt "$url" "${1:-5}" "${2:-3}" "${3:-8}" "${4:-50}"

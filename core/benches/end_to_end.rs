@@ -6,10 +6,16 @@
 //! reports its median), EMULATOR_URL=http://... to use a running emulator). SOAK=N instead
 //! runs the leak soak: N blocking calls then N/10 async ones at 32 in flight through one
 //! client, printing RSS, threads and file descriptors at the start, after 10k and at the end
-//! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk or
-//! PROFILE=sequential-reqwest runs only that side of the sequential row and prints its CPU
-//! per call: one side per process, for perf/strace and for comparing without the other
-//! client's runtime in the process.
+//! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk,
+//! PROFILE=sequential-reqwest (multi-thread runtime) or PROFILE=sequential-reqwest-current-thread
+//! runs only that side of a sequential row and prints its CPU per call: one side per process,
+//! for perf/strace and for comparing without the other client's runtime in the process.
+//!
+//! Two sequential rows: the blocking SDK beside reqwest driven by `block_on` on a multi-thread
+//! runtime (the connection's I/O on a runtime thread), and beside reqwest on a current-thread
+//! runtime on the calling thread (everything on one thread, as the SDK's blocking calls do
+//! from a thread's second call on): the fair peer, and the target (issue 17: at most 1.1x its
+//! CPU per call).
 //!
 //! CPU per call is this process's user + system time (every thread: the SDK's runtime
 //! included) divided by the calls, from `getrusage`. It is the headline figure (issue 17)
@@ -135,23 +141,33 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     // PEER_LIKE_SDK=1: the raw client gets the SDK's builder settings (connect timeout,
     // idle timeout, no redirects, no proxies): isolates what those cost.
-    let raw = if std::env::var("PEER_LIKE_SDK").is_ok_and(|v| v == "1") {
-        reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(std::time::Duration::from_secs(60))
-            .build()
-            .unwrap()
-    } else {
-        reqwest::Client::new()
+    let make_raw = || {
+        if std::env::var("PEER_LIKE_SDK").is_ok_and(|v| v == "1") {
+            reqwest::Client::builder()
+                .connect_timeout(std::time::Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(std::time::Duration::from_secs(60))
+                .build()
+                .unwrap()
+        } else {
+            reqwest::Client::new()
+        }
     };
     let url = format!("{base_url}/session");
+    // The fair peer for a blocking call: reqwest on a current-thread runtime driven by
+    // `block_on` on the calling thread, so the request and the connection's I/O share that
+    // thread, as the SDK's blocking calls do from a thread's second call on. Its own client:
+    // a pool's connections belong to the runtime that opened them.
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
 
     // PEER_TIMEOUT=1: the raw POST also runs under `tokio::time::timeout`, as each of the
     // SDK's attempts does: shows what arming a timer per call costs.
     let peer_timeout = std::env::var("PEER_TIMEOUT").is_ok_and(|v| v == "1");
-    let raw_post = {
-        let raw = raw.clone();
+    let make_post = |raw: reqwest::Client| {
+        let url = url.clone();
         move |request: SessionRequest| {
             let raw = raw.clone();
             let url = url.clone();
@@ -185,41 +201,61 @@ fn main() {
         }
     };
 
-    // Warm up both connection pools.
+    let raw_post = make_post(make_raw());
+    let local_post = make_post(make_raw());
+
+    // Warm up the connection pools.
     for _ in 0..50 {
         client.create_session_blocking(request()).unwrap();
         runtime.block_on(raw_post(request()));
+        local.block_on(local_post(request()));
     }
 
+    #[derive(Clone, Copy, PartialEq)]
+    enum Side {
+        Sdk,
+        Reqwest,
+        ReqwestCurrentThread,
+    }
     let profile = match std::env::var("PROFILE").as_deref() {
-        Ok("sequential-sdk") => Some(true),
-        Ok("sequential-reqwest") => Some(false),
+        Ok("sequential-sdk") => Some(Side::Sdk),
+        Ok("sequential-reqwest") => Some(Side::Reqwest),
+        Ok("sequential-reqwest-current-thread") => Some(Side::ReqwestCurrentThread),
         _ => None,
     };
     let modes = [
-        "sequential (blocking SDK vs block_on reqwest)",
+        "sequential (blocking SDK vs block_on reqwest, multi-thread runtime)",
         "async, concurrency 8",
         "async, concurrency 32",
+        "sequential (blocking SDK vs block_on reqwest, current-thread runtime)",
     ];
     // samples[mode] = (SDK rounds, raw reqwest rounds); rounds interleave the two sides so
     // background load hits them alike.
     let mut samples: Vec<(Vec<Measured>, Vec<Measured>)> = vec![Default::default(); modes.len()];
     for round in 0..rounds {
-        for (index, concurrency) in [1usize, 8, 32].into_iter().enumerate() {
-            // PROFILE=sequential-sdk / sequential-reqwest: only one side of the sequential
-            // row, for perf and strace (no table).
-            if let Some(sdk_side) = profile {
+        for (index, concurrency) in [1usize, 8, 32, 1].into_iter().enumerate() {
+            // PROFILE=sequential-sdk / sequential-reqwest / sequential-reqwest-current-thread:
+            // only one side of a sequential row, for perf and strace (no table).
+            if let Some(side) = profile {
                 if index == 0 {
                     let m = measure(sessions, || {
                         for _ in 0..sessions {
-                            if sdk_side {
-                                client.create_session_blocking(request()).unwrap();
-                            } else {
-                                runtime.block_on(raw_post(request()));
+                            match side {
+                                Side::Sdk => {
+                                    client.create_session_blocking(request()).unwrap();
+                                }
+                                Side::Reqwest => runtime.block_on(raw_post(request())),
+                                Side::ReqwestCurrentThread => {
+                                    local.block_on(local_post(request()));
+                                }
                             }
                         }
                     });
-                    let side = if sdk_side { "SDK" } else { "reqwest" };
+                    let side = match side {
+                        Side::Sdk => "SDK",
+                        Side::Reqwest => "reqwest (multi-thread runtime)",
+                        Side::ReqwestCurrentThread => "reqwest (current-thread runtime)",
+                    };
                     println!("{side}: {:.1} µs CPU/call, {:.0}/s", m.cpu_us, m.rate);
                 }
                 continue;
@@ -252,6 +288,13 @@ fn main() {
                 }
             };
             let baseline = || {
+                if index == 3 {
+                    return measure(sessions, || {
+                        for _ in 0..sessions {
+                            local.block_on(local_post(request()));
+                        }
+                    });
+                }
                 measure(sessions, || {
                     runtime.block_on(async {
                         let tasks: Vec<_> = (0..concurrency)

@@ -1,4 +1,5 @@
-//! The HTTP client: one connection pool per `Client`, async and blocking entry points, the
+//! The HTTP client: a shared connection pool per `Client` for async calls (and one per
+//! calling thread for blocking calls, `runtime.rs`), async and blocking entry points, the
 //! retry loop and the deadline.
 
 use std::future::Future;
@@ -30,7 +31,12 @@ use crate::{encryption, retry, validate, wire};
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// A Juspay API client. Make one and share it: any number of threads or tasks can use it at
-/// once, and they share one connection pool.
+/// once. Async calls share one connection pool. Blocking calls keep one pool per thread (the
+/// whole exchange then runs on the calling thread, which costs less CPU), from a thread's
+/// second blocking call on: a thread pool of N threads making blocking calls opens up to N
+/// connections for the client (one each, kept while the thread lives), plus those of the
+/// shared pool. A thread's pool for a dropped client
+/// closes at that thread's next blocking call, or when the thread ends.
 #[derive(uniffi::Object)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -38,7 +44,8 @@ pub struct Client {
 
 struct Inner {
     settings: Settings,
-    /// The connection pool, rebuilt in a forked child (see `runtime.rs`).
+    /// The shared connection pool (async calls, and a thread's first blocking call), rebuilt
+    /// in a forked child (see `runtime.rs`).
     http: PerProcess<reqwest::Client>,
 }
 
@@ -447,8 +454,14 @@ impl Client {
     where
         F: Future<Output = Result<T, HyperCheckoutError>> + 'a,
     {
-        let result = match CallLimits::resolve(&self.inner.settings, options.as_ref()) {
-            Ok(limits) => runtime::block_on(method, work(&self.inner, limits)),
+        let inner = &self.inner;
+        let result = match CallLimits::resolve(&inner.settings, options.as_ref()) {
+            Ok(limits) => runtime::block_on(
+                method,
+                inner,
+                || build_http(&inner.settings),
+                || work(inner, limits),
+            ),
             Err(error) => Err(error),
         };
         self.inner.scrubbed(result)
@@ -786,7 +799,11 @@ impl Inner {
             }
         })?;
         let settings = &self.settings;
-        let http = self.http.get_or_try_init(|| build_http(settings))?;
+        // A blocking call on its thread's own runtime uses that thread's pool (`runtime.rs`).
+        let http = match runtime::blocking_pool() {
+            Some(http) => http,
+            None => self.http.get_or_try_init(|| build_http(settings))?,
+        };
         let url = settings.endpoint(&call.path);
         let deadline = started + limits.overall_timeout;
         let mut retry = 0;

@@ -1,4 +1,5 @@
-//! The tokio runtime every client runs its I/O on, rebuilt after `fork()`.
+//! The tokio runtimes the clients run their I/O on, rebuilt after `fork()`: a shared one for
+//! async calls, and one per calling thread for blocking calls.
 //!
 //! Merchant backends pre-fork (gunicorn, uwsgi, Passenger): a client built in the parent is
 //! used in the children. A forked child has none of the parent's threads, so the parent's
@@ -6,10 +7,44 @@
 //! the parent. We therefore tag the runtime (and each client's pool, see `client.rs`) with
 //! the process id and build fresh ones when it changes. The stale ones are leaked on
 //! purpose: dropping a runtime joins worker threads that do not exist in the child.
+//!
+//! Async calls run on that shared multi-threaded runtime (`run`). Blocking calls, which
+//! Python's sync calls, Kotlin/Java's blocking calls and Swift's blocking calls all use, run on
+//! the calling thread's own current-thread runtime with the calling thread's own connection
+//! pool (`block_on`), one pool per client and thread. Why: on the shared runtime the request
+//! future ran on the caller's thread but hyper's connection task on a runtime worker, so every
+//! call bounced caller, worker, caller (6 voluntary context switches per call; 38% of the
+//! calling thread's time in kernel switches, from perf). With everything on the calling
+//! thread a blocking call cost 0.6x the CPU of the shared-runtime call in the same minutes
+//! (BENCHMARKS.md has the figures). A pool's connections belong to the runtime that opened
+//! them, hence a pool per thread.
+//!
+//! The details, each with a test in `tests/blocking.rs` or the Python suite:
+//! - A thread's first blocking call still goes through the shared runtime and pool: a thread
+//!   made for one request (a thread-per-request server) would otherwise open, and throw
+//!   away, a connection per request. From its second call on, a thread has its own.
+//! - Fork: the thread that forks keeps its thread-locals in the child. They are tagged with
+//!   the process id like the shared runtime; a child leaks what it inherited (never dropped,
+//!   never used: the sockets are the parent's and the blocking-pool threads do not exist)
+//!   and builds its own.
+//! - A pool holds its client weakly. A dropped client's pool on a thread is discarded at that
+//!   thread's next blocking call (any client's), whose first step closes the connections:
+//!   nobody runs an idle thread's runtime, so not earlier. Everything a thread holds goes
+//!   when the thread exits: the runtime is shut down in the background (never waiting for a
+//!   getaddrinfo still running on its blocking pool, which finishes on its own), which drops
+//!   its tasks and closes their sockets.
+//! - Between calls nobody polls a thread's runtime, so a keep-alive connection the server
+//!   closed meanwhile still looks open; each call first lets the runtime take in pending I/O
+//!   readiness (`settle`), so such a connection leaves the pool before a request could be
+//!   sent on it. An idle thread's closed connections keep their descriptor until its next
+//!   blocking call or its exit.
 
+use std::any::Any;
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::task::{Context, Waker};
 
 use crate::error::HyperCheckoutError;
@@ -113,15 +148,25 @@ pub(crate) async fn run<T: Send + 'static>(
     })?
 }
 
-/// Runs `work` to completion on the calling thread (measured faster than handing it to a
-/// runtime thread: the request future and the caller share a thread, and only the
-/// connection's I/O runs on the runtime). Refuses, rather than deadlock or panic, when
-/// called from inside an async runtime; `method` names the async alternative. A panic inside
-/// `work` is returned as `Internal`.
-pub(crate) fn block_on<T>(
+/// Runs `work` to completion on the calling thread. Refuses, rather than deadlock or panic,
+/// when called from inside an async runtime; `method` names the async alternative. A panic
+/// inside `work` is returned as `Internal`.
+///
+/// A thread's first blocking call runs on the shared runtime with the client's shared pool
+/// (the connection's I/O on a runtime thread). From its second on, the thread uses its own
+/// current-thread runtime and its own pool for `owner` (made by `make_pool`), so the whole
+/// exchange runs on the calling thread; see the module docs for why, and for fork, thread
+/// exit and dropped clients. `work` finds the pool with [`blocking_pool`].
+pub(crate) fn block_on<K, T, F>(
     method: &str,
-    work: impl Future<Output = Result<T, HyperCheckoutError>>,
-) -> Result<T, HyperCheckoutError> {
+    owner: &Arc<K>,
+    make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
+    work: impl FnOnce() -> F,
+) -> Result<T, HyperCheckoutError>
+where
+    K: Send + Sync + 'static,
+    F: Future<Output = Result<T, HyperCheckoutError>>,
+{
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(HyperCheckoutError::Configuration {
             reason: format!(
@@ -129,8 +174,194 @@ pub(crate) fn block_on<T>(
             ),
         });
     }
-    let runtime = shared()?;
-    catch_panic(|| runtime.block_on(work))
+    catch_panic(|| {
+        // Declared first, so dropped after the runtime handle below.
+        let mut one_off = None;
+        let mut make_pool = Some(make_pool);
+        let mut make = || make_pool.take().expect("called once")();
+        let own = match PER_THREAD.try_with(|local| local.borrow_mut().checkout(owner, &mut make)) {
+            Ok(own) => own?,
+            // This thread is exiting (a blocking call from another thread-local's
+            // destructor): a runtime and pool for this call alone.
+            Err(_) => {
+                let own = one_off.insert(ThreadOwn::new(std::process::id())?);
+                Some(own.checkout(owner, make)?)
+            }
+        };
+        match own {
+            Some((runtime, http)) => runtime.block_on(BLOCKING_POOL.scope(http, async {
+                settle().await;
+                work().await
+            })),
+            None => shared()?.block_on(work()),
+        }
+    })
+}
+
+tokio::task_local! {
+    /// The calling thread's pool for the client of the blocking call this future belongs to.
+    static BLOCKING_POOL: reqwest::Client;
+}
+
+/// The pool a blocking call runs on, when it runs on its thread's own runtime; `None` for
+/// async calls and a thread's first blocking call (they use the client's shared pool).
+pub(crate) fn blocking_pool() -> Option<reqwest::Client> {
+    BLOCKING_POOL.try_with(reqwest::Client::clone).ok()
+}
+
+/// Lets the thread's runtime take in the I/O readiness that arrived since its last call, and
+/// run the connection tasks it woke, before the call checks a connection out of the pool.
+///
+/// Between blocking calls nobody polls this runtime, so a keep-alive connection the server
+/// closed meanwhile still looks open; sent on, a POST would fail with "connection closed
+/// before message completed", and a session call is not retried then (`retry.rs`). Checked
+/// in tokio 1.54's current-thread scheduler (`CoreGuard::block_on`): `yield_now` defers its
+/// waker, so with no task ready the scheduler calls `park_yield`, a driver park with a zero
+/// timeout (one `epoll_wait(0)`), which wakes the tasks of closed connections; the second
+/// yield lets them run (each sees the end of its stream and leaves the pool) before the call
+/// goes on. Tested with a server that closes every connection 50-100 ms after its answer
+/// (tests/blocking.rs).
+async fn settle() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+}
+
+thread_local! {
+    static PER_THREAD: RefCell<PerThread> = const {
+        RefCell::new(PerThread {
+            called_before: false,
+            own: None,
+        })
+    };
+}
+
+/// What a thread keeps for its blocking calls.
+struct PerThread {
+    /// Whether this thread has made a blocking call already.
+    called_before: bool,
+    /// Its own runtime and pools, from its second blocking call on.
+    own: Option<ThreadOwn>,
+}
+
+impl PerThread {
+    /// The runtime and `owner`'s pool for this call, or `None` for the shared ones.
+    fn checkout<K: Send + Sync + 'static>(
+        &mut self,
+        owner: &Arc<K>,
+        make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
+    ) -> Result<Option<(Rc<tokio::runtime::Runtime>, reqwest::Client)>, HyperCheckoutError> {
+        if !self.called_before {
+            // A thread that makes one call and ends (a thread per request) would open a
+            // connection for it and throw it away; the shared pool lets it reuse one.
+            self.called_before = true;
+            return Ok(None);
+        }
+        let pid = std::process::id();
+        let own = match &mut self.own {
+            Some(own) if own.pid == pid => own,
+            slot => {
+                // None, or inherited through fork(): the old one is leaked by its `Drop`.
+                *slot = Some(ThreadOwn::new(pid)?);
+                slot.as_mut().expect("just set")
+            }
+        };
+        own.checkout(owner, make_pool).map(Some)
+    }
+}
+
+/// A thread's own current-thread runtime and its connection pools, one per live client.
+struct ThreadOwn {
+    /// The process they belong to: a forked child leaks them (`Drop`).
+    pid: u32,
+    /// `Rc`: cloned out of the thread-local for the call, so no borrow is held while it runs.
+    runtime: Option<Rc<tokio::runtime::Runtime>>,
+    pools: Vec<ThreadPool>,
+}
+
+/// One client's connection pool on one thread. Holds the client weakly: a dropped client's
+/// pool goes at this thread's next blocking call.
+struct ThreadPool {
+    owner: Weak<dyn Any + Send + Sync>,
+    http: reqwest::Client,
+}
+
+impl ThreadOwn {
+    fn new(pid: u32) -> Result<Self, HyperCheckoutError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            // Its blocking pool only resolves host names (getaddrinfo), when a connection opens.
+            .thread_name("hypercheckout-dns")
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| HyperCheckoutError::Internal {
+                reason: format!("could not start this thread's I/O runtime: {e}"),
+            })?;
+        Ok(Self {
+            pid,
+            runtime: Some(Rc::new(runtime)),
+            pools: Vec::new(),
+        })
+    }
+
+    fn checkout<K: Send + Sync + 'static>(
+        &mut self,
+        owner: &Arc<K>,
+        make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
+    ) -> Result<(Rc<tokio::runtime::Runtime>, reqwest::Client), HyperCheckoutError> {
+        // Dropping a pool wakes its connections' tasks; they close their sockets while this
+        // call's `settle` runs them.
+        self.pools.retain(|pool| pool.owner.strong_count() > 0);
+        let key = Arc::as_ptr(owner).cast::<()>();
+        // The `Weak` keeps the client's allocation, so its address cannot be reused while
+        // the entry exists.
+        let http = match self
+            .pools
+            .iter()
+            .find(|pool| pool.owner.as_ptr().cast::<()>() == key)
+        {
+            Some(pool) => pool.http.clone(),
+            None => {
+                let http = make_pool()?;
+                let owner: Arc<dyn Any + Send + Sync> = Arc::clone(owner) as _;
+                self.pools.push(ThreadPool {
+                    owner: Arc::downgrade(&owner),
+                    http: http.clone(),
+                });
+                http
+            }
+        };
+        let runtime = self.runtime.clone().expect("present until dropped");
+        Ok((runtime, http))
+    }
+}
+
+impl Drop for ThreadOwn {
+    /// Runs when the thread exits (or when a forked child replaces an inherited one). Never
+    /// blocks: `shutdown_background` does not wait for the blocking pool (a getaddrinfo can
+    /// hang for its whole timeout), and tokio's current-thread shutdown works while the
+    /// thread's other thread-locals are being destroyed. Never panics out (that would abort).
+    fn drop(&mut self) {
+        let runtime = self.runtime.take();
+        let pools = std::mem::take(&mut self.pools);
+        if self.pid != std::process::id() {
+            // Inherited through fork(): the sockets are the parent's, and the runtime's
+            // blocking threads do not exist here. Leaked on purpose, never used.
+            std::mem::forget(runtime);
+            std::mem::forget(pools);
+            return;
+        }
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            drop(pools);
+            // Dropping the runtime drops every task, closing their sockets.
+            match runtime.map(Rc::try_unwrap) {
+                Some(Ok(runtime)) => runtime.shutdown_background(),
+                // Still in use (never, by construction): a plain drop could wait for
+                // the blocking pool, so leak it instead.
+                Some(Err(in_use)) => std::mem::forget(in_use),
+                None => {}
+            }
+        }));
+    }
 }
 
 /// Calls `f`, turning a panic into `HyperCheckoutError::Internal`: no panic crosses an entry
@@ -167,11 +398,20 @@ mod tests {
 
     #[test]
     fn panics_become_internal_errors() {
-        let blocking = block_on("probe", async { panic_probe("probe blocking") });
-        assert!(
-            matches!(&blocking, Err(HyperCheckoutError::Internal { reason }) if reason.contains("probe blocking")),
-            "{blocking:?}"
-        );
+        let owner = Arc::new(());
+        // The first on a thread (shared runtime), then the thread's own runtime.
+        for _ in 0..2 {
+            let blocking = block_on(
+                "probe",
+                &owner,
+                || Ok(reqwest::Client::new()),
+                || async { panic_probe("probe blocking") },
+            );
+            assert!(
+                matches!(&blocking, Err(HyperCheckoutError::Internal { reason }) if reason.contains("probe blocking")),
+                "{blocking:?}"
+            );
+        }
         let awaited = shared().unwrap().block_on(async {
             // Awaited from another runtime, as a host executor would.
             run(async { panic_probe("probe async") }).await

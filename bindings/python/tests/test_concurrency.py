@@ -240,8 +240,10 @@ def child_main(client: hc.Client) -> int:
 def test_client_created_before_fork_works_in_children(emulator: Emulator) -> None:
     client = hc.Client(make_config(emulator.url, timeout_ms=5000, overall_timeout_ms=10000))
     # Use it in the parent first: the runtime's threads and pooled connections now exist,
-    # and none of them survive into the child.
-    client.create_session(make_request(prefix="fork"))
+    # and none of them survive into the child. Two blocking calls: from its second on, a
+    # thread has its own runtime and pool (core/src/runtime.rs), which the child inherits.
+    for _ in range(2):
+        client.create_session(make_request(prefix="fork"))
     asyncio.run(client.create_session_async(make_request(prefix="fork")))
 
     pids = []

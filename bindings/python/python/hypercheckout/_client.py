@@ -224,8 +224,10 @@ class Client:
     # --- lifetime -----------------------------------------------------------------------
 
     def close(self) -> None:
-        """Releases this client's hold on the connection pool; later calls raise
-        ``RuntimeError``. Calls already running finish normally. Idempotent."""
+        """Releases this client's hold on its connection pools; later calls raise
+        ``RuntimeError``. Calls already running finish normally. Idempotent. Once the last
+        reference goes, the shared pool closes at once; each thread's own pool (blocking calls
+        keep one per thread) at that thread's next blocking call or when it ends."""
         self._native = None
 
     @property

@@ -60,6 +60,10 @@ fun main(args: Array<String>) {
     if (args.getOrNull(1) == "soak") {
         kotlin.system.exitProcess(soak(url, args.getOrNull(2)?.toInt() ?: 100_000))
     }
+    if (args.getOrNull(1) == "first-call") {
+        firstCall(url, args.getOrNull(2) ?: "sdk")
+        return
+    }
     val seconds = args.getOrNull(1)?.toDouble() ?: 5.0
     val rounds = args.getOrNull(2)?.toInt() ?: 3
     val threads = args.getOrNull(3)?.toInt() ?: 8
@@ -69,6 +73,65 @@ fun main(args: Array<String>) {
         System.err.println("HyperCheckoutTuning.keepCallbackThreadsAttached()")
     }
     Bench(url, seconds).run(rounds, threads, coroutines)
+}
+
+/**
+ * `Bench EMULATOR_URL first-call sdk|okhttp`: in a fresh JVM, the time from the first use of a
+ * client's classes to its first session answered (issue 17: "JVM first call <= 300 ms after
+ * class load"): "ready" is the client built (for the SDK: JNA, the native library and its
+ * checksum checks loaded), "first" the first blocking POST /session. The OkHttp peer sends
+ * the same minimal JSON by hand (no SDK class may load in its JVM). `scripts/bench-kotlin.sh
+ * first-call N` runs N JVMs of each, alternating, and prints the medians.
+ */
+private fun firstCall(url: String, which: String) {
+    val start = System.nanoTime()
+    val ready: Long
+    val orderId = "f${System.nanoTime() % 1_000_000_000}-${ProcessHandle.current().pid()}"
+    when (which) {
+        "sdk" -> {
+            val client = Client(
+                ClientConfig(
+                    merchantId = Emulator.MERCHANT_ID, apiKey = Emulator.API_KEY,
+                    environment = Environment.SANDBOX, baseUrl = url,
+                ),
+            )
+            ready = System.nanoTime()
+            val session = client.createSessionBlocking(
+                SessionRequest(
+                    orderId = orderId, amount = "10.00", customerId = "bench-customer",
+                    paymentPageClientId = "hdfcmaster", customerEmail = "test@mail.com",
+                    returnUrl = "https://shop.merchant.com/return",
+                ),
+            )
+            check(session.orderId == orderId)
+        }
+        "okhttp" -> {
+            val client = OkHttpClient()
+            ready = System.nanoTime()
+            val body = """{"order_id":"$orderId","amount":"10.00","customer_id":"bench-customer",""" +
+                """"payment_page_client_id":"hdfcmaster","customer_email":"test@mail.com",""" +
+                """"return_url":"https://shop.merchant.com/return","action":"paymentPage"}"""
+            val auth = "Basic " + Base64.getEncoder().encodeToString("${Emulator.API_KEY}:".toByteArray())
+            val request = okhttp3.Request.Builder().url("$url/session")
+                .header("authorization", auth)
+                .header("x-merchantid", Emulator.MERCHANT_ID)
+                .header("x-routing-id", "bench-customer")
+                .post(body.toRequestBody("application/json".toMediaType()))
+                .build()
+            client.newCall(request).execute().use { response ->
+                val text = response.body!!.string()
+                check(response.code == 200) { "HTTP ${response.code}: ${text.take(300)}" }
+            }
+        }
+        else -> error("first-call sdk|okhttp, not $which")
+    }
+    val done = System.nanoTime()
+    println(
+        "first-call %s: ready %.1f ms, first %.1f ms, total %.1f ms".format(
+            which, (ready - start) / 1e6, (done - ready) / 1e6, (done - start) / 1e6,
+        ),
+    )
+    kotlin.system.exitProcess(0) // not waiting for OkHttp's idle threads
 }
 
 /** (RSS in KiB, threads, open file descriptors) of this process, from /proc (Linux). */
