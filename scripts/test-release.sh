@@ -142,6 +142,11 @@ PY
       # Debian's musl for musllinux x86_64.
       aw_paths=()
       [ "$tag" = musllinux_1_2_x86_64 ] && aw_paths=(--ldpaths /usr/lib/x86_64-linux-musl)
+      # The same for aarch64, with the arm64 root's musl (arm64_root_ensure, lib/cross.sh).
+      if [ "$tag" = musllinux_1_2_aarch64 ]; then
+        arm64_root_ensure
+        aw_paths=(--ldpaths "$arm64_root/lib/aarch64-linux-musl")
+      fi
       # auditwheel names the most compatible tag the wheel qualifies for: it must be ours.
       said=$(auditwheel_tag "$whl" "${aw_paths[@]}")
       if [ "$said" = "${tag%%.*}" ]; then
@@ -230,6 +235,15 @@ if [ -d "$work/wheel-musllinux_1_2_x86_64" ]; then
     || die "the x86_64 musl library did not load and answer"
   ok "x86_64 musllinux library: loaded and called with musl's loader (no musl CPython here)"
 fi
+if [ -d "$work/wheel-musllinux_1_2_aarch64" ]; then
+  # The arm64 root's musl loader under qemu-user (qemu -L resolves the probe's interpreter,
+  # /lib/ld-musl-aarch64.so.1, inside the root).
+  zig_cc -target aarch64-linux-musl -O2 -dynamic -o "$work/probe-musl-arm64" scripts/release-probe.c
+  [[ "$(file -b "$work/probe-musl-arm64")" == *"ARM aarch64"*ld-musl-aarch64* ]] || die "probe-musl-arm64 is not linked against musl's aarch64 loader"
+  qarm "$work/probe-musl-arm64" "$work/wheel-musllinux_1_2_aarch64/hypercheckout/_native/libhypercheckout.so" "$version" \
+    || die "the aarch64 musl library did not load and answer under qemu-user"
+  ok "aarch64 musllinux library: loaded and called with Debian's arm64 musl loader under qemu-user (no musl CPython here)"
+fi
 # The core on musl, natively: the Rust example (a static musl executable, rustc's musl
 # default) creates a real session against the emulator, then a few of the core's end-to-end
 # tests run (each starts emulators of its own).
@@ -270,7 +284,7 @@ if [ -f "$wdir/hypercheckout.dll" ]; then
   grep -E '^test result:' "$work/wine-tests.txt"
   ok "x86_64 Windows: the core's end-to-end tests passed under wine ($((${#win_tests[@]} / 2)) test files)"
 fi
-echo "NOT RUN here: the aarch64 musl library (no arm64 musl loader), a Windows CPython or JVM (none here; the DLL, the Rust example and core tests ran under wine above), macOS/iOS (no Apple OS): inspected only (formats, exports)"
+echo "NOT RUN here: a musl CPython (the musl libraries were loaded and called by the probe only), a Windows CPython or JVM (none here; the DLL, the Rust example and core tests ran under wine above), macOS/iOS (no Apple OS): inspected only (formats, exports)"
 
 say "5. the jar"
 jar="$dist/hypercheckout-$version.jar"

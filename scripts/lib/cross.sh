@@ -150,15 +150,18 @@ session_ok() {
 arm64_root=${HYPERCHECKOUT_ARM64_ROOT:-${HOME:-/root}/.cache/hypercheckout/arm64-bookworm/rootfs}
 arm64_python=$arm64_root/usr/bin/python3.11
 arm64_java=$arm64_root/usr/lib/jvm/java-17-openjdk-arm64/bin/java
+# Debian's musl for arm64 (its loader; libc.so for auditwheel): what test-release.sh loads the
+# musllinux aarch64 library with, there being no musl CPython here.
+arm64_musl=$arm64_root/lib/ld-musl-aarch64.so.1
 qarm() { qemu-aarch64-static -L "$arm64_root" "$@"; }
 
-# arm64_root_ensure: the root above, made when missing (about 250 MB of packages).
+# arm64_root_ensure: the root above, made when missing (about 460 MB unpacked).
 arm64_root_ensure() {
   cross_debs qemu-aarch64-static=qemu-user-static debootstrap=debootstrap
-  if [ ! -x "$arm64_python" ] || [ ! -x "$arm64_java" ]; then
+  if [ ! -x "$arm64_python" ] || [ ! -x "$arm64_java" ] || [ ! -e "$arm64_musl" ]; then
     rm -rf "$arm64_root"
     mkdir -p "$arm64_root"
-    debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless \
+    debootstrap --foreign --arch=arm64 --variant=minbase --include=python3,python3-venv,libffi8,openjdk-17-jre-headless,musl \
       bookworm "$arm64_root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
       || die "debootstrap (arm64, first stage) failed: $work/debootstrap.log"
     local deb
