@@ -81,7 +81,9 @@ run_rust() {
   local mode prefix sdk raw
   for mode in blocking async-c8 async-c32; do
     case "$mode" in
-      blocking) prefix="sequential" ;;
+      # The bench has two sequential rows since the blocking path moved to the calling
+      # thread; the fair peer of a blocking call is reqwest on a current-thread runtime.
+      blocking) prefix="sequential (blocking SDK vs block_on reqwest, current-thread" ;;
       async-c8) prefix="async, concurrency 8 " ;;
       async-c32) prefix="async, concurrency 32" ;;
     esac
