@@ -175,18 +175,12 @@ where
         });
     }
     catch_panic(|| {
-        // Declared first, so dropped after the runtime handle below.
-        let mut one_off = None;
-        let mut make_pool = Some(make_pool);
-        let mut make = || make_pool.take().expect("called once")();
-        let own = match PER_THREAD.try_with(|local| local.borrow_mut().checkout(owner, &mut make)) {
+        let own = match PER_THREAD.try_with(|local| local.borrow_mut().checkout(owner, make_pool)) {
             Ok(own) => own?,
             // This thread is exiting (a blocking call from another thread-local's
-            // destructor): a runtime and pool for this call alone.
-            Err(_) => {
-                let own = one_off.insert(ThreadOwn::new(std::process::id())?);
-                Some(own.checkout(owner, make)?)
-            }
+            // destructor): its own runtime is gone, so the shared one serves the call, as it
+            // serves a thread's first.
+            Err(_) => None,
         };
         match own {
             Some((runtime, http)) => runtime.block_on(BLOCKING_POOL.scope(http, async {

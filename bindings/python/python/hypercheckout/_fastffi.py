@@ -411,7 +411,8 @@ def _queue_per_loop(native: ModuleType, callback_type: Any, waiting: dict, resol
         """One event loop's queue: Rust records completions and writes a byte to ``sock``
         when the queue was empty; the loop drains them all on that wake-up."""
 
-        __slots__ = ("base", "continuation", "sock", "_id", "_data", "_codes")
+        __slots__ = ("base", "sock", "_id", "_data", "_codes")
+        continuation = queue_continuation  # the same C function for every queue
 
         def __init__(self, loop: Any) -> None:
             fd = ctypes.c_int(-1)
@@ -420,7 +421,6 @@ def _queue_per_loop(native: ModuleType, callback_type: Any, waiting: dict, resol
                 raise OSError("the core could not make a completion queue")
             self.sock = socket.socket(fileno=fd.value)
             self.base = self._id << handle_bits
-            self.continuation = queue_continuation
             self._data = (ctypes.c_uint64 * capacity)()
             self._codes = (ctypes.c_int8 * capacity)()
             try:
