@@ -8,8 +8,9 @@
 //! client, printing RSS, threads and file descriptors at the start, after 10k and at the end
 //! (issue 17, item 4; exit 1 on growth after the first 10k calls). PROFILE=sequential-sdk,
 //! PROFILE=sequential-reqwest (multi-thread runtime) or PROFILE=sequential-reqwest-current-thread
-//! runs only that side of a sequential row and prints its CPU per call: one side per process,
-//! for perf/strace and for comparing without the other client's runtime in the process.
+//! runs only that side of a sequential row (PROFILE=async32-sdk, PROFILE=async32-reqwest: of the
+//! 32-in-flight row) and prints its CPU per call: one side per process, for perf/strace and for
+//! comparing without the other client's runtime in the process.
 //!
 //! Two sequential rows: the blocking SDK beside reqwest driven by `block_on` on a multi-thread
 //! runtime (the connection's I/O on a runtime thread), and beside reqwest on a current-thread
@@ -211,16 +212,16 @@ fn main() {
         local.block_on(local_post(request()));
     }
 
-    #[derive(Clone, Copy, PartialEq)]
-    enum Side {
-        Sdk,
-        Reqwest,
-        ReqwestCurrentThread,
-    }
-    let profile = match std::env::var("PROFILE").as_deref() {
-        Ok("sequential-sdk") => Some(Side::Sdk),
-        Ok("sequential-reqwest") => Some(Side::Reqwest),
-        Ok("sequential-reqwest-current-thread") => Some(Side::ReqwestCurrentThread),
+    // PROFILE=<side>: only that side of one row, for perf and strace (no table). The row's
+    // index in `modes` and whether the side is the SDK's.
+    let profile: Option<(usize, bool, &str)> = match std::env::var("PROFILE").as_deref() {
+        Ok("sequential-sdk") => Some((0, true, "SDK")),
+        Ok("sequential-reqwest") => Some((0, false, "reqwest (multi-thread runtime)")),
+        Ok("sequential-reqwest-current-thread") => {
+            Some((3, false, "reqwest (current-thread runtime)"))
+        }
+        Ok("async32-sdk") => Some((2, true, "SDK, async, 32 in flight")),
+        Ok("async32-reqwest") => Some((2, false, "reqwest, async, 32 in flight")),
         _ => None,
     };
     let modes = [
@@ -234,32 +235,6 @@ fn main() {
     let mut samples: Vec<(Vec<Measured>, Vec<Measured>)> = vec![Default::default(); modes.len()];
     for round in 0..rounds {
         for (index, concurrency) in [1usize, 8, 32, 1].into_iter().enumerate() {
-            // PROFILE=sequential-sdk / sequential-reqwest / sequential-reqwest-current-thread:
-            // only one side of a sequential row, for perf and strace (no table).
-            if let Some(side) = profile {
-                if index == 0 {
-                    let m = measure(sessions, || {
-                        for _ in 0..sessions {
-                            match side {
-                                Side::Sdk => {
-                                    client.create_session_blocking(request()).unwrap();
-                                }
-                                Side::Reqwest => runtime.block_on(raw_post(request())),
-                                Side::ReqwestCurrentThread => {
-                                    local.block_on(local_post(request()));
-                                }
-                            }
-                        }
-                    });
-                    let side = match side {
-                        Side::Sdk => "SDK",
-                        Side::Reqwest => "reqwest (multi-thread runtime)",
-                        Side::ReqwestCurrentThread => "reqwest (current-thread runtime)",
-                    };
-                    println!("{side}: {:.1} µs CPU/call, {:.0}/s", m.cpu_us, m.rate);
-                }
-                continue;
-            }
             let sdk = || {
                 if concurrency == 1 {
                     measure(sessions, || {
@@ -313,6 +288,13 @@ fn main() {
                     })
                 })
             };
+            if let Some((row, sdk_side, name)) = profile {
+                if row == index {
+                    let m = if sdk_side { sdk() } else { baseline() };
+                    println!("{name}: {:.1} µs CPU/call, {:.0}/s", m.cpu_us, m.rate);
+                }
+                continue;
+            }
             let (ours, theirs) = if round % 2 == 0 {
                 let ours = sdk();
                 (ours, baseline())

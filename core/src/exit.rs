@@ -55,7 +55,10 @@ pub(crate) fn is_exiting() -> bool {
 /// waits for it too.
 pub(crate) fn call_host<R>(f: impl FnOnce() -> R) -> Option<R> {
     WAKES_IN_HOST.fetch_add(1, SeqCst);
-    let result = (!EXITING.load(SeqCst)).then(f);
+    let result = (!EXITING.load(SeqCst)).then(|| {
+        crate::jvm::attach_current_thread();
+        f()
+    });
     WAKES_IN_HOST.fetch_sub(1, SeqCst);
     result
 }
@@ -75,6 +78,8 @@ impl Wake for GuardedWaker {
     fn wake_by_ref(self: &Arc<Self>) {
         WAKES_IN_HOST.fetch_add(1, SeqCst);
         if !EXITING.load(SeqCst) {
+            // The host's waker may be a JNA callback: enter the JVM as an attached thread.
+            crate::jvm::attach_current_thread();
             self.0.wake_by_ref();
         }
         WAKES_IN_HOST.fetch_sub(1, SeqCst);

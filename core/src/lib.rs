@@ -57,6 +57,7 @@ mod config;
 mod encryption;
 mod error;
 mod exit;
+mod jvm;
 mod lenient;
 mod mandate;
 mod network;
