@@ -10,7 +10,8 @@
 //! "When a JNA callback is invoked on a native thread that is not currently tracked by the
 //! VM ..."; `native/dispatch.c` checks `GetEnv` first and leaves an attached thread attached).
 //! So, before an SDK thread first enters host code, it attaches itself to the process's JVM
-//! once, as a daemon thread (it never keeps the JVM alive), and detaches when it exits.
+//! once, as a daemon thread (it never keeps the JVM alive) under its Rust name
+//! (`hypercheckout-io`, `hypercheckout-logs`, ...), and detaches when it exits.
 //! This is what the Kotlin layer's opt-in `HyperCheckoutTuning.keepCallbackThreadsAttached()`
 //! asked JNA to do, now the default for every JVM user without any call.
 //!
@@ -31,13 +32,15 @@ pub(crate) fn attach_current_thread() {
 #[cfg(unix)]
 mod unix {
     use std::cell::RefCell;
-    use std::ffi::{c_void, CStr};
+    use std::ffi::{c_void, CStr, CString};
     use std::sync::OnceLock;
 
     use jni_sys::{jint, jsize, JavaVM, JavaVMAttachArgs, JNI_OK, JNI_VERSION_1_6};
 
-    /// The thread name a JVM thread dump shows for an attached SDK thread.
-    const THREAD_NAME: &CStr = c"hypercheckout-callback";
+    /// The JVM's name for an attached SDK thread without a Rust name (the SDK names its
+    /// threads: `hypercheckout-io`, `hypercheckout-logs`, ...; a JVM thread dump and a log
+    /// pattern's thread name show those).
+    const UNNAMED_THREAD: &CStr = c"hypercheckout";
 
     /// The process's JVM (its address: a `JavaVM*` is valid on every thread for the JVM's
     /// lifetime), or `None` when there is none. Looked up once.
@@ -116,9 +119,22 @@ mod unix {
             if (interface.v1_2.GetEnv)(vm, &mut env, JNI_VERSION_1_6) == JNI_OK {
                 return Attachment::NotOurs;
             }
+            // catch_unwind: `thread::current` may panic in a thread's TLS teardown.
+            let name = std::panic::catch_unwind(|| {
+                std::thread::current()
+                    .name()
+                    .and_then(|name| CString::new(name).ok())
+            })
+            .ok()
+            .flatten();
             let mut args = JavaVMAttachArgs {
                 version: JNI_VERSION_1_6,
-                name: THREAD_NAME.as_ptr().cast_mut(),
+                // Copied by the JVM into the new java.lang.Thread.
+                name: name
+                    .as_deref()
+                    .unwrap_or(UNNAMED_THREAD)
+                    .as_ptr()
+                    .cast_mut(),
                 group: std::ptr::null_mut(),
             };
             let args: *mut JavaVMAttachArgs = &mut args;

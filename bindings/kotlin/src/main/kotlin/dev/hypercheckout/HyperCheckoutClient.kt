@@ -30,8 +30,9 @@ import java.util.concurrent.CompletableFuture
  * Thread-safe and meant to be shared (one connection pool); close it when done. The blocking
  * calls must not run inside a coroutine or other async runtime thread (the core refuses with
  * a `Configuration` error rather than deadlock). Creating one registers the exit-safety
- * shutdown hook ([HyperCheckoutExit]) and keeps the Rust threads that complete the `*Async`
- * calls attached to the JVM ([HyperCheckoutTuning.keepCallbackThreadsAttached]).
+ * shutdown hook ([HyperCheckoutExit]) and, on Windows too, keeps the Rust threads that
+ * complete the `*Async` calls attached to the JVM
+ * ([HyperCheckoutTuning.keepCallbackThreadsAttached]).
  *
  * @constructor Checks [config] and creates the client; throws
  * [HyperCheckoutException.Configuration] when the core refuses the configuration (empty
@@ -46,10 +47,9 @@ class HyperCheckoutClient @Throws(HyperCheckoutException::class) constructor(con
     init {
         HyperCheckoutExit.install()
         HyperCheckoutObservability.install()
-        // The `*Async` forms complete on Rust threads through JNA callbacks; by default JNA
-        // attaches and detaches such a thread per callback (a new java.lang.Thread each time:
-        // half the coroutine throughput in benchmarks/kotlin.md). Kept attached as daemon
-        // threads instead, which every exit scenario in ExitTest also runs with ("exit-tuned").
+        // The `*Async` forms complete on Rust threads through JNA callbacks. The core keeps
+        // those threads attached to the JVM itself (core/src/jvm.rs); this does it through JNA
+        // too, for Windows, where the core does not (HyperCheckoutTuning).
         HyperCheckoutTuning.keepCallbackThreadsAttached()
         client = Client(config)
     }

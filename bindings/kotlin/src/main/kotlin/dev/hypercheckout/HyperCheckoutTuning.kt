@@ -15,13 +15,13 @@ object HyperCheckoutTuning {
 
     /**
      * Keeps the Rust runtime's threads attached to the JVM between the callbacks that resume
-     * [Client.createSession] coroutines. By default JNA attaches such a native thread for each
-     * callback and detaches it afterwards (a new `java.lang.Thread` every time); keeping them
-     * attached (as daemon threads, detached when they exit) roughly doubled coroutine
-     * throughput in `benchmarks/kotlin.md`. The blocking API does not need it.
-     * [HyperCheckoutClient] (the Java API) does this itself; Kotlin code that uses the
-     * generated [Client] calls it once at start-up (it also installs [HyperCheckoutExit] and
-     * [HyperCheckoutObservability]).
+     * [Client.createSession] coroutines, through JNA. Since the core attaches those threads
+     * itself (as daemon threads named `hypercheckout-callback`, detached when they exit;
+     * `core/src/jvm.rs`) this changes nothing on Linux and macOS; it remains for Windows,
+     * where the core does not look the JVM up and JNA would otherwise attach and detach a
+     * thread per completion (`benchmarks/kotlin.md`: 62-66% of OkHttp's coroutine throughput
+     * that way, 107-113% attached). [HyperCheckoutClient] (the Java API) calls it itself.
+     * It also installs [HyperCheckoutExit] and [HyperCheckoutObservability].
      *
      * Idempotent; call it once at start-up, before the first `createSession`.
      */

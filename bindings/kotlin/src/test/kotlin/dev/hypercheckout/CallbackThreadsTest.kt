@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit
 
 /**
  * Coroutine calls on the generated API keep the Rust threads that resume them attached to the
- * JVM, with no opt-in (`core/src/jvm.rs`; issue 17). Without it JNA attaches and detaches the
- * Rust thread for every completion: a new `java.lang.Thread` per call.
+ * JVM, with no opt-in (`core/src/jvm.rs`; issue 17), as daemon threads under the runtime's
+ * thread name. Without it JNA attaches and detaches the Rust thread for every completion: a
+ * new `java.lang.Thread` per call.
  *
  * Runs [CallbackThreadsScenario] in a fresh JVM, because any test in this JVM may have called
  * `HyperCheckoutTuning.keepCallbackThreadsAttached()`, which has the same effect through JNA.
@@ -76,7 +77,7 @@ object CallbackThreadsScenario {
             }
         }
         val started = threads.totalStartedThreadCount - before
-        val callbackThreads = Thread.getAllStackTraces().keys.filter { it.name == "hypercheckout-callback" }
+        val callbackThreads = Thread.getAllStackTraces().keys.filter { it.name == "hypercheckout-io" }
         println("calls=$CALLS")
         println("threadsStarted=$started")
         println("callbackThreads=${callbackThreads.size}")
