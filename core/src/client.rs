@@ -47,6 +47,8 @@ struct Inner {
     /// The shared connection pool (async calls, and a thread's first blocking call), rebuilt
     /// in a forked child (see `runtime.rs`).
     http: PerProcess<reqwest::Client>,
+    /// Pools for async calls awaited inside tokio tasks, one per calling runtime.
+    runtime_pools: runtime::RuntimePools,
 }
 
 impl std::fmt::Debug for Client {
@@ -69,6 +71,7 @@ impl Client {
                 inner: Arc::new(Inner {
                     settings,
                     http: PerProcess::with(http),
+                    runtime_pools: runtime::RuntimePools::new(),
                 }),
             })
         })
@@ -438,7 +441,16 @@ impl Client {
     {
         let limits = CallLimits::resolve(&self.inner.settings, options.as_ref());
         let result = match limits {
-            Ok(limits) => runtime::run(work(Arc::clone(&self.inner), limits)).await,
+            Ok(limits) => {
+                let inner = &self.inner;
+                let make_pool = || build_http(&inner.settings);
+                runtime::run(
+                    &inner.runtime_pools,
+                    make_pool,
+                    work(Arc::clone(inner), limits),
+                )
+                .await
+            }
             Err(error) => Err(error),
         };
         self.inner.scrubbed(result)
@@ -799,8 +811,9 @@ impl Inner {
             }
         })?;
         let settings = &self.settings;
-        // A blocking call on its thread's own runtime uses that thread's pool (`runtime.rs`).
-        let http = match runtime::blocking_pool() {
+        // A blocking call on its thread's own runtime uses that thread's pool, an async call
+        // inside a tokio task its runtime's (`runtime.rs`).
+        let http = match runtime::call_pool() {
             Some(http) => http,
             None => self.http.get_or_try_init(|| build_http(settings))?,
         };

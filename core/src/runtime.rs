@@ -19,7 +19,7 @@
 //! (BENCHMARKS.md has the figures). A pool's connections belong to the runtime that opened
 //! them, hence a pool per thread.
 //!
-//! The details, each with a test in `tests/blocking.rs` or the Python suite:
+//! The details, each with a test in `tests/runtimes.rs` or the Python suite:
 //! - A thread's first blocking call still goes through the shared runtime and pool: a thread
 //!   made for one request (a thread-per-request server) would otherwise open, and throw
 //!   away, a connection per request. From its second call on, a thread has its own.
@@ -102,14 +102,27 @@ pub(crate) fn shared() -> Result<Arc<tokio::runtime::Runtime>, HyperCheckoutErro
     })
 }
 
-/// Runs `work` on the shared runtime and awaits it from whatever executor polls this future
-/// (asyncio, Kotlin coroutines, Swift tasks, another tokio runtime). Dropping this future,
-/// as a cancelled task does, cancels the work too. The waker the runtime thread will call is
-/// guarded (`exit.rs`), and a panic inside `work` comes back as `Internal`, never unwinds
-/// into the caller.
+/// Runs an async call. Awaited inside a tokio task (a Rust caller), `work` runs right there,
+/// in the caller's task, on a connection pool for the caller's runtime from `pools` (made by
+/// `make_pool`): no hand-off between runtimes (see the module docs). Otherwise (asyncio,
+/// Kotlin coroutines, Swift tasks: executors with no tokio task) `work` runs on the shared
+/// runtime and this future awaits it from whatever executor polls it. Either way, dropping
+/// this future, as a cancelled task does, cancels the work too, and a panic inside `work`
+/// comes back as `Internal`, never unwinds into the caller. On the shared runtime the waker
+/// its thread will call is guarded (`exit.rs`).
 pub(crate) async fn run<T: Send + 'static>(
+    pools: &RuntimePools,
+    make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
     work: impl Future<Output = Result<T, HyperCheckoutError>> + Send + 'static,
 ) -> Result<T, HyperCheckoutError> {
+    if tokio::task::try_id().is_some() {
+        // Inside a task, so its runtime is driving this future (a host executor is never
+        // inside one). `try_current` cannot fail there.
+        if let Ok(caller) = tokio::runtime::Handle::try_current() {
+            let http = pools.checkout(caller.id(), make_pool)?;
+            return in_caller_task(CALL_POOL.scope(http, work)).await;
+        }
+    }
     struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
     impl<T> Drop for AbortOnDrop<T> {
         fn drop(&mut self) {
@@ -156,7 +169,7 @@ pub(crate) async fn run<T: Send + 'static>(
 /// (the connection's I/O on a runtime thread). From its second on, the thread uses its own
 /// current-thread runtime and its own pool for `owner` (made by `make_pool`), so the whole
 /// exchange runs on the calling thread; see the module docs for why, and for fork, thread
-/// exit and dropped clients. `work` finds the pool with [`blocking_pool`].
+/// exit and dropped clients. `work` finds the pool with [`call_pool`].
 pub(crate) fn block_on<K, T, F>(
     method: &str,
     owner: &Arc<K>,
@@ -183,7 +196,7 @@ where
             Err(_) => None,
         };
         match own {
-            Some((runtime, http)) => runtime.block_on(BLOCKING_POOL.scope(http, async {
+            Some((runtime, http)) => runtime.block_on(CALL_POOL.scope(http, async {
                 settle().await;
                 work().await
             })),
@@ -193,14 +206,88 @@ where
 }
 
 tokio::task_local! {
-    /// The calling thread's pool for the client of the blocking call this future belongs to.
-    static BLOCKING_POOL: reqwest::Client;
+    /// The pool of the call this future belongs to, when it is not the client's shared one:
+    /// the calling thread's (a blocking call on its thread's own runtime) or the calling
+    /// runtime's (an async call awaited inside a tokio task).
+    static CALL_POOL: reqwest::Client;
 }
 
-/// The pool a blocking call runs on, when it runs on its thread's own runtime; `None` for
-/// async calls and a thread's first blocking call (they use the client's shared pool).
-pub(crate) fn blocking_pool() -> Option<reqwest::Client> {
-    BLOCKING_POOL.try_with(reqwest::Client::clone).ok()
+/// The pool this call runs on when it is not the client's shared pool (see `CALL_POOL`);
+/// `None` for async calls on the shared runtime and a thread's first blocking call.
+pub(crate) fn call_pool() -> Option<reqwest::Client> {
+    CALL_POOL.try_with(reqwest::Client::clone).ok()
+}
+
+/// A client's connection pools for async calls awaited inside tokio tasks, one per calling
+/// runtime: a pool's connections belong to the runtime that opened them, and die with it
+/// (reqwest's "dispatch task is gone" when a client outlives a runtime). The
+/// `MAX_RUNTIME_POOLS` runtimes that called last keep theirs: a program that makes a runtime
+/// per job (`#[tokio::test]`, a runtime per request) does not grow a pool per runtime.
+pub(crate) struct RuntimePools {
+    /// Most recently used first; tagged with the process, like everything here (fork).
+    pools: Mutex<Vec<(u32, tokio::runtime::Id, reqwest::Client)>>,
+}
+
+const MAX_RUNTIME_POOLS: usize = 4;
+
+impl RuntimePools {
+    pub(crate) const fn new() -> Self {
+        Self {
+            pools: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn checkout(
+        &self,
+        runtime: tokio::runtime::Id,
+        make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
+    ) -> Result<reqwest::Client, HyperCheckoutError> {
+        let pid = std::process::id();
+        let mut pools = self.pools.lock().unwrap_or_else(PoisonError::into_inner);
+        if pools.iter().any(|(owner, _, _)| *owner != pid) {
+            // Inherited through fork(): the connections are the parent's. Leaked, never used.
+            std::mem::forget(std::mem::take(&mut *pools));
+        }
+        if let Some(at) = pools.iter().position(|(_, id, _)| *id == runtime) {
+            let entry = pools.remove(at);
+            let http = entry.2.clone();
+            pools.insert(0, entry);
+            return Ok(http);
+        }
+        let http = make_pool()?;
+        pools.insert(0, (pid, runtime, http.clone()));
+        let keep = pools.len().min(MAX_RUNTIME_POOLS);
+        let evicted = pools.split_off(keep);
+        drop(pools);
+        // Outside the lock: dropping a pool closes its idle connections.
+        drop(evicted);
+        Ok(http)
+    }
+}
+
+/// Polls an async call in the caller's own task: a panic inside it becomes `Internal`.
+async fn in_caller_task<T>(
+    work: impl Future<Output = Result<T, HyperCheckoutError>>,
+) -> Result<T, HyperCheckoutError> {
+    let mut work = std::pin::pin!(work);
+    std::future::poll_fn(|cx| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.as_mut().poll(cx)))
+            .unwrap_or_else(|payload| {
+                let reason = panic_reason(payload);
+                // tokio's words for a runtime built without `enable_io`/`enable_time`.
+                std::task::Poll::Ready(Err(if reason.contains("is disabled") {
+                    HyperCheckoutError::Configuration {
+                        reason: format!(
+                            "the calling tokio runtime cannot run network calls: build it \
+                             with enable_all(), as #[tokio::main] does ({reason})"
+                        ),
+                    }
+                } else {
+                    HyperCheckoutError::Internal { reason }
+                }))
+            })
+    })
+    .await
 }
 
 /// Lets the thread's runtime take in the I/O readiness that arrived since its last call, and
@@ -214,7 +301,7 @@ pub(crate) fn blocking_pool() -> Option<reqwest::Client> {
 /// timeout (one `epoll_wait(0)`), which wakes the tasks of closed connections; the second
 /// yield lets them run (each sees the end of its stream and leaves the pool) before the call
 /// goes on. Tested with a server that closes every connection 50-100 ms after its answer
-/// (tests/blocking.rs).
+/// (tests/runtimes.rs).
 async fn settle() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;
@@ -408,7 +495,10 @@ mod tests {
         }
         let awaited = shared().unwrap().block_on(async {
             // Awaited from another runtime, as a host executor would.
-            run(async { panic_probe("probe async") }).await
+            run(&RuntimePools::new(), || Ok(reqwest::Client::new()), async {
+                panic_probe("probe async")
+            })
+            .await
         });
         assert!(
             matches!(&awaited, Err(HyperCheckoutError::Internal { reason }) if reason.contains("probe async")),

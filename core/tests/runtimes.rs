@@ -1,10 +1,14 @@
-//! Blocking calls on the calling thread's own runtime and pool (core/src/runtime.rs): stale
-//! keep-alive connections, dropped clients, and threads that end. Real loopback servers.
+//! Where calls run (core/src/runtime.rs), against real loopback servers. Blocking calls on the
+//! calling thread's own runtime and pool: stale keep-alive connections, dropped clients, and
+//! threads that end. Async calls inside a tokio task on the caller's runtime, with a pool per
+//! calling runtime; awaited outside any task (as the bindings' executors do) on the shared
+//! runtime.
 //!
 //! HYPERCHECKOUT_STALE_RUNS=N makes the stale-connection scenario N calls long (default 3;
 //! docs/network.md reports 50, run 10 times with both cores kept busy).
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -361,4 +365,136 @@ fn a_threads_name_resolver_thread_goes_with_it() {
         "{} hypercheckout-dns threads left",
         threads_named("hypercheckout-dns")
     );
+}
+
+fn multi_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `calls` session calls one after another in a task on `runtime`.
+fn calls_in_a_task(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    first: usize,
+    calls: usize,
+) {
+    let client = Arc::clone(client);
+    runtime
+        .block_on(runtime.spawn(async move {
+            for n in first..first + calls {
+                client.create_session(request(n)).await.unwrap();
+            }
+        }))
+        .unwrap();
+}
+
+/// Inside a tokio task an async call runs on the task's own runtime, on a pool for that
+/// runtime: its connection goes when the runtime goes (on the shared runtime it would stay
+/// open in the shared pool), and a later runtime gets a pool of its own instead of a
+/// connection whose runtime is gone (reqwest's "dispatch task is gone").
+#[test]
+fn async_calls_in_a_task_run_on_the_callers_runtime() {
+    let _one = serial();
+    let server = Server::start(None);
+    let client = Arc::new(server.client());
+    let first = multi_thread_runtime();
+    calls_in_a_task(&first, &client, 2000, 5);
+    assert_eq!(server.open(), 1, "one connection for five sequential calls");
+    drop(first);
+    assert!(
+        eventually(Duration::from_secs(5), || server.open() == 0),
+        "the first runtime's connection outlived it: {} open",
+        server.open()
+    );
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    calls_in_a_task(&second, &client, 2010, 5);
+    assert_eq!(server.requests(), 10);
+    assert_eq!(server.open(), 1);
+}
+
+/// The pools of the runtimes that called last stay (four): a fifth live runtime's call
+/// closes the oldest one's idle connection, and that runtime gets a new pool when it calls
+/// again.
+#[test]
+fn runtimes_beyond_the_last_four_lose_their_pools() {
+    let _one = serial();
+    let server = Server::start(None);
+    let client = Arc::new(server.client());
+    let runtimes: Vec<_> = (0..6).map(|_| multi_thread_runtime()).collect();
+    for (i, runtime) in runtimes.iter().enumerate() {
+        calls_in_a_task(runtime, &client, 3000 + 10 * i, 2);
+    }
+    assert!(
+        eventually(Duration::from_secs(5), || server.open() == 4),
+        "connections open: {} (expected the last four runtimes' pools)",
+        server.open()
+    );
+    calls_in_a_task(&runtimes[0], &client, 3100, 2);
+    assert_eq!(server.requests(), 6 * 2 + 2);
+    assert!(eventually(Duration::from_secs(5), || server.open() == 4));
+}
+
+/// Awaited outside any tokio task (`block_on`'s own future, or a foreign executor such as
+/// the bindings' asyncio, coroutines and Swift tasks), the call runs on the shared runtime.
+#[test]
+fn async_calls_outside_a_task_run_on_the_shared_runtime() {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let _one = serial();
+    let server = Server::start(None);
+    let client = server.client();
+    // A minimal foreign executor: poll, park until woken.
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut call = std::pin::pin!(client.create_session(request(4000)));
+    let session = loop {
+        match call.as_mut().poll(&mut Context::from_waker(&waker)) {
+            Poll::Ready(result) => break result.unwrap(),
+            Poll::Pending => std::thread::park(),
+        }
+    };
+    assert!(!session.id.is_empty());
+    assert!(threads_named("hypercheckout-io") > 0);
+    // `block_on`'s future is no task either.
+    let runtime = multi_thread_runtime();
+    runtime
+        .block_on(client.create_session(request(4001)))
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    assert_eq!(server.open(), 1, "both calls on the shared pool");
+}
+
+/// A task on a runtime built without its I/O driver gets a `Configuration` error that says
+/// how to build it, not a panic.
+#[test]
+fn a_task_on_a_runtime_without_io_gets_a_configuration_error() {
+    let _one = serial();
+    let server = Server::start(None);
+    let client = Arc::new(server.client());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let caller = Arc::clone(&client);
+    let result = runtime
+        .block_on(runtime.spawn(async move { caller.create_session(request(5000)).await }))
+        .unwrap();
+    match result {
+        Err(hypercheckout::HyperCheckoutError::Configuration { reason }) => {
+            assert!(reason.contains("enable_all()"), "{reason}")
+        }
+        other => panic!("expected a Configuration error, got {other:?}"),
+    }
+    assert_eq!(server.requests(), 0);
 }
