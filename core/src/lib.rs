@@ -32,7 +32,8 @@
 //!
 //! Files: `request.rs` (the model), `validate.rs` (the rules), `wire.rs` (Juspay's JSON and
 //! headers), `response.rs`, `error.rs` (the error kinds and HTTP mapping), `config.rs`,
-//! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (fork-safe runtime),
+//! `client.rs` (transport), `retry.rs` (the retry policy), `runtime.rs` (where calls run:
+//! fork-safe runtimes and pools), `jvm.rs` (SDK threads attached to a host JVM),
 //! `order.rs` (Order Status API), `signature.rs` (return_url signature), `webhook.rs`,
 //! `payment.rs` (the paid-for-this-amount check), `refund.rs` (Refund Order API),
 //! `mandate.rs` (mandate status, revoke, execution), `observe.rs` (logs into the host's
