@@ -158,6 +158,9 @@ def test_fast_ffi_helpers_active() -> None:
     assert native._UniffiFfiConverterString.read.__module__ == "hypercheckout._fastffi"
     assert native._UniffiFfiConverterOptionalString.read.__module__ == "hypercheckout._fastffi"
     assert native._uniffi_rust_call_async.__module__ == "hypercheckout._fastffi"
+    assert native._uniffi_rust_call_with_error.__module__ == "hypercheckout._fastffi"
+    assert native._UniffiConverterRustBuffer.lift.__func__.__module__ == "hypercheckout._fastffi"
+    assert native._UniffiConverterRustBuffer.lower.__func__.__module__ == "hypercheckout._fastffi"
 
 
 def test_fast_string_converters_read_and_refuse_like_the_generated_ones() -> None:

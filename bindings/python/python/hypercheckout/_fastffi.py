@@ -29,6 +29,15 @@ Two more per-call costs go the same way (issue 17):
   that arrives on the polling thread. Same protocol (poll until READY, then complete, always
   free), same cancellation.
 
+* **every FFI call**: `_uniffi_rust_call_with_error` (looked up by name at call time) built its
+  call status with `_UniffiRustCallStatus.default()` (two ctypes structures) and called the
+  status check even on success; the replacement zero-initialises one structure (the same
+  CALL_SUCCESS and empty buffer) and checks only a non-zero code. Lifting and lowering a
+  record (`_UniffiConverterRustBuffer.lift`/`lower`) went through `contextlib` generators;
+  the replacements are plain `try` blocks with the same checks (junk left in the buffer,
+  the builder discarded on error, the buffer always freed). py-spy put these at ~10% of an
+  asyncio call's loop-thread samples.
+
 Same byte format, same errors: this is FFI plumbing only (no request/response logic), and
 every test in bindings/python/tests runs through it. `install()` returns False if the
 generated module does not have the shape this was written for (e.g. after a uniffi upgrade;
@@ -211,7 +220,58 @@ def install(native: ModuleType) -> bool:
     native._UniffiRustBufferStream = RustBufferStream  # type: ignore[attr-defined]
     strings = _install_string_converters(native, internal_error)
     completions = _install_async_call(native)
-    return strings and completions
+    calls = _install_call_helpers(native, RustBufferStream, RustBufferBuilder)
+    return strings and completions and calls
+
+
+def _install_call_helpers(native: ModuleType, stream_type: Any, builder_type: Any) -> bool:
+    """`_uniffi_rust_call_with_error` and the RustBuffer record converter's `lift`/`lower`
+    without their per-call overhead (see the module docstring)."""
+    status_type = getattr(native, "_UniffiRustCallStatus", None)
+    check_status = getattr(native, "_uniffi_check_call_status", None)
+    record_converter = getattr(native, "_UniffiConverterRustBuffer", None)
+    generated = getattr(native, "_uniffi_rust_call_with_error", None)
+    if None in (status_type, check_status, record_converter, generated):
+        return False
+    if [name for name, _ in status_type._fields_] != ["code", "error_buf"] or status_type.CALL_SUCCESS != 0:
+        return False
+    if list(inspect.signature(generated).parameters) != ["error_ffi_converter", "fn", "args"]:
+        return False
+    if not {"lift", "lower"} <= set(vars(record_converter)):
+        return False
+    byref = ctypes.byref
+
+    def rust_call_with_error(error_ffi_converter: Any, fn: Any, *args: Any) -> Any:
+        call_status = status_type()  # zeroed: CALL_SUCCESS, an empty error buffer
+        result = fn(*args, byref(call_status))
+        if call_status.code:
+            check_status(error_ffi_converter, call_status)  # raises the call's error
+        return result
+
+    def lift(cls: Any, rbuf: Any) -> Any:
+        try:
+            stream = stream_type.from_rust_buffer(rbuf)
+            value = cls.read(stream)
+            if stream.remaining() != 0:
+                raise RuntimeError(f"junk data left in buffer at end of consume_with_stream {stream.remaining()}")
+            return value
+        finally:
+            rbuf.free()
+
+    def lower(cls: Any, value: Any) -> Any:
+        builder = builder_type()
+        try:
+            cls.write(value, builder)
+            return builder.finalize()
+        except BaseException:
+            builder.discard()
+            raise
+
+    rust_call_with_error.__qualname__ = rust_call_with_error.__name__ = "_uniffi_rust_call_with_error"
+    native._uniffi_rust_call_with_error = rust_call_with_error  # type: ignore[attr-defined]
+    record_converter.lift = classmethod(lift)  # type: ignore[attr-defined]
+    record_converter.lower = classmethod(lower)  # type: ignore[attr-defined]
+    return True
 
 
 _EXPECTED_CONVERTER = {"check_lower", "read", "write", "lift", "lower"}
