@@ -50,11 +50,66 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::task::{Context, Waker};
 
 use crate::error::HyperCheckoutError;
 use crate::exit;
+
+/// This process's id, for the fork checks every call makes. `std::process::id()` is a
+/// `getpid` system call each time (glibc stopped caching it): py-spy put it at 11% of an
+/// asyncio call's poll, and BENCHMARKS.md lists it in the core's gap to raw reqwest. So the
+/// id is kept in an atomic, and a `pthread_atfork` child handler clears it in every forked
+/// child (before any code of the child runs), which then reads its own id on first use.
+/// `vfork` and `posix_spawn` children run no handlers, but they only exec or exit. Where the
+/// handler cannot be registered, every call asks the kernel as before; Windows has no fork.
+pub(crate) fn process_id() -> u32 {
+    let cached = PROCESS_ID.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    let pid = std::process::id();
+    let registered = match FORK_HANDLER.load(Ordering::Acquire) {
+        2 => true,
+        0 if FORK_HANDLER
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok() =>
+        {
+            // Registered before the first store, so no child inherits a stored id unhandled.
+            let ok = register_fork_handler();
+            FORK_HANDLER.store(if ok { 2 } else { 3 }, Ordering::Release);
+            ok
+        }
+        _ => false,
+    };
+    if registered {
+        PROCESS_ID.store(pid, Ordering::Relaxed);
+    }
+    pid
+}
+
+/// `process_id`'s cache; 0 when unknown.
+static PROCESS_ID: AtomicU32 = AtomicU32::new(0);
+/// 0: no fork handler yet, 1: being registered, 2: registered, 3: could not be. An atomic,
+/// not a `OnceLock`: a child forked while another thread registers would wait for that
+/// thread forever; this way such a child only never caches.
+static FORK_HANDLER: AtomicU8 = AtomicU8::new(0);
+
+#[cfg(unix)]
+fn register_fork_handler() -> bool {
+    extern "C" fn forget_in_child() {
+        PROCESS_ID.store(0, Ordering::Relaxed);
+    }
+    // SAFETY: the handler only stores to an atomic (async-signal-safe, as a child handler
+    // must be) and lives as long as the process.
+    unsafe { libc::pthread_atfork(None, None, Some(forget_in_child)) == 0 }
+}
+
+#[cfg(not(unix))]
+fn register_fork_handler() -> bool {
+    true // no fork: the id never changes
+}
 
 /// A value that belongs to the process that created it.
 pub(crate) struct PerProcess<T> {
@@ -70,13 +125,13 @@ impl<T: Clone> PerProcess<T> {
 
     pub(crate) fn with(value: T) -> Self {
         Self {
-            slot: Mutex::new(Some((std::process::id(), value))),
+            slot: Mutex::new(Some((process_id(), value))),
         }
     }
 
     /// The current process's value, built by `make` on first use and after a fork.
     pub(crate) fn get_or_try_init<E>(&self, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        let pid = std::process::id();
+        let pid = process_id();
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         match slot.as_ref() {
             Some((owner, value)) if *owner == pid => Ok(value.clone()),
@@ -248,7 +303,7 @@ impl RuntimePools {
         runtime: tokio::runtime::Id,
         make_pool: impl FnOnce() -> Result<reqwest::Client, HyperCheckoutError>,
     ) -> Result<reqwest::Client, HyperCheckoutError> {
-        let pid = std::process::id();
+        let pid = process_id();
         let mut pools = self.pools.lock().unwrap_or_else(PoisonError::into_inner);
         if pools.iter().any(|(owner, _, _)| *owner != pid) {
             // Inherited through fork(): the connections are the parent's. Leaked, never used.
@@ -343,7 +398,7 @@ impl PerThread {
             self.called_before = true;
             return Ok(None);
         }
-        let pid = std::process::id();
+        let pid = process_id();
         let own = match &mut self.own {
             Some(own) if own.pid == pid => own,
             slot => {
@@ -430,7 +485,7 @@ impl Drop for ThreadOwn {
     fn drop(&mut self) {
         let runtime = self.runtime.take();
         let pools = std::mem::take(&mut self.pools);
-        if self.pid != std::process::id() {
+        if self.pid != process_id() {
             // Inherited through fork(): the sockets are the parent's, and the runtime's
             // blocking threads do not exist here. Leaked on purpose, never used.
             std::mem::forget(runtime);
@@ -475,6 +530,34 @@ fn panic_reason(payload: Box<dyn std::any::Any + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_forked_child_sees_its_own_process_id() {
+        let parent = process_id();
+        assert_eq!(parent, std::process::id());
+        assert_eq!(
+            PROCESS_ID.load(Ordering::Relaxed),
+            parent,
+            "the id was not cached"
+        );
+        // SAFETY: the child only reads atomics, calls getpid and _exit (async-signal-safe).
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            let cleared = PROCESS_ID.load(Ordering::Relaxed) == 0;
+            let right = process_id() == unsafe { libc::getpid() } as u32;
+            unsafe { libc::_exit(if cleared && right { 0 } else { 1 }) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for the child forked above.
+        assert_eq!(unsafe { libc::waitpid(child, &mut status, 0) }, child);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child saw its parent's id (status {status})"
+        );
+        assert_eq!(process_id(), parent);
+    }
 
     fn panic_probe(message: &str) -> Result<(), HyperCheckoutError> {
         if !message.is_empty() {
