@@ -58,9 +58,8 @@ use crate::error::HyperCheckoutError;
 use crate::exit;
 
 /// This process's id, for the fork checks every call makes. `std::process::id()` is a
-/// `getpid` system call each time (glibc stopped caching it): py-spy put it at 11% of an
-/// asyncio call's poll, and BENCHMARKS.md lists it in the core's gap to raw reqwest. So the
-/// id is kept in an atomic, and a `pthread_atfork` child handler clears it in every forked
+/// `getpid` system call each time (glibc stopped caching it): about 4 per asyncio call from
+/// Python by strace, ~0.19 µs each on this machine kind (BENCHMARKS.md). So the id is kept in an atomic, and a `pthread_atfork` child handler clears it in every forked
 /// child (before any code of the child runs), which then reads its own id on first use.
 /// `vfork` and `posix_spawn` children run no handlers, but they only exec or exit. Where the
 /// handler cannot be registered, every call asks the kernel as before; Windows has no fork.
